@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Shared vitest settings. Tests resolve workspace packages to their TypeScript sources through the
+ * `@ddi-lint/source` export condition, so a test never runs against a stale `dist/`.
+ */
+export default defineConfig({
+  resolve: { conditions: ['@ddi-lint/source'] },
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    globals: true,
+    pool: 'threads',
+    testTimeout: 30_000,
+  },
+});

@@ -1,0 +1,230 @@
+/**
+ * SAL annotations and WDK decoration macros.
+ *
+ * tree-sitter-c knows no macros, and driver code is full of `_In_`, `_IRQL_requires_max_(DISPATCH_LEVEL)`,
+ * `__drv_maxIRQL(2)`, `IN`/`OUT`, `NTAPI`, `__declspec(…)`. Each of them is recognised here, recorded as a fact
+ * (name, argument text, offsets), and blanked with same-length whitespace before parsing, so that every other
+ * offset, line and column of the file stays exact. Preprocessor lines, comments, strings and character literals
+ * are left alone.
+ */
+
+export interface Annotation {
+  /** The macro name: `_IRQL_requires_max_`, `__drv_maxIRQL`, `_Dispatch_type_`, `IN` … */
+  readonly name: string;
+  /** The text between the outer parentheses, or undefined for a bare annotation. */
+  readonly args?: string;
+  /** Offsets (UTF-16 code units) of the whole annotation in the source. */
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface BlankedSource {
+  /** The source with annotations replaced by spaces (newlines kept). */
+  readonly text: string;
+  readonly annotations: readonly Annotation[];
+}
+
+/** Decoration macros that expand to nothing (or to a calling convention) in the WDK headers. */
+const EMPTY_MACROS = new Set([
+  'IN',
+  'OUT',
+  'OPTIONAL',
+  'NTAPI',
+  'NTAPI_INLINE',
+  'WINAPI',
+  'STDCALL',
+  'DDKAPI',
+  'NTSYSAPI',
+  'NTSYSCALLAPI',
+  'NTKERNELAPI',
+  'NTHALAPI',
+  'FORCEINLINE',
+  'EXTERN_C',
+  'EXTERN_C_START',
+  'EXTERN_C_END',
+  'CONST',
+  'UNALIGNED',
+  'UNALIGNED64',
+  'POINTER_32',
+  'POINTER_64',
+  'RESTRICTED_POINTER',
+  'DECLSPEC_NOINLINE',
+  'DECLSPEC_NORETURN',
+  'DECLSPEC_CACHEALIGN',
+  'DECLSPEC_NOTHROW',
+  'DECLSPEC_IMPORT',
+  'DECLSPEC_EXPORT',
+  'DECLSPEC_SELECTANY',
+  'CALLBACK',
+  'VOLATILE',
+  'CFORCEINLINE',
+]);
+
+/** Decoration macros that take an argument list, blanked with it. */
+const MACROS_WITH_ARGS = new Set([
+  '__declspec',
+  'DECLSPEC_ALIGN',
+  'DECLSPEC_DEPRECATED_DDK',
+  'DECLSPEC_GUARD_SUPPRESS',
+  '__pragma',
+  '_Pragma',
+  '__annotation',
+]);
+
+/**
+ * Statement-like WDK macros used at file scope, often without a trailing semicolon, that tree-sitter cannot
+ * parse; they declare nothing the analysis needs (`WDF_DECLARE_CONTEXT_TYPE_WITH_NAME(…)`).
+ */
+const FILE_SCOPE_MACROS = new Set([
+  'WDF_DECLARE_CONTEXT_TYPE',
+  'WDF_DECLARE_CONTEXT_TYPE_WITH_NAME',
+  'WDF_DECLARE_TYPE_AND_GLOBALS',
+  'DECLARE_HANDLE',
+  'C_ASSERT',
+  'DEFINE_GUID',
+]);
+
+/** SAL 2 (`_In_`, `_IRQL_requires_max_`): underscore, capital, ends in underscore, has a lower-case letter. */
+const SAL2 = /^_[A-Z][A-Za-z0-9_]*_$/;
+/** SAL 1 and driver annotations (`__in`, `__out_bcount(n)`, `__drv_maxIRQL(2)`, `__checkReturn`). */
+const SAL1 =
+  /^__(?:in|out|inout|deref|drv_[A-Za-z0-9_]*|field_[A-Za-z0-9_]*|bcount|ecount|xcount|checkReturn|success|range|nullterminated|notnull|maybenull|reserved|callback|control_entrypoint|format_string|typefix|struct_bcount|struct_xcount|analysis_assume|kernel_entry|user_code|kernel_code|allocator|readableTo|post|pre|valid|opt|possibly_notnullterminated|override|fallthrough|bound|elem_readableTo|elem_writableTo|byte_readableTo|byte_writableTo|writableTo)(?:_[A-Za-z0-9_]*)?$/;
+
+export function isAnnotationMacro(name: string): boolean {
+  if (EMPTY_MACROS.has(name) || MACROS_WITH_ARGS.has(name)) return true;
+  if (SAL2.test(name)) return /[a-z]/.test(name);
+  return SAL1.test(name);
+}
+
+const IDENT_START = /[A-Za-z_]/;
+const IDENT_CHAR = /[A-Za-z0-9_]/;
+
+/** Scan `source`, blank every annotation macro, and return the facts. */
+export function blankAnnotations(source: string): BlankedSource {
+  const out = source.split('');
+  const annotations: Annotation[] = [];
+  const n = source.length;
+  let i = 0;
+  let atLineStart = true;
+  let braceDepth = 0;
+
+  const blank = (from: number, to: number): void => {
+    for (let k = from; k < to; k++) if (out[k] !== '\n' && out[k] !== '\r') out[k] = ' ';
+  };
+
+  while (i < n) {
+    const c = source[i];
+    if (c === '\n') {
+      atLineStart = true;
+      i++;
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\r' || c === '\f' || c === '\v') {
+      i++;
+      continue;
+    }
+    if (c === '#' && atLineStart) {
+      i = skipPreprocessorLine(source, i);
+      continue;
+    }
+    atLineStart = false;
+    if (c === '/' && source[i + 1] === '/') {
+      while (i < n && source[i] !== '\n') i++;
+      continue;
+    }
+    if (c === '/' && source[i + 1] === '*') {
+      const close = source.indexOf('*/', i + 2);
+      i = close < 0 ? n : close + 2;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      i = skipQuoted(source, i, c);
+      continue;
+    }
+    if (c === '{') braceDepth++;
+    else if (c === '}') braceDepth = Math.max(0, braceDepth - 1);
+    if (IDENT_START.test(c) && (i === 0 || !IDENT_CHAR.test(source[i - 1]))) {
+      let j = i + 1;
+      while (j < n && IDENT_CHAR.test(source[j])) j++;
+      const name = source.slice(i, j);
+      const fileScopeMacro = braceDepth === 0 && FILE_SCOPE_MACROS.has(name);
+      if (isAnnotationMacro(name) || fileScopeMacro) {
+        let end = j;
+        let args: string | undefined;
+        const open = skipSpace(source, j);
+        if (source[open] === '(') {
+          const close = matchParen(source, open);
+          if (close > 0) {
+            args = source.slice(open + 1, close);
+            end = close + 1;
+          }
+        }
+        if (fileScopeMacro) {
+          const semi = skipSpace(source, end);
+          if (source[semi] === ';') end = semi + 1;
+        }
+        annotations.push({ name, args, start: i, end });
+        blank(i, end);
+        i = end;
+        continue;
+      }
+      i = j;
+      continue;
+    }
+    i++;
+  }
+  return { text: annotations.length ? out.join('') : source, annotations };
+}
+
+function skipSpace(s: string, i: number): number {
+  while (i < s.length && (s[i] === ' ' || s[i] === '\t' || s[i] === '\r' || s[i] === '\n')) i++;
+  return i;
+}
+
+function skipQuoted(s: string, i: number, quote: string): number {
+  let k = i + 1;
+  while (k < s.length && s[k] !== quote && s[k] !== '\n') {
+    if (s[k] === '\\') k++;
+    k++;
+  }
+  return k + 1;
+}
+
+/** Index of the `)` matching the `(` at `open`, skipping strings and comments; -1 when unbalanced. */
+export function matchParen(s: string, open: number): number {
+  let depth = 0;
+  for (let k = open; k < s.length; k++) {
+    const c = s[k];
+    if (c === '(') depth++;
+    else if (c === ')') {
+      depth--;
+      if (depth === 0) return k;
+    } else if (c === '"' || c === "'") k = skipQuoted(s, k, c) - 1;
+    else if (c === '/' && s[k + 1] === '*') {
+      const close = s.indexOf('*/', k + 2);
+      if (close < 0) return -1;
+      k = close + 1;
+    } else if (c === '/' && s[k + 1] === '/') {
+      while (k < s.length && s[k] !== '\n') k++;
+    }
+  }
+  return -1;
+}
+
+function skipPreprocessorLine(s: string, i: number): number {
+  while (i < s.length) {
+    const c = s[i];
+    if (c === '\\' && (s[i + 1] === '\n' || (s[i + 1] === '\r' && s[i + 2] === '\n'))) {
+      i += s[i + 1] === '\r' ? 3 : 2;
+      continue;
+    }
+    if (c === '/' && s[i + 1] === '*') {
+      const close = s.indexOf('*/', i + 2);
+      i = close < 0 ? s.length : close + 2;
+      continue;
+    }
+    if (c === '\n') return i;
+    i++;
+  }
+  return i;
+}

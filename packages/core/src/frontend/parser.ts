@@ -1,0 +1,91 @@
+/**
+ * The C front end: blank annotation macros, parse with tree-sitter-c, index lines.
+ *
+ * One parser instance per thread is reused. Offsets everywhere in ddi-lint are UTF-16 code units of the original
+ * text (tree-sitter's Node binding reports them so), and lines/columns are 1-based in public output.
+ */
+import { createRequire } from 'node:module';
+import type ParserType from 'tree-sitter';
+import { type Annotation, blankAnnotations } from './annotations.js';
+
+const require = createRequire(import.meta.url);
+const Parser = require('tree-sitter') as typeof ParserType;
+
+export type SyntaxNode = ParserType.SyntaxNode;
+export type Tree = ParserType.Tree;
+
+export type SourceLanguage = 'c';
+
+let cParser: ParserType | undefined;
+
+function parserFor(_language: SourceLanguage): ParserType {
+  if (!cParser) {
+    cParser = new Parser();
+    cParser.setLanguage(require('tree-sitter-c'));
+  }
+  return cParser;
+}
+
+export interface ParsedSource {
+  readonly filePath: string;
+  /** The original text, exactly as read. */
+  readonly text: string;
+  readonly tree: Tree;
+  readonly root: SyntaxNode;
+  readonly annotations: readonly Annotation[];
+  readonly lines: LineIndex;
+}
+
+export function parseSource(filePath: string, text: string, language: SourceLanguage = 'c'): ParsedSource {
+  const blanked = blankAnnotations(text);
+  const parser = parserFor(language);
+  // The Node binding reads the input in chunks of bufferSize; the default is too small for large files.
+  const tree = parser.parse(blanked.text, undefined, { bufferSize: blanked.text.length * 2 + 1024 });
+  return {
+    filePath,
+    text,
+    tree,
+    root: tree.rootNode,
+    annotations: blanked.annotations,
+    lines: new LineIndex(text),
+  };
+}
+
+/** Maps offsets to 1-based line/column and back. */
+export class LineIndex {
+  private readonly starts: number[];
+  constructor(private readonly text: string) {
+    this.starts = [0];
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+  }
+  get lineCount(): number {
+    return this.starts.length;
+  }
+  /** 1-based line and column of an offset. */
+  position(offset: number): { line: number; column: number } {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - this.starts[lo] + 1 };
+  }
+  /** The text of a 1-based line, without its line terminator. */
+  lineText(line: number): string {
+    const start = this.starts[line - 1] ?? this.text.length;
+    const next = this.starts[line] ?? this.text.length + 1;
+    return this.text.slice(start, next - 1).replace(/\r$/, '');
+  }
+}
+
+/** Text of a node in the original source (annotations included). */
+export function nodeText(source: ParsedSource, node: SyntaxNode): string {
+  return source.text.slice(node.startIndex, node.endIndex);
+}
+
+/** Count ERROR and MISSING nodes below `node` (parse robustness measure). */
+export function hasSyntaxError(node: SyntaxNode): boolean {
+  return node.hasError;
+}

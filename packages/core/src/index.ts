@@ -1,0 +1,73 @@
+/**
+ * @ddi-lint/core — the pipeline's first three layers and the rule API:
+ * front end (frontend/) → semantic model (model/: CFG, call graph, IRQL) → rules API (rules/) and Linter (linter/).
+ * DDI facts live in knowledge/ as data.
+ */
+export { parseSource, LineIndex, type ParsedSource, type SyntaxNode, type Tree } from './frontend/parser.js';
+export { blankAnnotations, isAnnotationMacro, type Annotation } from './frontend/annotations.js';
+export { buildCfg, callsIn, type Cfg, type CfgNode, type CfgEdge } from './model/cfg.js';
+export { evaluateConstant, WDK_CONSTANTS } from './model/constants.js';
+export {
+  buildFileModel,
+  driverModelFromIncludes,
+  type DriverModel,
+  type FileModel,
+  type FunctionDefinition,
+  type FunctionDeclaration,
+} from './model/file-model.js';
+export {
+  Level,
+  LEVEL_NAMES,
+  ANY_LEVEL,
+  interval,
+  hull,
+  meet,
+  formatInterval,
+  levelName,
+  parseLevel,
+  type Interval,
+  type LevelName,
+} from './model/irql.js';
+export {
+  concretize,
+  explainAbove,
+  explainBelow,
+  type Basis,
+  type Evidence,
+  type Explanation,
+  type IrqlFact,
+  type TraceStep,
+} from './model/irql-domain.js';
+export { Program, DEFAULT_IRQL_SETTINGS, type IrqlSettings } from './model/program.js';
+export { ddiTable, lookupDdi, type DdiEntry, DATA_DIR } from './knowledge/ddi-table.js';
+export { lookupRole, type RoleSpec } from './knowledge/roles.js';
+export { IRQL_EFFECTS, irqlEffectOf, type IrqlEffect } from './knowledge/irql-effects.js';
+export {
+  ALLOCATORS,
+  lookupAllocator,
+  isPagedPoolType,
+  isPagedPoolFlags,
+  POOL_TYPE_VALUES,
+  POOL_FLAG_VALUES,
+  POOL_TYPE_MODIFIERS,
+  type AllocatorSpec,
+} from './knowledge/pool.js';
+export {
+  Linter,
+  ConfigError,
+  applyFixes,
+  buildProgram,
+  findRule,
+  irqlSettingsFrom,
+  normalizeRuleEntry,
+  normalizeSeverity,
+  type LintInput,
+  type LintMessage,
+  type LintOptions,
+  type LintResult,
+  type LocationInfo,
+  type ResolvedConfig,
+  type TraceEntry,
+} from './linter/linter.js';
+export type * from './rules/types.js';
+export { defineRule, definePlugin } from './rules/define.js';

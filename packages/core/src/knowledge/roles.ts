@@ -1,0 +1,66 @@
+/**
+ * Callback role types and the IRQL a function of that role is entered at.
+ *
+ * The base is the documented IRQL of every callback typedef in the DDI table; the overrides below are the roles
+ * whose page says "see remarks" (or states it per configuration) and for which the knowledge base gives the level
+ * a driver must be prepared for.
+ */
+import { type Interval, Level, interval } from '../model/irql.js';
+import { ddiTable } from './ddi-table.js';
+
+export interface RoleSpec {
+  readonly roleType: string;
+  readonly entry: Interval;
+  /** Why this entry range: shown in traces. */
+  readonly note?: string;
+}
+
+const ROLE_OVERRIDES: readonly RoleSpec[] = [
+  { roleType: 'DRIVER_DISPATCH', entry: interval(Level.Passive), note: 'dispatch routines run at PASSIVE_LEVEL' },
+  { roleType: 'EVT_WDF_INTERRUPT_ISR', entry: interval(Level.Dirql), note: 'interrupt service routine' },
+  { roleType: 'EVT_WDF_INTERRUPT_SYNCHRONIZE', entry: interval(Level.Dirql) },
+  { roleType: 'EVT_WDF_INTERRUPT_DPC', entry: interval(Level.Dispatch) },
+  { roleType: 'EVT_WDF_INTERRUPT_WORKITEM', entry: interval(Level.Passive) },
+  { roleType: 'EVT_WDF_TIMER', entry: interval(Level.Dispatch), note: 'timers run at DISPATCH_LEVEL unless configured passive' },
+  { roleType: 'EVT_WDF_WORKITEM', entry: interval(Level.Passive) },
+  { roleType: 'EVT_WDF_DEVICE_D0_ENTRY', entry: interval(Level.Passive) },
+  { roleType: 'EVT_WDF_DEVICE_D0_EXIT', entry: interval(Level.Passive) },
+  { roleType: 'EVT_WDF_DEVICE_PREPARE_HARDWARE', entry: interval(Level.Passive) },
+  { roleType: 'EVT_WDF_DEVICE_RELEASE_HARDWARE', entry: interval(Level.Passive) },
+  { roleType: 'EVT_WDF_DRIVER_UNLOAD', entry: interval(Level.Passive) },
+  { roleType: 'EVT_WDF_IO_QUEUE_IO_DEFAULT', entry: interval(Level.Passive, Level.Dispatch) },
+  { roleType: 'EVT_WDF_IO_QUEUE_IO_WRITE', entry: interval(Level.Passive, Level.Dispatch) },
+  { roleType: 'EVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL', entry: interval(Level.Passive, Level.Dispatch) },
+  { roleType: 'EVT_WDF_IO_QUEUE_IO_INTERNAL_DEVICE_CONTROL', entry: interval(Level.Passive, Level.Dispatch) },
+  { roleType: 'EVT_WDF_REQUEST_COMPLETION_ROUTINE', entry: interval(Level.Passive, Level.Dispatch) },
+  { roleType: 'EVT_WDF_REQUEST_CANCEL', entry: interval(Level.Passive, Level.Dispatch) },
+  { roleType: 'IO_DPC_ROUTINE', entry: interval(Level.Dispatch) },
+  { roleType: 'IO_TIMER_ROUTINE', entry: interval(Level.Dispatch) },
+  {
+    roleType: 'HW_STARTIO',
+    entry: interval(Level.Dispatch, Level.Dirql),
+    note: 'HwStorStartIo runs at DISPATCH_LEVEL (full duplex) or DIRQL (half duplex)',
+  },
+];
+
+let roles: Map<string, RoleSpec> | undefined;
+
+function build(): Map<string, RoleSpec> {
+  const map = new Map<string, RoleSpec>();
+  for (const entry of ddiTable().values()) {
+    if (entry.kind !== 'callback' || entry.irqlMax === undefined) continue;
+    map.set(entry.name, { roleType: entry.name, entry: interval(entry.irqlMin ?? entry.irqlMax, entry.irqlMax) });
+  }
+  for (const role of ROLE_OVERRIDES) map.set(role.roleType, role);
+  return map;
+}
+
+export function lookupRole(roleType: string): RoleSpec | undefined {
+  roles ??= build();
+  return roles.get(roleType);
+}
+
+/** Function names that fix a role by themselves: the loader calls `DriverEntry` by that name. */
+export const ROLE_BY_FUNCTION_NAME: Readonly<Record<string, string>> = {
+  DriverEntry: 'DRIVER_INITIALIZE',
+};

@@ -1,0 +1,458 @@
+/**
+ * The Linter: source texts + resolved configs → messages. It parses every file, builds one Program (the
+ * whole-program model), then runs each file's enabled rules in one walk over its tree. A rule that throws is
+ * reported as a fatal message naming the rule and the file; the other rules and files go on.
+ */
+import { type ParsedSource, type SyntaxNode, parseSource } from '../frontend/parser.js';
+import { lookupAllocator } from '../knowledge/pool.js';
+import { isPagedPoolFlags, isPagedPoolType } from '../knowledge/pool.js';
+import { walk } from '../model/file-model.js';
+import { type Interval, Level, parseLevel } from '../model/irql.js';
+import type { Basis, Explanation, TraceStep } from '../model/irql-domain.js';
+import { explainAbove, explainBelow } from '../model/irql-domain.js';
+import { DEFAULT_IRQL_SETTINGS, type IrqlSettings, Program } from '../model/program.js';
+import type {
+  AllocatorCall,
+  Fix,
+  Plugin,
+  ReportDescriptor,
+  RuleContext,
+  RuleEntry,
+  RuleFixer,
+  RuleListener,
+  RuleModule,
+  Settings,
+  Severity,
+  SourceCode,
+} from '../rules/types.js';
+
+export interface ResolvedConfig {
+  /** Rule id → [severity, ...options], already normalised. */
+  readonly rules: Readonly<Record<string, readonly [Severity, ...unknown[]]>>;
+  readonly settings: Settings;
+  readonly plugins: Readonly<Record<string, Plugin>>;
+}
+
+export interface LintInput {
+  readonly filePath: string;
+  readonly text: string;
+}
+
+export interface LocationInfo {
+  readonly filePath: string;
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+}
+
+export interface TraceEntry extends LocationInfo {
+  readonly message: string;
+}
+
+export interface SuggestionResult {
+  readonly messageId: string;
+  readonly desc: string;
+  readonly fix: Fix;
+}
+
+export interface LintMessage {
+  readonly ruleId: string | null;
+  readonly severity: 1 | 2;
+  readonly message: string;
+  readonly messageId?: string;
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+  readonly fatal?: boolean;
+  readonly fix?: Fix;
+  readonly suggestions?: readonly SuggestionResult[];
+  /** The IRQL path: entry assumption, raises, calls on the way — oldest first, the finding's own site last. */
+  readonly trace?: readonly TraceEntry[];
+  readonly basis?: Basis;
+  readonly related?: readonly TraceEntry[];
+}
+
+export interface LintResult {
+  readonly filePath: string;
+  readonly messages: LintMessage[];
+  readonly errorCount: number;
+  readonly warningCount: number;
+  readonly fatalErrorCount: number;
+  readonly fixableErrorCount: number;
+  readonly fixableWarningCount: number;
+  /** The fixed text, when fixes were applied and changed it. */
+  output?: string;
+  /** The driver model the file was analysed as. */
+  readonly driverModel?: string;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    readonly key?: string,
+    readonly filePath?: string,
+  ) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export function normalizeSeverity(level: unknown, key = 'rules'): Severity {
+  if (level === 0 || level === 'off') return 0;
+  if (level === 1 || level === 'warn') return 1;
+  if (level === 2 || level === 'error') return 2;
+  throw new ConfigError(`${key}: invalid severity ${JSON.stringify(level)} (expected "off", "warn", "error", 0, 1 or 2)`, key);
+}
+
+export function normalizeRuleEntry(entry: RuleEntry, key: string): readonly [Severity, ...unknown[]] {
+  if (Array.isArray(entry)) {
+    if (entry.length === 0) throw new ConfigError(`${key}: empty rule entry`, key);
+    return [normalizeSeverity(entry[0], key), ...entry.slice(1)];
+  }
+  return [normalizeSeverity(entry, key)];
+}
+
+/** Find a rule by id (`wdm/IrqlExAllocatePool`, `@acme/tag-list`) in the given plugins. */
+export function findRule(ruleId: string, plugins: Readonly<Record<string, Plugin>>): RuleModule | undefined {
+  const slash = ruleId.lastIndexOf('/');
+  if (slash <= 0) return undefined;
+  const plugin = plugins[ruleId.slice(0, slash)];
+  const rules = plugin?.rules;
+  const name = ruleId.slice(slash + 1);
+  return rules && Object.prototype.hasOwnProperty.call(rules, name) ? rules[name] : undefined;
+}
+
+/** Turn `settings.irql` into analysis settings. */
+export function irqlSettingsFrom(settings: Settings | undefined): IrqlSettings {
+  const raw = settings?.irql?.unknownEntry;
+  if (!raw) return DEFAULT_IRQL_SETTINGS;
+  const [loText, hiText] = typeof raw === 'string' ? raw.split('..') : raw;
+  const lo = parseLevel(loText ?? '');
+  const hi = parseLevel(hiText ?? loText ?? '');
+  if (lo === undefined || hi === undefined) {
+    throw new ConfigError(
+      `settings.irql.unknownEntry: ${JSON.stringify(raw)} is not an IRQL range such as "PASSIVE_LEVEL..DISPATCH_LEVEL"`,
+      'settings.irql.unknownEntry',
+    );
+  }
+  return { unknownEntry: { lo: Math.min(lo, hi), hi: Math.max(lo, hi) } as Interval };
+}
+
+export interface LintOptions {
+  /** Analysis settings for the whole run (the IRQL model is whole-program). */
+  readonly irql?: IrqlSettings;
+  /** Produce `output` with fixes applied. */
+  readonly fix?: boolean;
+}
+
+export interface ProgramRun {
+  readonly program: Program;
+  readonly sources: readonly ParsedSource[];
+}
+
+/** Parse all inputs and build the whole-program model. */
+export function buildProgram(inputs: readonly LintInput[], irql: IrqlSettings = DEFAULT_IRQL_SETTINGS): ProgramRun {
+  const sources = inputs.map((i) => parseSource(i.filePath, i.text));
+  return { program: new Program(sources, irql), sources };
+}
+
+const fixer: RuleFixer = {
+  replaceText: (node, text) => ({ range: [node.startIndex, node.endIndex], text }),
+  replaceTextRange: (range, text) => ({ range: [range[0], range[1]], text }),
+  insertTextBefore: (node, text) => ({ range: [node.startIndex, node.startIndex], text }),
+  insertTextAfter: (node, text) => ({ range: [node.endIndex, node.endIndex], text }),
+  remove: (node) => ({ range: [node.startIndex, node.endIndex], text: '' }),
+  removeRange: (range) => ({ range: [range[0], range[1]], text: '' }),
+};
+
+/** Merge several fixes of one report into one contiguous replacement. */
+function mergeFixes(text: string, fixes: readonly Fix[]): Fix | undefined {
+  if (!fixes.length) return undefined;
+  const sorted = [...fixes].sort((a, b) => a.range[0] - b.range[0]);
+  const start = sorted[0].range[0];
+  const end = Math.max(...sorted.map((f) => f.range[1]));
+  let out = '';
+  let pos = start;
+  for (const f of sorted) {
+    if (f.range[0] < pos) return undefined; // overlapping parts: refuse rather than guess
+    out += text.slice(pos, f.range[0]) + f.text;
+    pos = f.range[1];
+  }
+  out += text.slice(pos, end);
+  return { range: [start, end], text: out };
+}
+
+function toFix(text: string, result: Fix | readonly Fix[] | null | undefined): Fix | undefined {
+  if (!result) return undefined;
+  return Array.isArray(result) ? mergeFixes(text, result as readonly Fix[]) : (result as Fix);
+}
+
+/** Apply non-overlapping fixes, first come first served; returns the new text and how many were applied. */
+export function applyFixes(text: string, messages: readonly LintMessage[]): { output: string; applied: number } {
+  const fixes = messages.filter((m) => m.fix).map((m) => m.fix!).sort((a, b) => a.range[0] - b.range[0] || a.range[1] - b.range[1]);
+  let out = '';
+  let pos = 0;
+  let applied = 0;
+  for (const f of fixes) {
+    if (f.range[0] < pos) continue;
+    out += text.slice(pos, f.range[0]) + f.text;
+    pos = f.range[1];
+    applied++;
+  }
+  return { output: out + text.slice(pos), applied };
+}
+
+function interpolate(template: string, data: Readonly<Record<string, string | number>> | undefined): string {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) => (data && key in data ? String(data[key]) : whole));
+}
+
+function sourceCodeOf(parsed: ParsedSource): SourceCode {
+  return {
+    text: parsed.text,
+    filePath: parsed.filePath,
+    parsed,
+    getText: (node) => (node ? parsed.text.slice(node.startIndex, node.endIndex) : parsed.text),
+    getLine: (line) => parsed.lines.lineText(line),
+    position: (offset) => parsed.lines.position(offset),
+  };
+}
+
+function locationOf(parsed: ParsedSource, start: number, end: number): LocationInfo {
+  const s = parsed.lines.position(start);
+  const e = parsed.lines.position(Math.max(start, end));
+  return { filePath: parsed.filePath, line: s.line, column: s.column, endLine: e.line, endColumn: e.column };
+}
+
+function traceEntry(t: TraceStep): TraceEntry {
+  return { message: t.message, ...locationOf(t.source, t.start, t.end) };
+}
+
+/** Share of a file's text inside ERROR nodes at the top of the tree. */
+function errorShare(root: SyntaxNode, length: number): number {
+  if (!root.hasError || length === 0) return 0;
+  let covered = 0;
+  for (const child of root.children) if (child.type === 'ERROR' || child.isMissing) covered += child.endIndex - child.startIndex;
+  return covered / length;
+}
+
+export class Linter {
+  /**
+   * Lint a set of files together (calls between them are followed). `configFor` gives each file's resolved
+   * config. Files are returned in input order.
+   */
+  lintFiles(inputs: readonly LintInput[], configFor: (filePath: string) => ResolvedConfig, options: LintOptions = {}): LintResult[] {
+    const firstSettings = inputs.length ? configFor(inputs[0].filePath).settings : undefined;
+    const run = buildProgram(inputs, options.irql ?? irqlSettingsFrom(firstSettings));
+    return run.sources.map((source) => this.lintSource(run.program, source, configFor(source.filePath), options));
+  }
+
+  /** Lint one text on its own. */
+  verify(text: string, config: ResolvedConfig, filePath = 'input.c', options: LintOptions = {}): LintMessage[] {
+    return this.lintFiles([{ filePath, text }], () => config, options)[0].messages;
+  }
+
+  /** Run the enabled rules of `config` over one parsed file of `program`. */
+  lintSource(program: Program, parsed: ParsedSource, config: ResolvedConfig, options: LintOptions = {}): LintResult {
+    const messages: LintMessage[] = [];
+    const fileModel = program.fileModel(parsed.filePath)!;
+    const driverModel = program.driverModel(fileModel);
+    const sourceCode = sourceCodeOf(parsed);
+    const reportAssumed = config.settings.irql?.reportAssumed === true;
+    const listeners = new Map<string, { ruleId: string; fn: (node: SyntaxNode) => void }[]>();
+
+    const share = errorShare(parsed.root, parsed.text.length);
+    if (share > 0.3) {
+      messages.push({
+        ruleId: null,
+        severity: 2,
+        fatal: true,
+        message: `Parsing error: ${Math.round(share * 100)}% of ${parsed.filePath} could not be parsed as C; findings in it are incomplete`,
+        ...locationOf(parsed, 0, 0),
+      });
+    }
+
+    for (const [ruleId, entry] of Object.entries(config.rules)) {
+      const [severity, ...ruleOptions] = entry;
+      if (severity === 0) continue;
+      const rule = findRule(ruleId, config.plugins);
+      if (!rule) throw new ConfigError(`rules.${ruleId}: definition for rule "${ruleId}" was not found`, `rules.${ruleId}`);
+      const context = this.makeContext(ruleId, rule, severity, ruleOptions, config, program, parsed, sourceCode, driverModel, reportAssumed, messages);
+      let visitors: RuleListener;
+      try {
+        visitors = rule.create(context as RuleContext<any>);
+      } catch (error) {
+        messages.push(crashMessage(ruleId, parsed, error));
+        continue;
+      }
+      for (const [key, fn] of Object.entries(visitors)) {
+        if (!fn) continue;
+        const list = listeners.get(key);
+        const entryFn = { ruleId, fn };
+        if (list) list.push(entryFn);
+        else listeners.set(key, [entryFn]);
+      }
+    }
+
+    if (listeners.size) {
+      const crashed = new Set<string>();
+      const call = (key: string, node: SyntaxNode): void => {
+        const list = listeners.get(key);
+        if (!list) return;
+        for (const l of list) {
+          if (crashed.has(l.ruleId)) continue;
+          try {
+            l.fn(node);
+          } catch (error) {
+            crashed.add(l.ruleId);
+            messages.push(crashMessage(l.ruleId, parsed, error, node));
+          }
+        }
+      };
+      const hasExit = [...listeners.keys()].some((k) => k.endsWith(':exit'));
+      if (!hasExit) {
+        walk(parsed.root, (node) => call(node.type, node));
+      } else {
+        const visit = (node: SyntaxNode): void => {
+          call(node.type, node);
+          for (const child of node.children) visit(child);
+          call(`${node.type}:exit`, node);
+        };
+        visit(parsed.root);
+      }
+    }
+
+    messages.sort((a, b) => a.line - b.line || a.column - b.column || (a.ruleId ?? '').localeCompare(b.ruleId ?? ''));
+    const result: LintResult = {
+      filePath: parsed.filePath,
+      messages,
+      errorCount: messages.filter((m) => m.severity === 2).length,
+      warningCount: messages.filter((m) => m.severity === 1).length,
+      fatalErrorCount: messages.filter((m) => m.fatal).length,
+      fixableErrorCount: messages.filter((m) => m.severity === 2 && m.fix).length,
+      fixableWarningCount: messages.filter((m) => m.severity === 1 && m.fix).length,
+      driverModel,
+    };
+    if (options.fix && result.fixableErrorCount + result.fixableWarningCount > 0) {
+      const { output } = applyFixes(parsed.text, messages);
+      if (output !== parsed.text) result.output = output;
+    }
+    return result;
+  }
+
+  private makeContext(
+    ruleId: string,
+    rule: RuleModule,
+    severity: Severity,
+    ruleOptions: unknown[],
+    config: ResolvedConfig,
+    program: Program,
+    parsed: ParsedSource,
+    sourceCode: SourceCode,
+    driverModel: RuleContext['driverModel'],
+    reportAssumed: boolean,
+    messages: LintMessage[],
+  ): RuleContext {
+    const fileModel = program.fileModel(parsed.filePath);
+    const argsOf = (call: SyntaxNode): SyntaxNode[] =>
+      call.childForFieldName('arguments')?.namedChildren.filter((a) => a.type !== 'comment') ?? [];
+    const options = ruleOptions.length ? ruleOptions : [...(rule.defaultOptions ?? [])];
+    const context: RuleContext = {
+      id: ruleId,
+      options,
+      settings: config.settings,
+      filename: parsed.filePath,
+      sourceCode,
+      driverModel,
+      program,
+      report: (d: ReportDescriptor) => {
+        if (d.explanation?.basis === 'assumed' && !reportAssumed) return;
+        const template = rule.meta.messages[d.messageId];
+        if (template === undefined) throw new Error(`rule ${ruleId} reported unknown messageId "${d.messageId}"`);
+        const start = d.node?.startIndex ?? d.range?.start ?? 0;
+        const end = d.node?.endIndex ?? d.range?.end ?? start;
+        const loc = locationOf(parsed, start, end);
+        const fix = d.fix && rule.meta.fixable ? toFix(parsed.text, d.fix(fixer)) : undefined;
+        const suggestions = d.suggest
+          ?.map((s) => {
+            const f = toFix(parsed.text, s.fix(fixer));
+            const desc = interpolate(rule.meta.messages[s.messageId] ?? s.messageId, s.data);
+            return f ? { messageId: s.messageId, desc, fix: f } : undefined;
+          })
+          .filter((s): s is SuggestionResult => s !== undefined);
+        const trace = d.explanation ? d.explanation.steps.map(traceEntry) : undefined;
+        const related = d.related?.map((r) => {
+          const s = r.node?.startIndex ?? r.range?.start ?? start;
+          const e = r.node?.endIndex ?? r.range?.end ?? s;
+          return { message: r.message, ...locationOf(parsed, s, e) };
+        });
+        messages.push({
+          ruleId,
+          severity: severity as 1 | 2,
+          message: interpolate(template, d.data),
+          messageId: d.messageId,
+          ...loc,
+          ...(fix ? { fix } : {}),
+          ...(suggestions?.length ? { suggestions } : {}),
+          ...(trace?.length ? { trace } : {}),
+          ...(d.explanation ? { basis: d.explanation.basis } : {}),
+          ...(related?.length ? { related } : {}),
+        });
+      },
+      irqlAt: (node) => {
+        const fact = program.irqlAt(node);
+        if (!fact) return undefined;
+        return {
+          interval: fact.interval,
+          fact,
+          above: (max: Level) => explainAbove(fact, max),
+          below: (min: Level) => explainBelow(fact, min),
+        };
+      },
+      calleeName: (call) => {
+        const f = call.childForFieldName('function');
+        return f?.type === 'identifier' ? f.text : undefined;
+      },
+      argument: (call, index) => argsOf(call)[index],
+      argumentCount: (call) => argsOf(call).length,
+      evaluate: (expr) => program.evaluate(fileModel, expr),
+      allocatorCall: (call) => {
+        const name = context.calleeName(call);
+        const spec = name ? lookupAllocator(name) : undefined;
+        if (!spec) return undefined;
+        const args = argsOf(call);
+        const poolArgument = args[spec.pool.arg];
+        const poolValue = poolArgument ? program.evaluate(fileModel, poolArgument) : undefined;
+        const paged =
+          poolValue === undefined ? undefined : spec.pool.kind === 'type' ? isPagedPoolType(poolValue) : isPagedPoolFlags(poolValue);
+        const result: AllocatorCall = {
+          spec,
+          call,
+          poolArgument,
+          poolValue,
+          paged,
+          sizeArgument: args[spec.sizeArg],
+          tagArgument: spec.tagArg === undefined ? undefined : args[spec.tagArg],
+        };
+        return result;
+      },
+    };
+    return context;
+  }
+}
+
+function crashMessage(ruleId: string, parsed: ParsedSource, error: unknown, node?: SyntaxNode): LintMessage {
+  const text = error instanceof Error ? error.message : String(error);
+  const loc = locationOf(parsed, node?.startIndex ?? 0, node?.endIndex ?? 0);
+  return {
+    ruleId,
+    severity: 2,
+    fatal: true,
+    message: `Rule ${ruleId} crashed while linting ${parsed.filePath}:${loc.line}:${loc.column}: ${text}`,
+    ...loc,
+  };
+}
+
+export type { Explanation };
+export { Level };

@@ -1,0 +1,413 @@
+/**
+ * Control-flow graphs, one per function body.
+ *
+ * Nodes are statements (an expression statement, a declaration, a return with its value), conditions (of `if`,
+ * loops, `switch`, an `__except` filter) and joins (loop heads, labels). Each statement or condition node lists the
+ * calls it makes in evaluation order (arguments before the call). Lowering, per statement kind:
+ *
+ * - `if`: condition → then-branch (edge guarded `true`) and else-branch or fall-through (guarded `false`).
+ * - `while`/`for`: a head join, the condition, the body, back edges from the body end and from `continue`;
+ *   `do`: body first, condition after it, back edge when true.
+ * - `switch`: the condition flows to every `case` and to `default` (or past the switch when there is none); a case
+ *   whose statements do not end in `break` falls through into the next one.
+ * - `break`/`continue`/`goto`/`return` end their block; `goto` edges are resolved to labels at the end.
+ * - `__try`/`__except`: any node of the guarded body may raise, so every one of them (and the entry to the body)
+ *   flows to the filter and handler. `__try`/`__finally`: the body's normal end, `__leave` and `return` all run the
+ *   finally block, which then flows on and, for returns, to the function exit. `__leave` jumps to the end of the
+ *   `__try` (through the finally block when there is one).
+ *
+ * Statements tree-sitter could not parse (ERROR nodes) become plain statement nodes: their calls are still seen in
+ * order, and the rest of the function is lowered as usual.
+ */
+import type { SyntaxNode } from '../frontend/parser.js';
+
+export type CfgNodeKind = 'entry' | 'exit' | 'statement' | 'condition' | 'join';
+
+export interface Guard {
+  /** The condition expression, parentheses removed. */
+  readonly condition: SyntaxNode;
+  readonly whenTrue: boolean;
+}
+
+export interface CfgEdge {
+  readonly from: CfgNode;
+  readonly to: CfgNode;
+  readonly guard?: Guard;
+}
+
+export interface CfgNode {
+  readonly id: number;
+  readonly kind: CfgNodeKind;
+  /** The statement or condition expression this node evaluates. */
+  readonly ast?: SyntaxNode;
+  readonly succ: CfgEdge[];
+  readonly pred: CfgEdge[];
+  /** Calls made by this node, in evaluation order. */
+  readonly calls: SyntaxNode[];
+}
+
+export interface Cfg {
+  readonly entry: CfgNode;
+  readonly exit: CfgNode;
+  readonly nodes: readonly CfgNode[];
+  /** The CFG node that evaluates a given call expression. */
+  nodeOfCall(call: SyntaxNode): CfgNode | undefined;
+  /** The CFG node of the innermost statement or condition containing `node`. */
+  nodeContaining(node: SyntaxNode): CfgNode | undefined;
+}
+
+interface Pending {
+  readonly from: CfgNode;
+  readonly guard?: Guard;
+}
+
+interface TryFrame {
+  readonly kind: 'except' | 'finally';
+  readonly leave: Pending[];
+  readonly returns: Pending[];
+}
+
+export function unwrapParens(node: SyntaxNode): SyntaxNode {
+  let n = node;
+  while ((n.type === 'parenthesized_expression' || n.type === 'condition_clause') && n.namedChildCount >= 1) {
+    const inner = n.namedChildren.find((c) => c.type !== 'comment');
+    if (!inner) break;
+    n = inner;
+  }
+  return n;
+}
+
+/** Calls inside `node` in evaluation order: post-order, arguments before the call they feed. */
+export function callsIn(node: SyntaxNode): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  const visit = (n: SyntaxNode): void => {
+    // Nested statements of an unparsed region are lowered on their own only when they are real statements.
+    for (const child of n.namedChildren) visit(child);
+    if (n.type === 'call_expression') out.push(n);
+  };
+  visit(node);
+  return out;
+}
+
+class CfgBuilder {
+  readonly nodes: CfgNode[] = [];
+  readonly entry: CfgNode;
+  readonly exit: CfgNode;
+  private readonly breakTargets: Pending[][] = [];
+  private readonly continueTargets: Pending[][] = [];
+  private readonly labels = new Map<string, CfgNode>();
+  private readonly gotos: { pending: Pending; label: string }[] = [];
+  private readonly tryFrames: TryFrame[] = [];
+
+  constructor() {
+    this.entry = this.node('entry');
+    this.exit = this.node('exit');
+  }
+
+  node(kind: CfgNodeKind, ast?: SyntaxNode): CfgNode {
+    const n: CfgNode = {
+      id: this.nodes.length,
+      kind,
+      ast,
+      succ: [],
+      pred: [],
+      calls: ast && (kind === 'statement' || kind === 'condition') ? callsIn(ast) : [],
+    };
+    this.nodes.push(n);
+    return n;
+  }
+
+  connect(pending: readonly Pending[], to: CfgNode): void {
+    for (const p of pending) {
+      const edge: CfgEdge = { from: p.from, to, guard: p.guard };
+      p.from.succ.push(edge);
+      to.pred.push(edge);
+    }
+  }
+
+  simple(ast: SyntaxNode, incoming: readonly Pending[], kind: CfgNodeKind = 'statement'): CfgNode {
+    const n = this.node(kind, ast);
+    this.connect(incoming, n);
+    return n;
+  }
+
+  finish(bodyExits: readonly Pending[]): void {
+    this.connect(bodyExits, this.exit);
+    for (const g of this.gotos) {
+      const target = this.labels.get(g.label);
+      if (target) this.connect([g.pending], target);
+    }
+  }
+
+  label(name: string): CfgNode {
+    let n = this.labels.get(name);
+    if (!n) {
+      n = this.node('join');
+      this.labels.set(name, n);
+    }
+    return n;
+  }
+
+  lower(stmt: SyntaxNode, incoming: readonly Pending[]): Pending[] {
+    switch (stmt.type) {
+      case 'compound_statement':
+        return this.sequence(stmt.namedChildren, incoming);
+      case 'comment':
+      case ';':
+        return [...incoming];
+      case 'if_statement':
+        return this.lowerIf(stmt, incoming);
+      case 'while_statement':
+        return this.lowerWhile(stmt, incoming);
+      case 'do_statement':
+        return this.lowerDo(stmt, incoming);
+      case 'for_statement':
+        return this.lowerFor(stmt, incoming);
+      case 'switch_statement':
+        return this.lowerSwitch(stmt, incoming);
+      case 'break_statement': {
+        const n = this.simple(stmt, incoming);
+        this.breakTargets.at(-1)?.push({ from: n });
+        return [];
+      }
+      case 'continue_statement': {
+        const n = this.simple(stmt, incoming);
+        this.continueTargets.at(-1)?.push({ from: n });
+        return [];
+      }
+      case 'return_statement': {
+        const n = this.simple(stmt, incoming);
+        const finallyFrame = [...this.tryFrames].reverse().find((f) => f.kind === 'finally');
+        if (finallyFrame) finallyFrame.returns.push({ from: n });
+        else this.connect([{ from: n }], this.exit);
+        return [];
+      }
+      case 'goto_statement': {
+        const n = this.simple(stmt, incoming);
+        const label = stmt.childForFieldName('label')?.text;
+        if (label) this.gotos.push({ pending: { from: n }, label });
+        return [];
+      }
+      case 'labeled_statement': {
+        const name = stmt.childForFieldName('label')?.text ?? '';
+        const target = this.label(name);
+        this.connect(incoming, target);
+        const inner = stmt.namedChildren.filter((c) => c.type !== 'statement_identifier' && c.type !== 'comment');
+        return this.sequence(inner, [{ from: target }]);
+      }
+      case 'seh_try_statement':
+        return this.lowerTry(stmt, incoming);
+      case 'seh_leave_statement': {
+        const n = this.simple(stmt, incoming);
+        this.tryFrames.at(-1)?.leave.push({ from: n });
+        return [];
+      }
+      case 'case_statement':
+        // A case label outside a switch body (unparsed code): lower its statements.
+        return this.sequence(this.caseBody(stmt), incoming);
+      default:
+        return [{ from: this.simple(stmt, incoming) }];
+    }
+  }
+
+  private sequence(stmts: readonly SyntaxNode[], incoming: readonly Pending[]): Pending[] {
+    let current: Pending[] = [...incoming];
+    for (const s of stmts) {
+      if (s.type === 'comment') continue;
+      current = this.lower(s, current);
+    }
+    return current;
+  }
+
+  private condition(stmt: SyntaxNode, incoming: readonly Pending[]): { node: CfgNode; expr: SyntaxNode } | undefined {
+    const cond = stmt.childForFieldName('condition');
+    if (!cond) return undefined;
+    const expr = unwrapParens(cond);
+    return { node: this.simple(cond, incoming, 'condition'), expr };
+  }
+
+  private lowerIf(stmt: SyntaxNode, incoming: readonly Pending[]): Pending[] {
+    const c = this.condition(stmt, incoming);
+    const from = c ? c.node : undefined;
+    const whenTrue: Pending[] = from ? [{ from, guard: { condition: c!.expr, whenTrue: true } }] : [...incoming];
+    const whenFalse: Pending[] = from ? [{ from, guard: { condition: c!.expr, whenTrue: false } }] : [...incoming];
+    const consequence = stmt.childForFieldName('consequence');
+    const thenExits = consequence ? this.lower(consequence, whenTrue) : whenTrue;
+    let alternative = stmt.childForFieldName('alternative');
+    if (alternative?.type === 'else_clause') alternative = alternative.namedChildren.find((n) => n.type !== 'comment') ?? null;
+    const elseExits = alternative ? this.lower(alternative, whenFalse) : whenFalse;
+    return [...thenExits, ...elseExits];
+  }
+
+  private loop(bodyOf: (breaks: Pending[], continues: Pending[]) => Pending[]): Pending[] {
+    const breaks: Pending[] = [];
+    const continues: Pending[] = [];
+    this.breakTargets.push(breaks);
+    this.continueTargets.push(continues);
+    try {
+      return [...bodyOf(breaks, continues), ...breaks];
+    } finally {
+      this.breakTargets.pop();
+      this.continueTargets.pop();
+    }
+  }
+
+  private lowerWhile(stmt: SyntaxNode, incoming: readonly Pending[]): Pending[] {
+    return this.loop((_breaks, continues) => {
+      const head = this.node('join');
+      this.connect(incoming, head);
+      const c = this.condition(stmt, [{ from: head }]);
+      const cond = c?.node ?? head;
+      const guardT = c ? { condition: c.expr, whenTrue: true } : undefined;
+      const guardF = c ? { condition: c.expr, whenTrue: false } : undefined;
+      const body = stmt.childForFieldName('body');
+      const bodyExits = body ? this.lower(body, [{ from: cond, guard: guardT }]) : [{ from: cond, guard: guardT }];
+      this.connect([...bodyExits, ...continues], head);
+      return c && isAlwaysTrue(c.expr) ? [] : [{ from: cond, guard: guardF }];
+    });
+  }
+
+  private lowerDo(stmt: SyntaxNode, incoming: readonly Pending[]): Pending[] {
+    return this.loop((_breaks, continues) => {
+      const head = this.node('join');
+      this.connect(incoming, head);
+      const body = stmt.childForFieldName('body');
+      const bodyExits = body ? this.lower(body, [{ from: head }]) : [{ from: head }];
+      const c = this.condition(stmt, [...bodyExits, ...continues]);
+      if (!c) return bodyExits;
+      this.connect([{ from: c.node, guard: { condition: c.expr, whenTrue: true } }], head);
+      return isAlwaysFalse(c.expr) || !isAlwaysTrue(c.expr)
+        ? [{ from: c.node, guard: { condition: c.expr, whenTrue: false } }]
+        : [];
+    });
+  }
+
+  private lowerFor(stmt: SyntaxNode, incoming: readonly Pending[]): Pending[] {
+    return this.loop((_breaks, continues) => {
+      let current: Pending[] = [...incoming];
+      const init = stmt.childForFieldName('initializer');
+      if (init) current = [{ from: this.simple(init, current) }];
+      const head = this.node('join');
+      this.connect(current, head);
+      const condAst = stmt.childForFieldName('condition');
+      let toBody: Pending[] = [{ from: head }];
+      let out: Pending[] = [];
+      if (condAst) {
+        const cond = this.simple(condAst, [{ from: head }], 'condition');
+        const expr = unwrapParens(condAst);
+        toBody = [{ from: cond, guard: { condition: expr, whenTrue: true } }];
+        out = isAlwaysTrue(expr) ? [] : [{ from: cond, guard: { condition: expr, whenTrue: false } }];
+      }
+      const body = stmt.childForFieldName('body');
+      const bodyExits = body ? this.lower(body, toBody) : toBody;
+      const update = stmt.childForFieldName('update');
+      const back: Pending[] = update ? [{ from: this.simple(update, [...bodyExits, ...continues]) }] : [...bodyExits, ...continues];
+      this.connect(back, head);
+      return out;
+    });
+  }
+
+  private caseBody(caseStmt: SyntaxNode): SyntaxNode[] {
+    const value = caseStmt.childForFieldName('value');
+    return caseStmt.namedChildren.filter((c) => c.type !== 'comment' && (!value || c.id !== value.id));
+  }
+
+  private lowerSwitch(stmt: SyntaxNode, incoming: readonly Pending[]): Pending[] {
+    const breaks: Pending[] = [];
+    this.breakTargets.push(breaks);
+    try {
+      const c = this.condition(stmt, incoming);
+      const dispatch: Pending[] = c ? [{ from: c.node }] : [...incoming];
+      const body = stmt.childForFieldName('body');
+      const items = body ? body.namedChildren.filter((n) => n.type !== 'comment') : [];
+      let fallthrough: Pending[] = [];
+      let hasDefault = false;
+      for (const item of items) {
+        if (item.type === 'case_statement') {
+          if (!item.childForFieldName('value')) hasDefault = true;
+          const caseHead = this.node('join', item);
+          this.connect([...dispatch, ...fallthrough], caseHead);
+          fallthrough = this.sequence(this.caseBody(item), [{ from: caseHead }]);
+        } else {
+          // Statements before the first case are unreachable except through labels; keep the chain.
+          fallthrough = this.lower(item, fallthrough);
+        }
+      }
+      return [...fallthrough, ...breaks, ...(hasDefault ? [] : dispatch)];
+    } finally {
+      this.breakTargets.pop();
+    }
+  }
+
+  private lowerTry(stmt: SyntaxNode, incoming: readonly Pending[]): Pending[] {
+    const except = stmt.namedChildren.find((c) => c.type === 'seh_except_clause');
+    const fin = stmt.namedChildren.find((c) => c.type === 'seh_finally_clause');
+    const frame: TryFrame = { kind: fin ? 'finally' : 'except', leave: [], returns: [] };
+    const body = stmt.childForFieldName('body');
+    const firstNode = this.nodes.length;
+    const head = this.node('join');
+    this.connect(incoming, head);
+    this.tryFrames.push(frame);
+    let bodyExits: Pending[];
+    try {
+      bodyExits = body ? this.lower(body, [{ from: head }]) : [{ from: head }];
+    } finally {
+      this.tryFrames.pop();
+    }
+    const bodyNodes = this.nodes.slice(firstNode);
+    if (except) {
+      const raising: Pending[] = bodyNodes.filter((n) => n.kind !== 'join' || n === head).map((n) => ({ from: n }));
+      const filterAst = except.childForFieldName('filter');
+      const filter = filterAst ? this.simple(filterAst, raising, 'condition') : undefined;
+      const handler = except.childForFieldName('body');
+      const from: Pending[] = filter ? [{ from: filter }] : raising;
+      const handlerExits = handler ? this.lower(handler, from) : from;
+      return [...bodyExits, ...frame.leave, ...handlerExits];
+    }
+    if (fin) {
+      const finBody = fin.childForFieldName('body');
+      const finExits = finBody ? this.lower(finBody, [...bodyExits, ...frame.leave, ...frame.returns]) : [...bodyExits, ...frame.leave, ...frame.returns];
+      if (frame.returns.length) {
+        const outer = [...this.tryFrames].reverse().find((f) => f.kind === 'finally');
+        if (outer) outer.returns.push(...finExits);
+        else this.connect(finExits, this.exit);
+      }
+      return finExits;
+    }
+    return [...bodyExits, ...frame.leave];
+  }
+}
+
+function isAlwaysTrue(expr: SyntaxNode): boolean {
+  return (expr.type === 'number_literal' && !/^0+[uUlL]*$/.test(expr.text)) || expr.type === 'true' || expr.text === 'TRUE';
+}
+
+function isAlwaysFalse(expr: SyntaxNode): boolean {
+  return (expr.type === 'number_literal' && /^0+[uUlL]*$/.test(expr.text)) || expr.type === 'false' || expr.text === 'FALSE';
+}
+
+/** Build the CFG of a function definition's body. */
+export function buildCfg(body: SyntaxNode): Cfg {
+  const b = new CfgBuilder();
+  const exits = b.lower(body, [{ from: b.entry }]);
+  b.finish(exits);
+  const byCall = new Map<number, CfgNode>();
+  const byAst = new Map<number, CfgNode>();
+  for (const n of b.nodes) {
+    for (const c of n.calls) byCall.set(c.id, n);
+    if (n.ast && (n.kind === 'statement' || n.kind === 'condition')) byAst.set(n.ast.id, n);
+  }
+  return {
+    entry: b.entry,
+    exit: b.exit,
+    nodes: b.nodes,
+    nodeOfCall: (call) => byCall.get(call.id),
+    nodeContaining: (node) => {
+      for (let n: SyntaxNode | null = node; n; n = n.parent) {
+        const hit = byAst.get(n.id);
+        if (hit) return hit;
+      }
+      return undefined;
+    },
+  };
+}

@@ -1,0 +1,322 @@
+/**
+ * What one file declares: function definitions and prototypes with their annotations and role types, callback
+ * registrations, `#pragma alloc_text` sections, `#define`d and enum constants, includes.
+ */
+import type { Annotation } from '../frontend/annotations.js';
+import type { ParsedSource, SyntaxNode } from '../frontend/parser.js';
+import { CALL_REGISTRATIONS, DISPATCH_TYPE_ANNOTATIONS, FIELD_REGISTRATIONS } from '../knowledge/registrations.js';
+import { lookupRole } from '../knowledge/roles.js';
+import { type Cfg, buildCfg, unwrapParens } from './cfg.js';
+
+export type DriverModel = 'wdm' | 'kmdf' | 'storport';
+
+export interface FunctionDeclaration {
+  readonly name: string;
+  readonly source: ParsedSource;
+  /** The declaration or definition node. */
+  readonly node: SyntaxNode;
+  /** The name's identifier node. */
+  readonly nameNode: SyntaxNode;
+  readonly annotations: readonly Annotation[];
+  /** A role type this declaration gives the function (`DRIVER_DISPATCH Foo;`, `_Function_class_(…)`). */
+  readonly roleType?: string;
+  readonly isStatic: boolean;
+}
+
+export interface FunctionDefinition extends FunctionDeclaration {
+  readonly body: SyntaxNode;
+  /** True when `PAGED_CODE()` is the body's business: it asserts the function runs at most at APC_LEVEL. */
+  readonly pagedCode?: SyntaxNode;
+  readonly cfg: Cfg;
+}
+
+export interface Registration {
+  readonly functionName: string;
+  readonly roleType: string;
+  /** The call or assignment that registers it. */
+  readonly site: SyntaxNode;
+  readonly via: string;
+}
+
+export interface FileModel {
+  readonly source: ParsedSource;
+  readonly definitions: readonly FunctionDefinition[];
+  readonly declarations: readonly FunctionDeclaration[];
+  readonly registrations: readonly Registration[];
+  /** Functions placed in a pageable section by `#pragma alloc_text(PAGE…, f)`, with the pragma node. */
+  readonly pagedSections: ReadonlyMap<string, SyntaxNode>;
+  readonly defines: ReadonlyMap<string, string>;
+  readonly enumConstants: ReadonlyMap<string, bigint>;
+  readonly includes: readonly string[];
+  /** Names used as values rather than called (function pointers, registrations). */
+  readonly addressTaken: ReadonlySet<string>;
+}
+
+const CONTAINERS = new Set([
+  'translation_unit',
+  'preproc_if',
+  'preproc_ifdef',
+  'preproc_else',
+  'preproc_elif',
+  'preproc_elifdef',
+  'linkage_specification',
+  'declaration_list',
+  'ERROR',
+]);
+
+/** The identifier naming the function a declarator declares, if it declares one. */
+export function functionNameNode(declarator: SyntaxNode | null): SyntaxNode | undefined {
+  let d = declarator;
+  while (d) {
+    if (d.type === 'function_declarator') {
+      let inner = d.childForFieldName('declarator');
+      while (inner && inner.type === 'parenthesized_declarator') inner = inner.namedChildren[0] ?? null;
+      return inner?.type === 'identifier' ? inner : undefined;
+    }
+    if (d.type === 'pointer_declarator' || d.type === 'attributed_declarator' || d.type === 'parenthesized_declarator') {
+      d = d.childForFieldName('declarator') ?? d.namedChildren.find((c) => c.type.endsWith('declarator')) ?? null;
+      continue;
+    }
+    return undefined;
+  }
+  return undefined;
+}
+
+function hasStorageClass(node: SyntaxNode, keyword: string): boolean {
+  return node.namedChildren.some((c) => c.type === 'storage_class_specifier' && c.text === keyword);
+}
+
+/** The function a value expression names: `F`, `&F`, `(PKDEFERRED_ROUTINE)F`. */
+export function functionReference(expr: SyntaxNode | null | undefined): string | undefined {
+  let e = expr ? unwrapParens(expr) : undefined;
+  while (e) {
+    if (e.type === 'identifier') return e.text;
+    if (e.type === 'cast_expression') e = e.childForFieldName('value') ?? undefined;
+    else if (e.type === 'pointer_expression' && e.child(0)?.type === '&') e = e.childForFieldName('argument') ?? undefined;
+    else if (e.type === 'parenthesized_expression') e = unwrapParens(e);
+    else return undefined;
+  }
+  return undefined;
+}
+
+function roleFromAnnotations(annotations: readonly Annotation[]): string | undefined {
+  for (const a of annotations) {
+    if (a.name === '_Function_class_' && a.args && lookupRole(a.args.trim())) return a.args.trim();
+    if (DISPATCH_TYPE_ANNOTATIONS.has(a.name)) return 'DRIVER_DISPATCH';
+  }
+  return undefined;
+}
+
+export function buildFileModel(source: ParsedSource): FileModel {
+  const definitions: FunctionDefinition[] = [];
+  const declarations: FunctionDeclaration[] = [];
+  const registrations: Registration[] = [];
+  const pagedSections = new Map<string, SyntaxNode>();
+  const defines = new Map<string, string>();
+  const enumConstants = new Map<string, bigint>();
+  const includes: string[] = [];
+  const addressTaken = new Set<string>();
+  const annotations = source.annotations;
+
+  /** Annotations from `from` up to `to` (offsets), consumed in order. */
+  const annotationsIn = (from: number, to: number): Annotation[] => {
+    const out: Annotation[] = [];
+    for (const a of annotations) if (a.start >= from && a.start < to) out.push(a);
+    return out;
+  };
+
+  const visitTopLevel = (container: SyntaxNode): void => {
+    let previousEnd = container.type === 'translation_unit' ? 0 : container.startIndex;
+    for (const node of container.namedChildren) {
+      switch (node.type) {
+        case 'function_definition': {
+          const nameNode = functionNameNode(node.childForFieldName('declarator'));
+          const body = node.childForFieldName('body');
+          if (nameNode && body) {
+            const own = annotationsIn(previousEnd, body.startIndex);
+            definitions.push(makeDefinition(source, node, nameNode, body, own));
+          }
+          break;
+        }
+        case 'declaration':
+          collectDeclarations(source, node, annotationsIn(previousEnd, node.endIndex), declarations);
+          break;
+        case 'preproc_def': {
+          const name = node.childForFieldName('name')?.text;
+          const value = node.childForFieldName('value')?.text;
+          if (name && value !== undefined && !defines.has(name)) defines.set(name, value.trim());
+          break;
+        }
+        case 'preproc_include': {
+          const path = node.childForFieldName('path')?.text;
+          if (path) includes.push(path.replace(/^[<"]|[>"]$/g, ''));
+          break;
+        }
+        case 'preproc_call': {
+          const directive = node.childForFieldName('directive')?.text;
+          const arg = node.childForFieldName('argument')?.text ?? '';
+          const m = directive === '#pragma' ? /^\s*alloc_text\s*\(\s*("?)(PAGE\w*)\1\s*,\s*([^)]*)\)/.exec(arg) : null;
+          if (m) for (const fn of m[3].split(',')) if (fn.trim()) pagedSections.set(fn.trim(), node);
+          break;
+        }
+        default:
+          if (CONTAINERS.has(node.type)) visitTopLevel(node);
+      }
+      previousEnd = node.endIndex;
+    }
+  };
+  visitTopLevel(source.root);
+
+  // One walk over the whole tree for enum constants, registrations and functions used as values.
+  const functionNames = new Set([...definitions, ...declarations].map((d) => d.name));
+  walk(source.root, (node) => {
+    switch (node.type) {
+      case 'enum_specifier': {
+        let next = 0n;
+        const body = node.childForFieldName('body');
+        for (const e of body?.namedChildren ?? []) {
+          if (e.type !== 'enumerator') continue;
+          const name = e.childForFieldName('name')?.text;
+          const valueNode = e.childForFieldName('value');
+          let value: bigint | undefined = next;
+          if (valueNode) {
+            const t = valueNode.text.trim();
+            value = /^-?\d+$/.test(t) ? BigInt(t) : /^0[xX][0-9a-fA-F]+$/.test(t) ? BigInt(t) : enumConstants.get(t);
+          }
+          if (name && value !== undefined) {
+            enumConstants.set(name, value);
+            next = value + 1n;
+          }
+        }
+        break;
+      }
+      case 'call_expression': {
+        const callee = node.childForFieldName('function');
+        if (callee?.type !== 'identifier') break;
+        const args = node.childForFieldName('arguments')?.namedChildren.filter((a) => a.type !== 'comment') ?? [];
+        for (const r of CALL_REGISTRATIONS) {
+          if (r.callee !== callee.text) continue;
+          const fn = functionReference(args[r.arg]);
+          if (fn) registrations.push({ functionName: fn, roleType: r.roleType, site: node, via: `${r.callee}(…)` });
+        }
+        break;
+      }
+      case 'assignment_expression':
+      case 'initializer_pair': {
+        const target = node.type === 'assignment_expression' ? node.childForFieldName('left') : node.childForFieldName('designator') ?? node.namedChildren[0];
+        const value = node.childForFieldName(node.type === 'assignment_expression' ? 'right' : 'value');
+        const field = registeredField(target);
+        const fn = functionReference(value);
+        if (field && fn && FIELD_REGISTRATIONS[field]) {
+          registrations.push({ functionName: fn, roleType: FIELD_REGISTRATIONS[field], site: node, via: field });
+        }
+        break;
+      }
+      case 'identifier': {
+        if (!functionNames.has(node.text)) break;
+        const parent = node.parent;
+        if (!parent) break;
+        if (parent.type === 'call_expression' && parent.childForFieldName('function')?.id === node.id) break;
+        if (parent.type === 'function_declarator' || parent.type === 'declaration' || parent.type === 'init_declarator') break;
+        if (parent.type === 'preproc_call' || parent.type === 'argument_list') {
+          // An argument: a registration or a pointer passed on.
+          addressTaken.add(node.text);
+          break;
+        }
+        addressTaken.add(node.text);
+        break;
+      }
+      default:
+        break;
+    }
+  });
+
+  return { source, definitions, declarations, registrations, pagedSections, defines, enumConstants, includes, addressTaken };
+}
+
+/** `x->Field`, `x.Field`, `x->MajorFunction[IRP_MJ_READ]`, designator `.Field` → the field name. */
+function registeredField(target: SyntaxNode | null | undefined): string | undefined {
+  let t = target;
+  if (!t) return undefined;
+  if (t.type === 'subscript_expression') t = t.childForFieldName('argument');
+  if (t?.type === 'field_expression') return t.childForFieldName('field')?.text;
+  if (t?.type === 'field_designator') return t.namedChildren[0]?.text ?? t.text.replace(/^\./, '');
+  return undefined;
+}
+
+function makeDefinition(
+  source: ParsedSource,
+  node: SyntaxNode,
+  nameNode: SyntaxNode,
+  body: SyntaxNode,
+  annotations: readonly Annotation[],
+): FunctionDefinition {
+  let cfg: Cfg | undefined;
+  const pagedCode = findPagedCode(body);
+  return {
+    name: nameNode.text,
+    source,
+    node,
+    nameNode,
+    body,
+    annotations,
+    roleType: roleFromAnnotations(annotations),
+    isStatic: hasStorageClass(node, 'static'),
+    pagedCode,
+    get cfg() {
+      cfg ??= buildCfg(body);
+      return cfg;
+    },
+  };
+}
+
+function findPagedCode(body: SyntaxNode): SyntaxNode | undefined {
+  for (const stmt of body.namedChildren.slice(0, 8)) {
+    const expr = stmt.type === 'expression_statement' ? stmt.namedChildren[0] : undefined;
+    if (expr?.type === 'call_expression' && expr.childForFieldName('function')?.text === 'PAGED_CODE') return expr;
+  }
+  return undefined;
+}
+
+function collectDeclarations(
+  source: ParsedSource,
+  node: SyntaxNode,
+  annotations: readonly Annotation[],
+  out: FunctionDeclaration[],
+): void {
+  const type = node.childForFieldName('type');
+  const isStatic = hasStorageClass(node, 'static');
+  const role = type && (type.type === 'type_identifier' || type.type === 'identifier') && lookupRole(type.text) ? type.text : undefined;
+  for (const d of node.childrenForFieldName('declarator')) {
+    const fnName = functionNameNode(d);
+    if (fnName) {
+      out.push({ name: fnName.text, source, node, nameNode: fnName, annotations, roleType: roleFromAnnotations(annotations), isStatic });
+    } else if (role && d.type === 'identifier') {
+      // `DRIVER_DISPATCH DispatchRead;` declares DispatchRead as a function of that role.
+      out.push({ name: d.text, source, node, nameNode: d, annotations, roleType: role, isStatic });
+    }
+  }
+}
+
+/** Pre-order walk with a tree cursor (much cheaper than materialising child arrays). */
+export function walk(root: SyntaxNode, visit: (node: SyntaxNode) => void): void {
+  const cursor = root.walk();
+  for (;;) {
+    visit(cursor.currentNode);
+    if (cursor.gotoFirstChild()) continue;
+    while (!cursor.gotoNextSibling()) {
+      if (!cursor.gotoParent()) return;
+    }
+  }
+}
+
+/** The driver model a file's includes name: `storport.h` → storport, `wdf.h` → kmdf, otherwise wdm. */
+export function driverModelFromIncludes(includes: Iterable<string>): DriverModel | undefined {
+  let model: DriverModel | undefined;
+  for (const inc of includes) {
+    const base = inc.split(/[\\/]/).pop()!.toLowerCase();
+    if (base === 'storport.h') return 'storport';
+    if (base === 'wdf.h' || base.startsWith('wdf')) model = 'kmdf';
+  }
+  return model;
+}

@@ -1,0 +1,307 @@
+/**
+ * The intraprocedural IRQL dataflow: a fixpoint over one function's CFG in the symbolic domain of irql-domain.ts.
+ *
+ * Transfer functions come from the table of IRQL-changing DDIs (knowledge/irql-effects.ts) and from the summaries
+ * of the project's own functions (their exit values). The previous IRQL saved by an acquire is kept in the state
+ * under the name of the place it was saved to (`old`, `ext->OldIrql`, the lock handle, the lock object), so the
+ * matching release restores exactly that value. Guards on `KeGetCurrentIrql()` narrow the value along an edge.
+ *
+ * Assumptions and limits (stated so that rules and users know them):
+ * - A call to a function that is neither in the effects table nor defined in the run does not change the IRQL.
+ * - Calls through function pointers are not followed.
+ * - A release whose saved value is unknown here (saved by a caller, or in a parameter) restores the entry IRQL.
+ * - `&&`, `||` and `?:` operands are evaluated in order as if all ran.
+ */
+import type { SyntaxNode } from '../frontend/parser.js';
+import { irqlEffectOf, type RaiseTarget, type SaveSlot } from '../knowledge/irql-effects.js';
+import { type Cfg, type CfgNode, type Guard, unwrapParens } from './cfg.js';
+import type { FunctionDefinition } from './file-model.js';
+import { type Interval, Level, formatInterval, interval, levelFromNumber, levelName, parseLevel } from './irql.js';
+import {
+  ENTRY_VALUE,
+  type Evidence,
+  type IrqlValue,
+  type TraceStep,
+  joinValues,
+  narrowValue,
+  setLevel,
+  valueKey,
+} from './irql-domain.js';
+
+export interface IrqlState {
+  readonly value: IrqlValue;
+  /** Saved previous IRQLs by the place they were saved to. */
+  readonly saved: ReadonlyMap<string, IrqlValue>;
+}
+
+export interface CalleeSummary {
+  readonly name: string;
+  /** The callee's exit value over its own entry IRQL; undefined while unknown (recursion): identity. */
+  readonly exit: IrqlValue | undefined;
+}
+
+export interface AnalysisContext {
+  /** The summary of a call to a project function, if the callee is one. */
+  summaryOf(call: SyntaxNode, calleeName: string): CalleeSummary | undefined;
+  /** Constant value of an expression's text (levels, lock kinds). */
+  evaluate(text: string): bigint | undefined;
+}
+
+export interface FunctionIrql {
+  readonly definition: FunctionDefinition;
+  /** Symbolic value just before each call (by node id). */
+  readonly beforeCall: ReadonlyMap<number, IrqlValue>;
+  /** Symbolic value on entry to each CFG node (by CFG node id); absent = unreachable. */
+  readonly nodeIn: ReadonlyMap<number, IrqlState>;
+  /** Value at return; undefined when no path returns. */
+  readonly exit: IrqlValue | undefined;
+}
+
+export function step(def: FunctionDefinition, node: SyntaxNode, message: string): TraceStep {
+  return { message, source: def.source, start: node.startIndex, end: node.endIndex };
+}
+
+function normalize(text: string): string {
+  let t = text.replace(/\s+/g, '');
+  while (/^\((.*)\)$/.test(t)) t = t.slice(1, -1);
+  return t;
+}
+
+/** The place a pointer argument points to: `&old` → `old`, `&(ext->Irql)` → `ext->Irql`, `p` → `*p`. */
+function pointee(text: string): string {
+  const t = normalize(text);
+  return t.startsWith('&') ? normalize(t.slice(1)) : `*${t}`;
+}
+
+function calleeName(call: SyntaxNode): string | undefined {
+  const f = call.childForFieldName('function');
+  return f?.type === 'identifier' ? f.text : undefined;
+}
+
+function argumentsOf(call: SyntaxNode): SyntaxNode[] {
+  return call.childForFieldName('arguments')?.namedChildren.filter((a) => a.type !== 'comment') ?? [];
+}
+
+/** Where a call's return value is stored: `old = f()`, `KIRQL old = f();`. */
+function returnTarget(call: SyntaxNode): string | undefined {
+  let n: SyntaxNode = call;
+  while (n.parent && (n.parent.type === 'parenthesized_expression' || n.parent.type === 'cast_expression')) n = n.parent;
+  const p = n.parent;
+  if (p?.type === 'assignment_expression' && p.childForFieldName('right')?.id === n.id) {
+    return normalize(p.childForFieldName('left')?.text ?? '');
+  }
+  if (p?.type === 'init_declarator' && p.childForFieldName('value')?.id === n.id) {
+    return normalize(p.childForFieldName('declarator')?.text ?? '');
+  }
+  return undefined;
+}
+
+function slotKey(slot: SaveSlot, args: readonly SyntaxNode[], call: SyntaxNode): string | undefined {
+  if (slot === 'return') return returnTarget(call);
+  if ('object' in slot) {
+    const a = args[slot.object];
+    return a ? `lock:${normalize(a.text).replace(/^&/, '')}` : undefined;
+  }
+  const a = args[slot.arg];
+  if (!a) return undefined;
+  return slot.pointer ? pointee(a.text) : normalize(a.text);
+}
+
+function levelOfText(text: string, ctx: AnalysisContext): Level | undefined {
+  const named = parseLevel(text);
+  if (named !== undefined) return named;
+  const v = ctx.evaluate(text);
+  return v === undefined ? undefined : levelFromNumber(Number(v));
+}
+
+function raiseLevel(to: RaiseTarget, args: readonly SyntaxNode[], ctx: AnalysisContext): Level | undefined {
+  if (typeof to === 'number') return to;
+  if ('levelArg' in to) {
+    const a = args[to.levelArg];
+    return a ? levelOfText(a.text, ctx) : undefined;
+  }
+  const kind = args[to.lockKindArg] ? normalize(args[to.lockKindArg].text) : '';
+  return to.levels[kind] ?? to.otherwise;
+}
+
+function transfer(def: FunctionDefinition, state: IrqlState, call: SyntaxNode, ctx: AnalysisContext): IrqlState {
+  const name = calleeName(call);
+  if (!name) return state;
+  const effect = irqlEffectOf(name);
+  const args = argumentsOf(call);
+  if (effect?.kind === 'raise') {
+    const level = raiseLevel(effect.to, args, ctx);
+    const value: IrqlValue =
+      level === undefined
+        ? {
+            entryCap: null,
+            parts: [
+              {
+                interval: interval(Level.Passive, Level.High),
+                basis: 'assumed',
+                key: `raise@${call.startIndex}`,
+                steps: [step(def, call, `${name} sets the IRQL to a level that is not a known constant`)],
+              },
+            ],
+          }
+        : setLevel(level, {
+            basis: 'proven',
+            key: `raise@${def.source.filePath}:${call.startIndex}`,
+            steps: [step(def, call, `${name} raises the IRQL to ${levelName(level)}`)],
+          });
+    const saved = new Map(state.saved);
+    const key = effect.save ? slotKey(effect.save, args, call) : undefined;
+    if (key) saved.set(key, state.value);
+    return { value, saved };
+  }
+  if (effect?.kind === 'restore') {
+    const key = slotKey(effect.from, args, call);
+    const saved = new Map(state.saved);
+    let value: IrqlValue | undefined = key ? saved.get(key) : undefined;
+    if (key) saved.delete(key);
+    if (!value && typeof effect.from === 'object' && 'arg' in effect.from && !effect.from.pointer) {
+      // KeLowerIrql(PASSIVE_LEVEL): a constant level rather than a saved one.
+      const a = args[effect.from.arg];
+      const level = a ? levelOfText(a.text, ctx) : undefined;
+      if (level !== undefined) {
+        value = setLevel(level, {
+          basis: 'proven',
+          key: `lower@${def.source.filePath}:${call.startIndex}`,
+          steps: [step(def, call, `${name} sets the IRQL to ${levelName(level)}`)],
+        });
+      }
+    }
+    return { value: value ?? ENTRY_VALUE, saved };
+  }
+  const summary = ctx.summaryOf(call, name);
+  if (summary?.exit) return { value: applySummary(def, state.value, summary, call), saved: state.saved };
+  return state;
+}
+
+/** The caller's value after a call to a function whose exit value is `summary.exit`. */
+export function applySummary(def: FunctionDefinition, current: IrqlValue, summary: CalleeSummary, call: SyntaxNode): IrqlValue {
+  const exit = summary.exit!;
+  let result: IrqlValue | null = null;
+  if (exit.entryCap) result = narrowValue(current, exit.entryCap);
+  if (exit.parts.length) {
+    const parts: Evidence[] = exit.parts.map((p) => ({
+      ...p,
+      key: `${p.key}<${call.startIndex}`,
+      steps: [...p.steps, step(def, call, `${summary.name} returns at ${formatInterval(p.interval)}`)],
+    }));
+    const fromCallee: IrqlValue = { entryCap: null, parts };
+    result = result ? joinValues(result, fromCallee) : fromCallee;
+  }
+  return result ?? current;
+}
+
+function joinStates(a: IrqlState, b: IrqlState): IrqlState {
+  const saved = new Map(a.saved);
+  for (const [k, v] of b.saved) {
+    const prev = saved.get(k);
+    saved.set(k, prev ? joinValues(prev, v) : v);
+  }
+  return { value: joinValues(a.value, b.value), saved };
+}
+
+function stateKey(s: IrqlState): string {
+  const saved = [...s.saved].map(([k, v]) => `${k}=${valueKey(v)}`).sort();
+  return `${valueKey(s.value)}#${saved.join(';')}`;
+}
+
+const IRQL_QUERY = /^KeGetCurrentIrql\s*\(\s*\)$/;
+
+/** The IRQL range a guard on `KeGetCurrentIrql()` proves along one edge; undefined when it proves nothing. */
+export function guardInterval(cond: SyntaxNode, whenTrue: boolean, ctx: AnalysisContext): Interval | undefined {
+  const c = unwrapParens(cond);
+  if (c.type === 'unary_expression' && c.child(0)?.type === '!') {
+    const arg = c.childForFieldName('argument');
+    return arg ? guardInterval(arg, !whenTrue, ctx) : undefined;
+  }
+  if (c.type !== 'binary_expression') return undefined;
+  const op = c.child(1)?.type ?? '';
+  const left = c.childForFieldName('left');
+  const right = c.childForFieldName('right');
+  if (!left || !right) return undefined;
+  if ((op === '&&' && whenTrue) || (op === '||' && !whenTrue)) {
+    const a = guardInterval(left, whenTrue, ctx);
+    const b = guardInterval(right, whenTrue, ctx);
+    if (a && b) return interval(Math.max(a.lo, b.lo) as Level, Math.min(a.hi, b.hi) as Level);
+    return a ?? b;
+  }
+  let cmp = op;
+  let levelText: string;
+  if (IRQL_QUERY.test(normalize(left.text))) levelText = right.text;
+  else if (IRQL_QUERY.test(normalize(right.text))) {
+    levelText = left.text;
+    cmp = ({ '<': '>', '<=': '>=', '>': '<', '>=': '<=' } as Record<string, string>)[op] ?? op;
+  } else return undefined;
+  const level = levelOfText(levelText, ctx);
+  if (level === undefined) return undefined;
+  if (!whenTrue) cmp = ({ '==': '!=', '!=': '==', '<': '>=', '<=': '>', '>': '<=', '>=': '<' } as Record<string, string>)[cmp] ?? '';
+  const H = Level.High;
+  switch (cmp) {
+    case '==':
+      return interval(level);
+    case '!=':
+      return level === Level.Passive ? interval(Level.Apc, H) : level === H ? interval(Level.Passive, Level.Dirql) : undefined;
+    case '<':
+      return level === Level.Passive ? undefined : interval(Level.Passive, (level - 1) as Level);
+    case '<=':
+      return interval(Level.Passive, level);
+    case '>':
+      return level === H ? undefined : interval((level + 1) as Level, H);
+    case '>=':
+      return interval(level, H);
+    default:
+      return undefined;
+  }
+}
+
+function narrowOnEdge(state: IrqlState, guard: Guard | undefined, ctx: AnalysisContext): IrqlState | null {
+  if (!guard) return state;
+  const g = guardInterval(guard.condition, guard.whenTrue, ctx);
+  if (!g) return state;
+  const value = narrowValue(state.value, g);
+  return value ? { value, saved: state.saved } : null;
+}
+
+/** Run the dataflow over one function. */
+export function analyzeFunction(definition: FunctionDefinition, ctx: AnalysisContext): FunctionIrql {
+  const cfg: Cfg = definition.cfg;
+  const nodeIn = new Map<number, IrqlState>();
+  const keys = new Map<number, string>();
+  const beforeCall = new Map<number, IrqlValue>();
+  const start: IrqlState = { value: ENTRY_VALUE, saved: new Map() };
+  nodeIn.set(cfg.entry.id, start);
+  keys.set(cfg.entry.id, stateKey(start));
+  const queued = new Set<number>([cfg.entry.id]);
+  const worklist: CfgNode[] = [cfg.entry];
+  // A finite lattice guarantees termination; the budget only bounds pathological inputs.
+  let budget = cfg.nodes.length * 50 + 1000;
+  while (worklist.length && budget-- > 0) {
+    const node = worklist.shift()!;
+    queued.delete(node.id);
+    let state = nodeIn.get(node.id)!;
+    for (const call of node.calls) {
+      const prev = beforeCall.get(call.id);
+      beforeCall.set(call.id, prev ? joinValues(prev, state.value) : state.value);
+      state = transfer(definition, state, call, ctx);
+    }
+    for (const edge of node.succ) {
+      const out = narrowOnEdge(state, edge.guard, ctx);
+      if (!out) continue;
+      const prev = nodeIn.get(edge.to.id);
+      const next = prev ? joinStates(prev, out) : out;
+      const key = stateKey(next);
+      if (key === keys.get(edge.to.id)) continue;
+      nodeIn.set(edge.to.id, next);
+      keys.set(edge.to.id, key);
+      if (!queued.has(edge.to.id)) {
+        queued.add(edge.to.id);
+        worklist.push(edge.to);
+      }
+    }
+  }
+  return { definition, beforeCall, nodeIn, exit: nodeIn.get(cfg.exit.id)?.value };
+}

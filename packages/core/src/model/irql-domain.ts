@@ -1,0 +1,181 @@
+/**
+ * The abstract values of the IRQL dataflow.
+ *
+ * Inside a function the analysis does not know the entry IRQL, so a value is symbolic: "the entry IRQL, narrowed
+ * to `entryCap`" and/or "one of these levels the code set itself" (`parts`, each with the evidence that set it).
+ * This makes a function's analysis independent of its callers: it runs once, its exit value is its summary
+ * (a helper that returns holding a spin lock has a DISPATCH_LEVEL part), and the concrete IRQL at any point is
+ * obtained later by substituting the entry fact, which is itself computed over the call graph.
+ *
+ * Every part and every entry fact carries Evidence: an interval, a basis, and the trace steps that prove it.
+ * - proven   — the code itself raised the IRQL (a lock, KeRaiseIrql, a caller holding a lock);
+ * - contract — a documented contract: an annotation, a role type, a registration;
+ * - assumed  — only the unknown-entry default (`settings.irql.unknownEntry`).
+ */
+import type { ParsedSource } from '../frontend/parser.js';
+import { type Interval, type Level, formatInterval, hull, meet, sameInterval } from './irql.js';
+
+export type Basis = 'proven' | 'contract' | 'assumed';
+
+const BASIS_RANK: Record<Basis, number> = { proven: 0, contract: 1, assumed: 2 };
+
+export function strongerBasis(a: Basis, b: Basis): Basis {
+  return BASIS_RANK[a] <= BASIS_RANK[b] ? a : b;
+}
+
+export interface TraceStep {
+  readonly message: string;
+  readonly source: ParsedSource;
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface Evidence {
+  readonly interval: Interval;
+  readonly basis: Basis;
+  /** Oldest first: the entry assumption or the raise, then each call on the way. */
+  readonly steps: readonly TraceStep[];
+  /** Identity of the origin (raise site, contract, call chain head), for joins. */
+  readonly key: string;
+}
+
+export interface IrqlValue {
+  /** The entry IRQL, restricted to this cap; null when no path carries the entry IRQL here. */
+  readonly entryCap: Interval | null;
+  readonly parts: readonly Evidence[];
+}
+
+export const ENTRY_VALUE: IrqlValue = { entryCap: { lo: 0, hi: 4 } as Interval, parts: [] };
+
+export function withInterval(e: Evidence, interval: Interval): Evidence {
+  return sameInterval(e.interval, interval) ? e : { ...e, interval };
+}
+
+const MAX_PARTS = 8;
+
+function mergeEvidence(list: readonly Evidence[]): Evidence[] {
+  const byKey = new Map<string, Evidence>();
+  for (const e of list) {
+    const prev = byKey.get(e.key);
+    byKey.set(e.key, prev ? withInterval(prev, hull(prev.interval, e.interval)) : e);
+  }
+  let out = [...byKey.values()];
+  if (out.length > MAX_PARTS) {
+    out.sort((a, b) => b.interval.hi - a.interval.hi || BASIS_RANK[a.basis] - BASIS_RANK[b.basis]);
+    const lowest = out.reduce((m, e) => (e.interval.lo < m.interval.lo ? e : m));
+    out = out.slice(0, MAX_PARTS - 1);
+    if (!out.includes(lowest)) out.push(lowest);
+  }
+  return out;
+}
+
+export function joinValues(a: IrqlValue, b: IrqlValue): IrqlValue {
+  const entryCap = a.entryCap && b.entryCap ? hull(a.entryCap, b.entryCap) : (a.entryCap ?? b.entryCap);
+  return { entryCap, parts: mergeEvidence([...a.parts, ...b.parts]) };
+}
+
+/** Restrict a value to the levels a guard allows; null when no level is left (the edge is infeasible). */
+export function narrowValue(v: IrqlValue, to: Interval): IrqlValue | null {
+  const entryCap = v.entryCap ? meet(v.entryCap, to) : null;
+  const parts: Evidence[] = [];
+  for (const p of v.parts) {
+    const m = meet(p.interval, to);
+    if (m) parts.push(withInterval(p, m));
+  }
+  return entryCap || parts.length ? { entryCap, parts } : null;
+}
+
+export function valueKey(v: IrqlValue): string {
+  const cap = v.entryCap ? `${v.entryCap.lo}${v.entryCap.hi}` : '-';
+  return `${cap}|${v.parts
+    .map((p) => `${p.key}:${p.interval.lo}${p.interval.hi}`)
+    .sort()
+    .join(',')}`;
+}
+
+export function setLevel(level: Level, evidence: Omit<Evidence, 'interval'>): IrqlValue {
+  return { entryCap: null, parts: [{ ...evidence, interval: { lo: level, hi: level } }] };
+}
+
+/** What a function is entered at: the hull of its evidence. */
+export interface EntryFact {
+  readonly interval: Interval;
+  readonly evidence: readonly Evidence[];
+}
+
+/** Keep, per basis, the evidence reaching highest and lowest: the hull stays exact and the list stays short. */
+export function pruneEvidence(list: readonly Evidence[]): Evidence[] {
+  const kept = new Set<Evidence>();
+  for (const basis of ['proven', 'contract', 'assumed'] as const) {
+    const of = list.filter((e) => e.basis === basis);
+    if (!of.length) continue;
+    const shorter = (a: Evidence, b: Evidence) => a.steps.length <= b.steps.length;
+    kept.add(of.reduce((m, e) => (e.interval.hi > m.interval.hi || (e.interval.hi === m.interval.hi && shorter(e, m) && e !== m) ? e : m)));
+    kept.add(of.reduce((m, e) => (e.interval.lo < m.interval.lo ? e : m)));
+  }
+  return [...kept];
+}
+
+export function entryFact(evidence: readonly Evidence[]): EntryFact | undefined {
+  if (!evidence.length) return undefined;
+  const pruned = pruneEvidence(evidence);
+  return { interval: pruned.map((e) => e.interval).reduce(hull), evidence: pruned };
+}
+
+export function entryKey(e: EntryFact | undefined): string {
+  if (!e) return '-';
+  return `${e.interval.lo}${e.interval.hi}|${[...new Set(e.evidence.map((x) => `${x.basis}${x.interval.lo}${x.interval.hi}`))].sort().join(',')}`;
+}
+
+/** The concrete IRQL at a point: the symbolic value with the entry fact substituted. */
+export interface IrqlFact {
+  readonly interval: Interval;
+  readonly evidence: readonly Evidence[];
+}
+
+export function concretize(v: IrqlValue, entry: EntryFact): IrqlFact | undefined {
+  const evidence: Evidence[] = [...v.parts];
+  if (v.entryCap) {
+    for (const e of entry.evidence) {
+      const m = meet(e.interval, v.entryCap);
+      if (m) evidence.push(withInterval(e, m));
+    }
+  }
+  if (!evidence.length) return undefined;
+  return { interval: evidence.map((e) => e.interval).reduce(hull), evidence };
+}
+
+export interface Explanation {
+  readonly basis: Basis;
+  /** Every level the point may run at is out of range (not just some). */
+  readonly definite: boolean;
+  readonly interval: Interval;
+  readonly steps: readonly TraceStep[];
+}
+
+/** Why the IRQL may be above `max`: the strongest evidence that reaches above it, or undefined when none does. */
+export function explainAbove(fact: IrqlFact, max: Level): Explanation | undefined {
+  return explain(fact, (i) => i.hi > max, (i) => i.lo > max);
+}
+
+/** Why the IRQL may be below `min`. */
+export function explainBelow(fact: IrqlFact, min: Level): Explanation | undefined {
+  return explain(fact, (i) => i.lo < min, (i) => i.hi < min);
+}
+
+function explain(
+  fact: IrqlFact,
+  violates: (i: Interval) => boolean,
+  always: (i: Interval) => boolean,
+): Explanation | undefined {
+  const candidates = fact.evidence.filter((e) => violates(e.interval));
+  if (!candidates.length) return undefined;
+  const best = candidates.reduce((m, e) =>
+    BASIS_RANK[e.basis] < BASIS_RANK[m.basis] || (e.basis === m.basis && e.steps.length < m.steps.length) ? e : m,
+  );
+  return { basis: best.basis, definite: always(fact.interval), interval: fact.interval, steps: best.steps };
+}
+
+export function describeInterval(i: Interval): string {
+  return formatInterval(i);
+}

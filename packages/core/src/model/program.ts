@@ -1,0 +1,493 @@
+/**
+ * The semantic model of one lint run: every file's model, the call graph between the project's functions, each
+ * function's IRQL analysis (its summary), and the IRQL each function is entered at.
+ *
+ * Where a function starts, in order of trust (knowledge base §3):
+ *  1. SAL annotations on its definition or any declaration (`_IRQL_requires_max_`, `__drv_maxIRQL`, …);
+ *  2. its role type (`DRIVER_DISPATCH Foo;`, `_Function_class_`, `_Dispatch_type_`), or its name (`DriverEntry`);
+ *  3. how it is registered (`KeInitializeDpc(&dpc, Foo, …)`, `queueConfig.EvtIoRead = Foo`, …);
+ *  4. otherwise the IRQL at every call site in the run, plus PASSIVE..APC when it is pageable (`PAGED_CODE()`,
+ *     `#pragma alloc_text(PAGE…)`), plus the unknown-entry default (basis *assumed*) when it has no caller or its
+ *     address is taken.
+ *
+ * Summaries are computed callees first over the strongly connected components of the call graph (recursion
+ * iterates to a fixpoint), then entry facts are propagated callers first; both passes are linear in the size of
+ * the program up to the small height of the lattice.
+ */
+import type { ParsedSource, SyntaxNode } from '../frontend/parser.js';
+import { lookupRole, ROLE_BY_FUNCTION_NAME } from '../knowledge/roles.js';
+import { evaluateConstant } from './constants.js';
+import {
+  type DriverModel,
+  type FileModel,
+  type FunctionDeclaration,
+  type FunctionDefinition,
+  buildFileModel,
+  driverModelFromIncludes,
+} from './file-model.js';
+import { type Interval, Level, formatInterval, interval, parseLevel } from './irql.js';
+import { type CalleeSummary, type FunctionIrql, analyzeFunction, step } from './irql-analysis.js';
+import {
+  type EntryFact,
+  type Evidence,
+  type IrqlFact,
+  type IrqlValue,
+  concretize,
+  entryFact,
+  entryKey,
+  valueKey,
+} from './irql-domain.js';
+
+export interface IrqlSettings {
+  /** Entry IRQL of a function with no annotation, no role and no caller. */
+  readonly unknownEntry: Interval;
+}
+
+export const DEFAULT_IRQL_SETTINGS: IrqlSettings = { unknownEntry: interval(Level.Passive, Level.Dispatch) };
+
+interface CallSite {
+  readonly caller: FunctionDefinition;
+  readonly call: SyntaxNode;
+}
+
+const MAX_IRQL_ANNOTATIONS = new Set(['_IRQL_requires_max_', '__drv_maxIRQL', '_IRQL_always_function_max_', '__drv_maxFunctionIRQL']);
+const MIN_IRQL_ANNOTATIONS = new Set(['_IRQL_requires_min_', '__drv_minIRQL', '_IRQL_always_function_min_', '__drv_minFunctionIRQL']);
+const EXACT_IRQL_ANNOTATIONS = new Set(['_IRQL_requires_', '__drv_requiresIRQL']);
+const RAISES_IRQL_ANNOTATIONS = new Set(['_IRQL_raises_', '__drv_raisesIRQL', '__drv_setsIRQL']);
+
+export class Program {
+  readonly files: readonly FileModel[];
+  private readonly byPath = new Map<string, FileModel>();
+  private readonly definitionsByName = new Map<string, FunctionDefinition[]>();
+  private readonly declarationsByName = new Map<string, FunctionDeclaration[]>();
+  private readonly definitionByNode = new Map<number, FunctionDefinition>();
+  private readonly callSites = new Map<FunctionDefinition, CallSite[]>();
+  private readonly callees = new Map<FunctionDefinition, Set<FunctionDefinition>>();
+  private readonly globalDefines = new Map<string, string>();
+  private readonly globalEnums = new Map<string, bigint>();
+  private analyses?: Map<FunctionDefinition, FunctionIrql>;
+  private entries?: Map<FunctionDefinition, EntryFact>;
+  private readonly modelCache = new Map<string, DriverModel>();
+
+  constructor(
+    sources: readonly ParsedSource[],
+    readonly settings: IrqlSettings = DEFAULT_IRQL_SETTINGS,
+  ) {
+    this.files = sources.map(buildFileModel);
+    for (const f of this.files) {
+      this.byPath.set(f.source.filePath, f);
+      for (const d of f.definitions) {
+        push(this.definitionsByName, d.name, d);
+        this.definitionByNode.set(d.node.id, d);
+      }
+      for (const d of f.declarations) push(this.declarationsByName, d.name, d);
+      for (const [k, v] of f.defines) if (!this.globalDefines.has(k)) this.globalDefines.set(k, v);
+      for (const [k, v] of f.enumConstants) if (!this.globalEnums.has(k)) this.globalEnums.set(k, v);
+    }
+    for (const f of this.files) {
+      for (const def of f.definitions) {
+        const out = new Set<FunctionDefinition>();
+        for (const node of def.cfg.nodes) {
+          for (const call of node.calls) {
+            const callee = this.resolveCall(f, call);
+            if (!callee) continue;
+            out.add(callee);
+            push(this.callSites, callee, { caller: def, call });
+          }
+        }
+        this.callees.set(def, out);
+      }
+    }
+  }
+
+  fileModel(filePath: string): FileModel | undefined {
+    return this.byPath.get(filePath);
+  }
+
+  /** The project function a call goes to: a definition in the same file first, then a non-static one anywhere. */
+  resolveCall(file: FileModel, call: SyntaxNode): FunctionDefinition | undefined {
+    const f = call.childForFieldName('function');
+    if (f?.type !== 'identifier') return undefined;
+    return this.definitionNamed(f.text, file);
+  }
+
+  definitionNamed(name: string, from?: FileModel): FunctionDefinition | undefined {
+    const defs = this.definitionsByName.get(name);
+    if (!defs) return undefined;
+    return defs.find((d) => from && d.source === from.source) ?? defs.find((d) => !d.isStatic);
+  }
+
+  /** Declarations and the definition that speak of the same function as `def`. */
+  declarationsOf(def: FunctionDeclaration): FunctionDeclaration[] {
+    const all = [...(this.declarationsByName.get(def.name) ?? []), ...(this.definitionsByName.get(def.name) ?? [])];
+    return all.filter((d) => d === def || (!d.isStatic && !def.isStatic) || d.source === def.source);
+  }
+
+  /** The function definition that contains a node. */
+  functionContaining(node: SyntaxNode): FunctionDefinition | undefined {
+    for (let n: SyntaxNode | null = node; n; n = n.parent) {
+      if (n.type === 'function_definition') return this.definitionByNode.get(n.id);
+    }
+    return undefined;
+  }
+
+  /** Used as a value (a pointer stored or passed on): callers the analysis cannot see may exist. */
+  isAddressTaken(def: FunctionDefinition): boolean {
+    return this.files.some((f) => (def.isStatic ? f.source === def.source : true) && f.addressTaken.has(def.name));
+  }
+
+  callSitesOf(def: FunctionDefinition): readonly CallSite[] {
+    return this.callSites.get(def) ?? [];
+  }
+
+  /** Constant value of an expression (or its text) as seen from a file. */
+  evaluate(file: FileModel | undefined, expr: SyntaxNode | string): bigint | undefined {
+    const text = typeof expr === 'string' ? expr : expr.text;
+    return evaluateConstant(text, (name) => {
+      if (file) {
+        const d = file.defines.get(name);
+        if (d !== undefined) return d;
+        const e = file.enumConstants.get(name);
+        if (e !== undefined) return e;
+      }
+      return this.globalDefines.get(name) ?? this.globalEnums.get(name);
+    });
+  }
+
+  /** The driver model of a file, from its includes and those of the project headers it includes. */
+  driverModel(file: FileModel): DriverModel {
+    const cached = this.modelCache.get(file.source.filePath);
+    if (cached) return cached;
+    const seen = new Set<FileModel>();
+    const includes: string[] = [];
+    const visit = (f: FileModel): void => {
+      if (seen.has(f)) return;
+      seen.add(f);
+      for (const inc of f.includes) {
+        includes.push(inc);
+        const base = inc.split(/[\\/]/).pop()!.toLowerCase();
+        for (const other of this.files) {
+          if (other.source.filePath.split(/[\\/]/).pop()!.toLowerCase() === base) visit(other);
+        }
+      }
+    };
+    visit(file);
+    const model = driverModelFromIncludes(includes) ?? 'wdm';
+    this.modelCache.set(file.source.filePath, model);
+    return model;
+  }
+
+  // ---- IRQL --------------------------------------------------------------------------------------------------
+
+  /** The IRQL analysis of one function (runs the whole-program pass on first use). */
+  irqlOf(def: FunctionDefinition): FunctionIrql {
+    return this.computeAnalyses().get(def)!;
+  }
+
+  entryOf(def: FunctionDefinition): EntryFact {
+    return this.computeEntries().get(def)!;
+  }
+
+  /** The IRQL a node may run at: for a call, just before the call; for any other node, at its statement. */
+  irqlAt(node: SyntaxNode): IrqlFact | undefined {
+    const def = this.functionContaining(node);
+    if (!def) return undefined;
+    const analysis = this.irqlOf(def);
+    let value: IrqlValue | undefined;
+    if (node.type === 'call_expression') value = analysis.beforeCall.get(node.id);
+    if (!value) {
+      const cfgNode = def.cfg.nodeContaining(node);
+      value = cfgNode ? analysis.nodeIn.get(cfgNode.id)?.value : undefined;
+    }
+    return value ? concretize(value, this.entryOf(def)) : undefined;
+  }
+
+  /** A fixed summary from `_IRQL_raises_(X)` on any declaration. */
+  private annotatedExit(def: FunctionDeclaration): IrqlValue | undefined {
+    for (const d of this.declarationsOf(def)) {
+      for (const a of d.annotations) {
+        if (!RAISES_IRQL_ANNOTATIONS.has(a.name) || !a.args) continue;
+        const level = parseLevel(a.args) ?? levelOf(this.evaluate(this.fileModel(d.source.filePath), a.args));
+        if (level === undefined) continue;
+        return {
+          entryCap: null,
+          parts: [
+            {
+              interval: interval(level),
+              basis: 'contract',
+              key: `raises:${def.name}`,
+              steps: [{ message: `${def.name} is annotated ${a.name}(${a.args.trim()})`, source: d.source, start: a.start, end: a.end }],
+            },
+          ],
+        };
+      }
+    }
+    return undefined;
+  }
+
+  private computeAnalyses(): Map<FunctionDefinition, FunctionIrql> {
+    if (this.analyses) return this.analyses;
+    const analyses = new Map<FunctionDefinition, FunctionIrql>();
+    const exits = new Map<FunctionDefinition, IrqlValue | undefined>();
+    const fileOf = (def: FunctionDefinition) => this.byPath.get(def.source.filePath)!;
+    const ctxFor = (def: FunctionDefinition) => ({
+      summaryOf: (call: SyntaxNode, name: string): CalleeSummary | undefined => {
+        const callee = this.resolveCall(fileOf(def), call);
+        if (callee) return { name, exit: this.annotatedExit(callee) ?? exits.get(callee) };
+        const decl = this.declarationsByName.get(name)?.[0];
+        const annotated = decl ? this.annotatedExit(decl) : undefined;
+        return annotated ? { name, exit: annotated } : undefined;
+      },
+      evaluate: (text: string) => this.evaluate(fileOf(def), text),
+    });
+    for (const scc of stronglyConnected([...this.callees.keys()], (d) => this.callees.get(d) ?? [])) {
+      for (let round = 0; round < 8; round++) {
+        let changed = false;
+        for (const def of scc) {
+          const result = analyzeFunction(def, ctxFor(def));
+          analyses.set(def, result);
+          const before = exits.get(def);
+          if ((before ? valueKey(before) : '') !== (result.exit ? valueKey(result.exit) : '')) changed = true;
+          exits.set(def, result.exit);
+        }
+        if (!changed || (scc.length === 1 && !(this.callees.get(scc[0])?.has(scc[0]) ?? false))) break;
+      }
+    }
+    this.analyses = analyses;
+    return analyses;
+  }
+
+  /** Evidence from contracts (annotations, role types, registrations), strongest kind only; undefined if none. */
+  contractOf(def: FunctionDefinition): Evidence[] | undefined {
+    const decls = this.declarationsOf(def);
+    // 1. SAL annotations.
+    let max: Level | undefined;
+    let min: Level | undefined;
+    let annotationSteps: Evidence['steps'] = [];
+    for (const d of decls) {
+      for (const a of d.annotations) {
+        if (!a.args) continue;
+        const level = parseLevel(a.args) ?? levelOf(this.evaluate(this.fileModel(d.source.filePath), a.args));
+        if (level === undefined) continue;
+        const isMax = MAX_IRQL_ANNOTATIONS.has(a.name);
+        const isMin = MIN_IRQL_ANNOTATIONS.has(a.name);
+        const isExact = EXACT_IRQL_ANNOTATIONS.has(a.name);
+        if (!isMax && !isMin && !isExact) continue;
+        if (isMax || isExact) max = max === undefined ? level : (Math.min(max, level) as Level);
+        if (isMin || isExact) min = min === undefined ? level : (Math.max(min, level) as Level);
+        annotationSteps = [
+          ...annotationSteps,
+          { message: `${def.name} is annotated ${a.name}(${a.args.trim()})`, source: d.source, start: a.start, end: a.end },
+        ];
+      }
+    }
+    if (max !== undefined || min !== undefined) {
+      // Any IRQL annotation without a maximum implies DISPATCH_LEVEL at most.
+      const lo = min ?? Level.Passive;
+      const hi = max ?? (Math.max(lo, Level.Dispatch) as Level);
+      return [{ interval: interval(lo, hi), basis: 'contract', key: `sal:${def.name}`, steps: annotationSteps.slice(0, 2) }];
+    }
+    // 2. Role type declared, or fixed by name.
+    for (const d of decls) {
+      const role = d.roleType ? lookupRole(d.roleType) : undefined;
+      if (role) {
+        return [
+          {
+            interval: role.entry,
+            basis: 'contract',
+            key: `role:${def.name}`,
+            steps: [
+              {
+                message: `${def.name} is declared ${role.roleType}, entered at ${formatInterval(role.entry)}`,
+                source: d.source,
+                start: d.nameNode.startIndex,
+                end: d.nameNode.endIndex,
+              },
+            ],
+          },
+        ];
+      }
+    }
+    const byName = ROLE_BY_FUNCTION_NAME[def.name];
+    const nameRole = byName ? lookupRole(byName) : undefined;
+    if (nameRole) {
+      return [
+        {
+          interval: nameRole.entry,
+          basis: 'contract',
+          key: `role:${def.name}`,
+          steps: [step(def, def.nameNode, `${def.name} is the driver's ${nameRole.roleType} routine, entered at ${formatInterval(nameRole.entry)}`)],
+        },
+      ];
+    }
+    // 3. Registrations anywhere in the run.
+    const evidence: Evidence[] = [];
+    for (const f of this.files) {
+      for (const r of f.registrations) {
+        if (r.functionName !== def.name) continue;
+        if (def.isStatic && f.source !== def.source) continue;
+        const role = lookupRole(r.roleType);
+        if (!role) continue;
+        evidence.push({
+          interval: role.entry,
+          basis: 'contract',
+          key: `reg:${def.name}:${r.roleType}`,
+          steps: [
+            {
+              message: `${def.name} is registered as ${role.roleType} by ${r.via}, entered at ${formatInterval(role.entry)}`,
+              source: f.source,
+              start: r.site.startIndex,
+              end: r.site.endIndex,
+            },
+          ],
+        });
+      }
+    }
+    return evidence.length ? evidence : undefined;
+  }
+
+  private pagedEvidence(def: FunctionDefinition): Evidence | undefined {
+    const file = this.byPath.get(def.source.filePath)!;
+    const pragma = file.pagedSections.get(def.name);
+    const at = def.pagedCode ?? pragma;
+    if (!at) return undefined;
+    const why = def.pagedCode ? 'calls PAGED_CODE()' : 'is placed in a pageable section by #pragma alloc_text';
+    return {
+      interval: interval(Level.Passive, Level.Apc),
+      basis: 'contract',
+      key: `paged:${def.name}`,
+      steps: [step(def, at, `${def.name} ${why}, so it runs at PASSIVE_LEVEL..APC_LEVEL`)],
+    };
+  }
+
+  private unknownEvidence(def: FunctionDefinition): Evidence {
+    const i = this.settings.unknownEntry;
+    return {
+      interval: i,
+      basis: 'assumed',
+      key: `unknown:${def.name}`,
+      steps: [step(def, def.nameNode, `${def.name} has no IRQL annotation, role or caller here: assumed ${formatInterval(i)}`)],
+    };
+  }
+
+  private computeEntries(): Map<FunctionDefinition, EntryFact> {
+    if (this.entries) return this.entries;
+    const analyses = this.computeAnalyses();
+    const entries = new Map<FunctionDefinition, EntryFact>();
+    const derived: FunctionDefinition[] = [];
+    for (const def of analyses.keys()) {
+      const contract = this.contractOf(def);
+      const fact = contract ? entryFact(contract) : undefined;
+      if (fact) entries.set(def, fact);
+      else derived.push(def);
+    }
+    const isDerived = new Set(derived);
+    const compute = (def: FunctionDefinition): EntryFact | undefined => {
+      const evidence: Evidence[] = [];
+      const sites = this.callSitesOf(def);
+      for (const site of sites) {
+        const callerEntry = entries.get(site.caller);
+        if (!callerEntry) continue;
+        const before = analyses.get(site.caller)?.beforeCall.get(site.call.id);
+        const fact = before ? concretize(before, callerEntry) : undefined;
+        if (!fact) continue;
+        for (const e of fact.evidence) {
+          evidence.push({
+            ...e,
+            key: `${e.key}>${def.name}`,
+            steps: [...e.steps, step(site.caller, site.call, `${site.caller.name} calls ${def.name} at ${formatInterval(e.interval)}`)],
+          });
+        }
+      }
+      const paged = this.pagedEvidence(def);
+      if (paged) evidence.push(paged);
+      if ((!sites.length && !paged) || this.isAddressTaken(def)) evidence.push(this.unknownEvidence(def));
+      return entryFact(evidence);
+    };
+    const queue = [...derived];
+    const queued = new Set(queue);
+    let budget = derived.length * 20 + 100;
+    while (queue.length && budget-- > 0) {
+      const def = queue.shift()!;
+      queued.delete(def);
+      const next = compute(def);
+      if (!next || entryKey(next) === entryKey(entries.get(def))) continue;
+      entries.set(def, next);
+      for (const callee of this.callees.get(def) ?? []) {
+        if (isDerived.has(callee) && !queued.has(callee)) {
+          queued.add(callee);
+          queue.push(callee);
+        }
+      }
+    }
+    // Functions reached only from cycles nobody enters keep the unknown default.
+    for (const def of derived) if (!entries.has(def)) entries.set(def, entryFact([this.unknownEvidence(def)])!);
+    this.entries = entries;
+    return entries;
+  }
+}
+
+function levelOf(v: bigint | undefined): Level | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (n <= 2 && n >= 0) return n as Level;
+  if (n <= 12) return Level.Dirql;
+  return Level.High;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** Tarjan's algorithm, iterative; components come out callees first. */
+export function stronglyConnected<T>(nodes: readonly T[], edges: (n: T) => Iterable<T>): T[][] {
+  const index = new Map<T, number>();
+  const low = new Map<T, number>();
+  const onStack = new Set<T>();
+  const stack: T[] = [];
+  const out: T[][] = [];
+  let counter = 0;
+  for (const root of nodes) {
+    if (index.has(root)) continue;
+    const work: { node: T; it: Iterator<T> }[] = [{ node: root, it: edges(root)[Symbol.iterator]() }];
+    index.set(root, counter);
+    low.set(root, counter++);
+    stack.push(root);
+    onStack.add(root);
+    while (work.length) {
+      const top = work[work.length - 1];
+      const next = top.it.next();
+      if (!next.done) {
+        const w = next.value;
+        if (!index.has(w)) {
+          index.set(w, counter);
+          low.set(w, counter++);
+          stack.push(w);
+          onStack.add(w);
+          work.push({ node: w, it: edges(w)[Symbol.iterator]() });
+        } else if (onStack.has(w)) {
+          low.set(top.node, Math.min(low.get(top.node)!, index.get(w)!));
+        }
+        continue;
+      }
+      work.pop();
+      if (work.length) {
+        const parent = work[work.length - 1].node;
+        low.set(parent, Math.min(low.get(parent)!, low.get(top.node)!));
+      }
+      if (low.get(top.node) === index.get(top.node)) {
+        const comp: T[] = [];
+        let w: T;
+        do {
+          w = stack.pop()!;
+          onStack.delete(w);
+          comp.push(w);
+        } while (w !== top.node);
+        out.push(comp);
+      }
+    }
+  }
+  return out;
+}

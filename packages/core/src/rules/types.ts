@@ -1,0 +1,195 @@
+/**
+ * The rule API, modelled on ESLint's: a rule is `meta` plus `create(context)`, which returns visitors keyed by
+ * tree-sitter node type (`call_expression`, `function_definition`, `translation_unit:exit`, …). Rules never walk
+ * the CFG or re-derive facts: they ask the model through the context (`irqlAt`, `calleeName`, `argument`,
+ * `evaluate`, `allocatorCall`) and report by `messageId`.
+ */
+import type { SyntaxNode } from '../frontend/parser.js';
+import type { DriverModel } from '../model/file-model.js';
+import type { Interval, Level } from '../model/irql.js';
+import type { Basis, Explanation, IrqlFact } from '../model/irql-domain.js';
+import type { Program } from '../model/program.js';
+import type { AllocatorSpec } from '../knowledge/pool.js';
+import type { ParsedSource } from '../frontend/parser.js';
+
+export type Severity = 0 | 1 | 2;
+export type SeverityName = 'off' | 'warn' | 'error';
+export type RuleLevel = Severity | SeverityName;
+export type RuleEntry = RuleLevel | [RuleLevel, ...unknown[]];
+
+export interface RuleDocs {
+  readonly description: string;
+  /** Link to the rule's doc page. */
+  readonly url?: string;
+  /** In the plugin's `recommended` preset. */
+  readonly recommended?: boolean;
+  /** The PREfast warning and CodeQL query that check the same thing, for people coming from them. */
+  readonly prefast?: string;
+  readonly codeql?: string;
+  /** Microsoft's DDI compliance rule page of the same name, when there is one. */
+  readonly microsoftRule?: string;
+}
+
+export interface RuleMeta {
+  readonly type: 'problem' | 'suggestion' | 'layout';
+  readonly docs: RuleDocs;
+  readonly messages: Readonly<Record<string, string>>;
+  /** JSON schema of the options array (or false for none). */
+  readonly schema?: readonly object[] | false;
+  readonly fixable?: 'code';
+  readonly hasSuggestions?: boolean;
+  readonly deprecated?: boolean;
+}
+
+export type RuleListener = Record<string, ((node: SyntaxNode) => void) | undefined>;
+
+export interface RuleModule<Options extends readonly unknown[] = readonly unknown[]> {
+  readonly meta: RuleMeta;
+  readonly defaultOptions?: Options;
+  create(context: RuleContext<Options>): RuleListener;
+}
+
+export interface TextRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface Fix {
+  /** Offsets in the original text. */
+  readonly range: readonly [number, number];
+  readonly text: string;
+}
+
+export interface RuleFixer {
+  replaceText(node: SyntaxNode, text: string): Fix;
+  replaceTextRange(range: readonly [number, number], text: string): Fix;
+  insertTextBefore(node: SyntaxNode, text: string): Fix;
+  insertTextAfter(node: SyntaxNode, text: string): Fix;
+  remove(node: SyntaxNode): Fix;
+  removeRange(range: readonly [number, number]): Fix;
+}
+
+export type FixFunction = (fixer: RuleFixer) => Fix | readonly Fix[] | null | undefined;
+
+export interface SuggestionDescriptor {
+  readonly messageId: string;
+  readonly data?: Readonly<Record<string, string | number>>;
+  readonly fix: FixFunction;
+}
+
+export interface RelatedDescriptor {
+  readonly message: string;
+  readonly node?: SyntaxNode;
+  readonly range?: TextRange;
+}
+
+export interface ReportDescriptor {
+  readonly node?: SyntaxNode;
+  readonly range?: TextRange;
+  readonly messageId: string;
+  readonly data?: Readonly<Record<string, string | number>>;
+  readonly fix?: FixFunction;
+  readonly suggest?: readonly SuggestionDescriptor[];
+  readonly related?: readonly RelatedDescriptor[];
+  /**
+   * The IRQL explanation behind the finding: its steps become the message's trace (stylish path, json `trace`,
+   * SARIF `codeFlows`) and its basis decides whether it is reported (assumed findings need
+   * `settings.irql.reportAssumed`).
+   */
+  readonly explanation?: Explanation;
+}
+
+/** The IRQL at a point, as rules see it. */
+export interface IrqlQuery {
+  readonly interval: Interval;
+  readonly fact: IrqlFact;
+  /** Why the IRQL may be above `max`, or undefined when it cannot be. */
+  above(max: Level): Explanation | undefined;
+  /** Why the IRQL may be below `min`, or undefined when it cannot be. */
+  below(min: Level): Explanation | undefined;
+}
+
+/** A call to one of the pool allocators, with its arguments resolved. */
+export interface AllocatorCall {
+  readonly spec: AllocatorSpec;
+  readonly call: SyntaxNode;
+  readonly poolArgument?: SyntaxNode;
+  /** The POOL_TYPE or POOL_FLAGS value, when constant. */
+  readonly poolValue?: bigint;
+  /** Paged memory requested: true/false when the pool argument is constant, undefined otherwise. */
+  readonly paged?: boolean;
+  readonly sizeArgument?: SyntaxNode;
+  readonly tagArgument?: SyntaxNode;
+}
+
+export interface SourceCode {
+  readonly text: string;
+  readonly filePath: string;
+  readonly parsed: ParsedSource;
+  getText(node?: SyntaxNode): string;
+  getLine(line: number): string;
+  position(offset: number): { line: number; column: number };
+}
+
+export interface Settings {
+  readonly irql?: {
+    readonly unknownEntry?: string | readonly [string, string];
+    readonly reportAssumed?: boolean;
+  };
+  readonly [key: string]: unknown;
+}
+
+export interface RuleContext<Options extends readonly unknown[] = readonly unknown[]> {
+  readonly id: string;
+  readonly options: Options;
+  readonly settings: Settings;
+  readonly filename: string;
+  readonly sourceCode: SourceCode;
+  /** The driver model of this file (from its includes). */
+  readonly driverModel: DriverModel;
+  /** The whole-program model, for queries the helpers below do not cover. */
+  readonly program: Program;
+  report(descriptor: ReportDescriptor): void;
+  /** The IRQL a node may run at (a call: just before it). Undefined outside functions or in unreachable code. */
+  irqlAt(node: SyntaxNode): IrqlQuery | undefined;
+  /** The called function's name when the callee is a plain identifier. */
+  calleeName(call: SyntaxNode): string | undefined;
+  /** The call's i-th argument. */
+  argument(call: SyntaxNode, index: number): SyntaxNode | undefined;
+  argumentCount(call: SyntaxNode): number;
+  /** Constant value of an expression, using the file's `#define`s and enums and the WDK constants. */
+  evaluate(expr: SyntaxNode | string): bigint | undefined;
+  /** The allocator call this is, with its pool argument resolved; undefined when not an allocator. */
+  allocatorCall(call: SyntaxNode): AllocatorCall | undefined;
+}
+
+export interface PluginMeta {
+  readonly name: string;
+  readonly version?: string;
+}
+
+export interface ConfigObject {
+  root?: boolean;
+  extends?: string | string[];
+  plugins?: string[];
+  rules?: Record<string, RuleEntry>;
+  settings?: Settings;
+  overrides?: ConfigOverride[];
+  ignorePatterns?: string | string[];
+}
+
+export interface ConfigOverride {
+  files: string | string[];
+  excludedFiles?: string | string[];
+  extends?: string | string[];
+  rules?: Record<string, RuleEntry>;
+  settings?: Settings;
+}
+
+export interface Plugin {
+  readonly meta: PluginMeta;
+  readonly rules: Readonly<Record<string, RuleModule<any>>>;
+  readonly configs?: Readonly<Record<string, ConfigObject>>;
+}
+
+export type { Basis, Explanation };

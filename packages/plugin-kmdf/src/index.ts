@@ -1,0 +1,35 @@
+/**
+ * @ddi-lint/plugin-kmdf — rules for KMDF drivers, and the KMDF presets.
+ *
+ * A KMDF driver still calls WDM DDIs (pool allocation under a WDF spin lock is the same bug), so the presets also
+ * enable the WDM rules listed in WDM_RULES_FOR_KMDF.
+ */
+import { type ConfigObject, type RuleEntry, definePlugin } from '@ddi-lint/core';
+import wdm from '@ddi-lint/plugin-wdm';
+import { createRequire } from 'node:module';
+import { rules } from './rules/index.js';
+
+const require = createRequire(import.meta.url);
+const { name, version } = require('../package.json') as { name: string; version: string };
+
+/** WDM rules that hold for KMDF drivers too (everything except what KMDF replaces with its own rule). */
+export const WDM_RULES_FOR_KMDF = ['IrqlExAllocatePool'] as const;
+
+function preset(all: boolean): ConfigObject {
+  const entries: Record<string, RuleEntry> = {};
+  for (const id of WDM_RULES_FOR_KMDF) {
+    const rule = wdm.rules[id];
+    if (all || rule.meta.docs.recommended) entries[`wdm/${id}`] = 'error';
+  }
+  for (const [id, rule] of Object.entries(rules)) if (all || rule.meta.docs.recommended) entries[`kmdf/${id}`] = 'error';
+  return { plugins: ['wdm', 'kmdf'], rules: entries };
+}
+
+const plugin = definePlugin({
+  meta: { name, version },
+  rules,
+  configs: { recommended: preset(false), all: preset(true) },
+});
+
+export { rules };
+export default plugin;

@@ -1,0 +1,5 @@
+import UnsafeAllocatePool from './UnsafeAllocatePool.js';
+
+export const rules = {
+  UnsafeAllocatePool,
+};

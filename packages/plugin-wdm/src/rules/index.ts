@@ -1,0 +1,7 @@
+import IrqlExAllocatePool from './IrqlExAllocatePool.js';
+import UnsafeAllocatePool from './UnsafeAllocatePool.js';
+
+export const rules = {
+  IrqlExAllocatePool,
+  UnsafeAllocatePool,
+};
