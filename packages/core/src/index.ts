@@ -61,6 +61,7 @@ export {
   irqlSettingsFrom,
   normalizeRuleEntry,
   normalizeSeverity,
+  type ConfigForFile,
   type LintInput,
   type LintMessage,
   type LintOptions,

@@ -5,7 +5,7 @@
  * enable the WDM rules listed in WDM_RULES_FOR_KMDF.
  */
 import { type ConfigObject, type RuleEntry, definePlugin } from '@ddi-lint/core';
-import wdm from '@ddi-lint/plugin-wdm';
+import wdm, { presetSeverity } from '@ddi-lint/plugin-wdm';
 import { createRequire } from 'node:module';
 import { rules } from './rules/index.js';
 
@@ -19,9 +19,15 @@ function preset(all: boolean): ConfigObject {
   const entries: Record<string, RuleEntry> = {};
   for (const id of WDM_RULES_FOR_KMDF) {
     const rule = wdm.rules[id];
-    if (all || rule.meta.docs.recommended) entries[`wdm/${id}`] = 'error';
+    {
+      const level = presetSeverity(rule.meta.docs.recommended, all);
+      if (level) entries[`wdm/${id}`] = level;
+    }
   }
-  for (const [id, rule] of Object.entries(rules)) if (all || rule.meta.docs.recommended) entries[`kmdf/${id}`] = 'error';
+  for (const [id, rule] of Object.entries(rules)) {
+      const level = presetSeverity(rule.meta.docs.recommended, all);
+      if (level) entries[`kmdf/${id}`] = level;
+    }
   return { plugins: ['wdm', 'kmdf'], rules: entries };
 }
 

@@ -4,7 +4,7 @@
  * A miniport's pool allocations obey the WDM rules listed in WDM_RULES_FOR_STORPORT.
  */
 import { type ConfigObject, type RuleEntry, definePlugin } from '@ddi-lint/core';
-import wdm from '@ddi-lint/plugin-wdm';
+import wdm, { presetSeverity } from '@ddi-lint/plugin-wdm';
 import { createRequire } from 'node:module';
 import { rules } from './rules/index.js';
 
@@ -16,10 +16,14 @@ export const WDM_RULES_FOR_STORPORT = ['IrqlExAllocatePool', 'UnsafeAllocatePool
 function preset(all: boolean): ConfigObject {
   const entries: Record<string, RuleEntry> = {};
   for (const id of WDM_RULES_FOR_STORPORT) {
-    if (all || wdm.rules[id].meta.docs.recommended) entries[`wdm/${id}`] = 'error';
+    const level = presetSeverity(wdm.rules[id].meta.docs.recommended, all);
+    if (level) entries[`wdm/${id}`] = level;
   }
-  for (const [id, rule] of Object.entries(rules) as [string, { meta: { docs: { recommended?: boolean } } }][]) {
-    if (all || rule.meta.docs.recommended) entries[`storport/${id}`] = 'error';
+  for (const [id, rule] of Object.entries(rules) as [string, { meta: { docs: { recommended?: boolean | 'error' | 'warn' } } }][]) {
+    {
+      const level = presetSeverity(rule.meta.docs.recommended, all);
+      if (level) entries[`storport/${id}`] = level;
+    }
   }
   return { plugins: ['wdm', 'storport'], rules: entries };
 }

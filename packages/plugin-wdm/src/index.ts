@@ -10,19 +10,26 @@ import { rules } from './rules/index.js';
 const require = createRequire(import.meta.url);
 const { name, version } = require('../package.json') as { name: string; version: string };
 
-function preset(filter: (rule: (typeof rules)[keyof typeof rules]) => boolean): ConfigObject {
+/** `recommended`: the rules whose meta says so, at the severity it says; `all`: every rule as an error. */
+function preset(all: boolean): ConfigObject {
   const entries: Record<string, RuleEntry> = {};
-  for (const [id, rule] of Object.entries(rules)) if (filter(rule)) entries[`wdm/${id}`] = 'error';
+  for (const [id, rule] of Object.entries(rules)) {
+    const level = presetSeverity(rule.meta.docs.recommended, all);
+    if (level) entries[`wdm/${id}`] = level;
+  }
   return { plugins: ['wdm'], rules: entries };
+}
+
+export function presetSeverity(recommended: boolean | 'error' | 'warn' | undefined, all: boolean): 'error' | 'warn' | undefined {
+  if (all) return 'error';
+  if (recommended === 'warn') return 'warn';
+  return recommended ? 'error' : undefined;
 }
 
 const plugin = definePlugin({
   meta: { name, version },
   rules,
-  configs: {
-    recommended: preset((r) => r.meta.docs.recommended === true),
-    all: preset(() => true),
-  },
+  configs: { recommended: preset(false), all: preset(true) },
 });
 
 export { rules };

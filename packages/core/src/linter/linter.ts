@@ -6,7 +6,7 @@
 import { type ParsedSource, type SyntaxNode, parseSource } from '../frontend/parser.js';
 import { lookupAllocator } from '../knowledge/pool.js';
 import { isPagedPoolFlags, isPagedPoolType } from '../knowledge/pool.js';
-import { walk } from '../model/file-model.js';
+import { type DriverModel, walk } from '../model/file-model.js';
 import { type Interval, Level, parseLevel } from '../model/irql.js';
 import type { Basis, Explanation, TraceStep } from '../model/irql-domain.js';
 import { explainAbove, explainBelow } from '../model/irql-domain.js';
@@ -32,6 +32,9 @@ export interface ResolvedConfig {
   readonly settings: Settings;
   readonly plugins: Readonly<Record<string, Plugin>>;
 }
+
+/** A file's resolved config; `driverModel` (from the file's includes) lets a caller pick presets per model. */
+export type ConfigForFile = (filePath: string, driverModel?: DriverModel) => ResolvedConfig;
 
 export interface LintInput {
   readonly filePath: string;
@@ -242,10 +245,13 @@ export class Linter {
    * Lint a set of files together (calls between them are followed). `configFor` gives each file's resolved
    * config. Files are returned in input order.
    */
-  lintFiles(inputs: readonly LintInput[], configFor: (filePath: string) => ResolvedConfig, options: LintOptions = {}): LintResult[] {
-    const firstSettings = inputs.length ? configFor(inputs[0].filePath).settings : undefined;
-    const run = buildProgram(inputs, options.irql ?? irqlSettingsFrom(firstSettings));
-    return run.sources.map((source) => this.lintSource(run.program, source, configFor(source.filePath), options));
+  lintFiles(inputs: readonly LintInput[], configFor: ConfigForFile, options: LintOptions = {}): LintResult[] {
+    const irql = options.irql ?? irqlSettingsFrom(inputs.length ? configFor(inputs[0].filePath).settings : undefined);
+    const run = buildProgram(inputs, irql);
+    return run.sources.map((source) => {
+      const model = run.program.driverModel(run.program.fileModel(source.filePath)!);
+      return this.lintSource(run.program, source, configFor(source.filePath, model), options);
+    });
   }
 
   /** Lint one text on its own. */

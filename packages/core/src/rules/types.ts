@@ -21,8 +21,8 @@ export interface RuleDocs {
   readonly description: string;
   /** Link to the rule's doc page. */
   readonly url?: string;
-  /** In the plugin's `recommended` preset. */
-  readonly recommended?: boolean;
+  /** In the plugin's `recommended` preset: `true` or `'error'` as an error, `'warn'` as a warning. */
+  readonly recommended?: boolean | 'error' | 'warn';
   /** The PREfast warning and CodeQL query that check the same thing, for people coming from them. */
   readonly prefast?: string;
   readonly codeql?: string;

@@ -12,7 +12,7 @@ export default defineRule({
     docs: {
       description: 'Do not call the deprecated pool allocators, which return uninitialised memory; use ExAllocatePool2/3.',
       url: docsUrl('wdm', 'UnsafeAllocatePool'),
-      recommended: true,
+      recommended: 'warn',
       microsoftRule: 'UnsafeAllocatePool',
       prefast: 'C28751',
       codeql: 'cpp/drivers/wdk-deprecated-api',

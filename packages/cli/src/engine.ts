@@ -1,0 +1,207 @@
+/**
+ * DdiLint: files and config lookup around the core Linter (like ESLint's `ESLint` class). It finds the files,
+ * resolves each one's config, reads them, lints them together as one program, and can write fixes back.
+ */
+import {
+  type DriverModel,
+  type LintMessage,
+  type LintResult,
+  Linter,
+  type Plugin,
+  type ResolvedConfig,
+  type RuleEntry,
+  type RuleMeta,
+  findRule,
+  irqlSettingsFrom,
+  normalizeRuleEntry,
+} from '@ddi-lint/core';
+import { renameSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import {
+  ConfigLoader,
+  EMPTY_CONFIG,
+  type ExpandedConfig,
+  configForFile,
+  isIgnored,
+  mergeConfigs,
+} from './config/config-loader.js';
+import { ConfigFileError } from './config/errors.js';
+import { BUNDLED_PLUGINS } from './config/plugins.js';
+import { DEFAULT_EXTENSIONS, findFiles, readSource } from './files.js';
+
+export interface DdiLintOptions {
+  readonly cwd?: string;
+  /** `-c FILE`: use this config instead of the lookup. */
+  readonly overrideConfigFile?: string;
+  /** `--no-config-lookup` sets this false: only `-c` or the embedded default apply. */
+  readonly useConfigLookup?: boolean;
+  /** `--rule 'id: severity'`, applied last. */
+  readonly ruleOverrides?: Readonly<Record<string, RuleEntry>>;
+  readonly fix?: boolean;
+  readonly extensions?: readonly string[];
+  /** Receives `--debug` lines. */
+  readonly debug?: (line: string) => void;
+}
+
+/** The preset the embedded default applies per driver model. */
+export const EMBEDDED_PRESETS: Readonly<Record<DriverModel, string>> = {
+  wdm: 'wdm/recommended',
+  kmdf: 'kmdf/recommended',
+  storport: 'storport/recommended',
+};
+
+export class DdiLint {
+  readonly cwd: string;
+  private readonly loader = new ConfigLoader();
+  private readonly embedded = new Map<DriverModel, ExpandedConfig>();
+  private readonly usedPlugins = new Map<string, Plugin>(Object.entries(BUNDLED_PLUGINS));
+
+  constructor(private readonly options: DdiLintOptions = {}) {
+    this.cwd = resolve(options.cwd ?? process.cwd());
+  }
+
+  private debug(line: string): void {
+    this.options.debug?.(line);
+  }
+
+  /** The expanded config of a file, before the driver model is known; undefined means "embedded default". */
+  async baseConfigFor(filePath: string): Promise<ExpandedConfig | undefined> {
+    if (this.options.overrideConfigFile) return this.loader.loadFile(resolve(this.cwd, this.options.overrideConfigFile));
+    if (this.options.useConfigLookup === false) return undefined;
+    return this.loader.forDirectory(dirname(filePath));
+  }
+
+  private async embeddedConfig(model: DriverModel): Promise<ExpandedConfig> {
+    let config = this.embedded.get(model);
+    if (!config) {
+      config = await this.loader.expand({ extends: [EMBEDDED_PRESETS[model]] }, undefined, []);
+      this.embedded.set(model, config);
+    }
+    return config;
+  }
+
+  private ruleOverrideLayer(): ExpandedConfig | undefined {
+    const overrides = this.options.ruleOverrides;
+    if (!overrides || !Object.keys(overrides).length) return undefined;
+    const rules: Record<string, readonly [0 | 1 | 2, ...unknown[]]> = {};
+    for (const [id, entry] of Object.entries(overrides)) {
+      try {
+        rules[id] = normalizeRuleEntry(entry, `--rule ${id}`) as readonly [0 | 1 | 2, ...unknown[]];
+      } catch (error) {
+        throw new ConfigFileError((error as Error).message, undefined, `--rule ${id}`);
+      }
+    }
+    return { ...EMPTY_CONFIG, rules, ruleOrigins: Object.fromEntries(Object.keys(rules).map((id) => [id, '--rule'])) };
+  }
+
+  /** Turn an expanded config into what the Linter takes, checking that every enabled rule exists. */
+  resolve(config: ExpandedConfig, filePath: string): ResolvedConfig {
+    const perFile = configForFile(config, filePath);
+    const plugins = { ...perFile.plugins };
+    for (const [id, entry] of Object.entries(perFile.rules)) {
+      if (entry[0] === 0) continue;
+      if (findRule(id, plugins)) continue;
+      const origin = perFile.ruleOrigins[id];
+      const slash = id.lastIndexOf('/');
+      const prefix = slash > 0 ? id.slice(0, slash) : '';
+      const reason =
+        slash <= 0
+          ? `"${id}" is not a rule id: rule ids are "plugin/Rule", e.g. "wdm/IrqlExAllocatePool"`
+          : plugins[prefix]
+            ? `plugin "${prefix}" has no rule "${id.slice(slash + 1)}"${suggestRule(id.slice(slash + 1), plugins[prefix])}`
+            : `definition for rule "${id}" was not found: plugin "${prefix}" is not loaded (add "${prefix}" to "plugins" or extend one of its presets)`;
+      throw new ConfigFileError(reason, origin === '--rule' ? undefined : origin, origin === '--rule' ? `--rule ${id}` : `rules.${id}`);
+    }
+    for (const [name, plugin] of Object.entries(plugins)) this.usedPlugins.set(name, plugin);
+    return { rules: perFile.rules, settings: perFile.settings, plugins };
+  }
+
+  /** Every rule's meta from every plugin used so far (formatters describe rules with it). */
+  rulesMeta(): Record<string, RuleMeta> {
+    const out: Record<string, RuleMeta> = {};
+    for (const [name, plugin] of this.usedPlugins) for (const [id, rule] of Object.entries(plugin.rules)) out[`${name}/${id}`] = rule.meta;
+    return out;
+  }
+
+  async lintFiles(patterns: readonly string[]): Promise<LintResult[]> {
+    const found = findFiles(patterns, this.cwd, this.options.extensions ?? DEFAULT_EXTENSIONS);
+    const overrideLayer = this.ruleOverrideLayer();
+    const bases = new Map<string, ExpandedConfig | undefined>();
+    const results = new Map<string, LintResult>();
+    const inputs: { filePath: string; text: string }[] = [];
+    for (const file of found) {
+      const base = await this.baseConfigFor(file.filePath);
+      if (base && isIgnored(file.filePath, base)) {
+        if (file.explicit) results.set(file.filePath, noticeResult(file.filePath, 'File ignored because of a matching ignore pattern.', 1));
+        continue;
+      }
+      const read = readSource(file.filePath);
+      if ('error' in read) {
+        results.set(file.filePath, noticeResult(file.filePath, read.error, 2));
+        continue;
+      }
+      if (read.notice) this.debug(read.notice);
+      bases.set(file.filePath, base);
+      inputs.push({ filePath: file.filePath, text: read.text });
+    }
+    for (const model of Object.keys(EMBEDDED_PRESETS) as DriverModel[]) await this.embeddedConfig(model);
+
+    const resolvedCache = new Map<string, ResolvedConfig>();
+    const configFor = (filePath: string, model: DriverModel = 'wdm'): ResolvedConfig => {
+      const key = `${filePath}\0${model}`;
+      const hit = resolvedCache.get(key);
+      if (hit) return hit;
+      const base = bases.get(filePath);
+      let expanded = base ?? this.embedded.get(model)!;
+      if (overrideLayer) expanded = mergeConfigs(expanded, overrideLayer);
+      const resolved = this.resolve(expanded, filePath);
+      resolvedCache.set(key, resolved);
+      return resolved;
+    };
+    const firstBase = inputs.length ? bases.get(inputs[0].filePath) : undefined;
+    const irql = irqlSettingsFrom(firstBase?.settings);
+    const linted = new Linter().lintFiles(inputs, configFor, { irql, fix: this.options.fix });
+    for (const r of linted) {
+      const base = bases.get(r.filePath);
+      this.debug(
+        base
+          ? `${r.filePath}: driver model ${r.driverModel}; config ${base.sources.length ? base.sources.join(' + ') : '(from -c)'}`
+          : `${r.filePath}: driver model ${r.driverModel}; no config file found, embedded default ${EMBEDDED_PRESETS[(r.driverModel ?? 'wdm') as DriverModel]}`,
+      );
+      results.set(r.filePath, r);
+    }
+    return found.map((f) => results.get(f.filePath)).filter((r): r is LintResult => r !== undefined);
+  }
+
+  /** Write fixed outputs back, atomically (a temp file renamed over the original). */
+  static outputFixes(results: readonly LintResult[]): number {
+    let written = 0;
+    for (const r of results) {
+      if (r.output === undefined) continue;
+      const temp = `${r.filePath}.ddi-lint-${process.pid}.tmp`;
+      writeFileSync(temp, r.output);
+      renameSync(temp, r.filePath);
+      written++;
+    }
+    return written;
+  }
+}
+
+function noticeResult(filePath: string, message: string, severity: 1 | 2): LintResult {
+  const m: LintMessage = { ruleId: null, severity, fatal: severity === 2, message, line: 1, column: 1, endLine: 1, endColumn: 1 };
+  return {
+    filePath,
+    messages: [m],
+    errorCount: severity === 2 ? 1 : 0,
+    warningCount: severity === 1 ? 1 : 0,
+    fatalErrorCount: severity === 2 ? 1 : 0,
+    fixableErrorCount: 0,
+    fixableWarningCount: 0,
+  };
+}
+
+function suggestRule(name: string, plugin: Plugin): string {
+  const lower = name.toLowerCase();
+  const close = Object.keys(plugin.rules).find((r) => r.toLowerCase() === lower || r.toLowerCase().includes(lower) || lower.includes(r.toLowerCase()));
+  return close ? ` (did you mean "${close}"?)` : '';
+}

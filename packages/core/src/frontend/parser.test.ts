@@ -1,0 +1,279 @@
+import { describe, expect, it } from 'vitest';
+import { buildFileModel } from '../model/file-model.js';
+import { LineIndex, type SyntaxNode, hasSyntaxError, nodeText, parseSource } from './parser.js';
+
+function allOfType(root: SyntaxNode, type: string): SyntaxNode[] {
+  return root.descendantsOfType(type);
+}
+
+function errorNodes(root: SyntaxNode): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  const visit = (n: SyntaxNode): void => {
+    if (n.type === 'ERROR' || n.isMissing) out.push(n);
+    for (const c of n.children) visit(c);
+  };
+  visit(root);
+  return out;
+}
+
+function callNamed(root: SyntaxNode, name: string): SyntaxNode {
+  const hit = allOfType(root, 'call_expression').find((c) => c.childForFieldName('function')?.text === name);
+  if (!hit) throw new Error(`no call to ${name}`);
+  return hit;
+}
+
+const DISPATCH_READ = `#include <ntddk.h>
+
+#define DRV_TAG 'gaT1'
+
+typedef struct _DEVICE_EXTENSION {
+    KSPIN_LOCK Lock;
+    _Guarded_by_(Lock) LIST_ENTRY Pending;
+    KIRQL OldIrql;
+} DEVICE_EXTENSION, *PDEVICE_EXTENSION;
+
+DRIVER_DISPATCH MyDispatchRead;
+
+_Dispatch_type_(IRP_MJ_READ)
+_IRQL_requires_max_(DISPATCH_LEVEL)
+_Must_inspect_result_
+NTSTATUS
+NTAPI
+MyDispatchRead(
+    _In_ PDEVICE_OBJECT DeviceObject,
+    _Inout_ PIRP Irp
+    )
+{
+    PDEVICE_EXTENSION ext = (PDEVICE_EXTENSION)DeviceObject->DeviceExtension;
+    PIO_STACK_LOCATION stack = IoGetCurrentIrpStackLocation(Irp);
+    _Analysis_assume_(stack != NULL);
+    ULONG length = stack->Parameters.Read.Length;
+    PVOID buffer;
+    KIRQL oldIrql;
+
+    KeAcquireSpinLock(&ext->Lock, &oldIrql);
+    buffer = ExAllocatePoolWithTag(NonPagedPoolNx, length, DRV_TAG);
+    KeReleaseSpinLock(&ext->Lock, oldIrql);
+
+    if (buffer == NULL) {
+        Irp->IoStatus.Status = STATUS_INSUFFICIENT_RESOURCES;
+        IoCompleteRequest(Irp, IO_NO_INCREMENT);
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    ExFreePoolWithTag(buffer, DRV_TAG);
+    Irp->IoStatus.Status = STATUS_SUCCESS;
+    Irp->IoStatus.Information = 0;
+    IoCompleteRequest(Irp, IO_NO_INCREMENT);
+    return STATUS_SUCCESS;
+}
+
+_Use_decl_annotations_
+NTSTATUS
+DriverEntry(
+    IN PDRIVER_OBJECT DriverObject,
+    IN PUNICODE_STRING RegistryPath OPTIONAL
+    )
+{
+    UNREFERENCED_PARAMETER(RegistryPath);
+    DriverObject->MajorFunction[IRP_MJ_READ] = MyDispatchRead;
+    return STATUS_SUCCESS;
+}
+`;
+
+describe('parseSource', () => {
+  it('parses a SAL-annotated driver with no ERROR or MISSING node', () => {
+    const parsed = parseSource('read.c', DISPATCH_READ);
+    expect(errorNodes(parsed.root).map((n) => `${n.type}@${n.startPosition.row + 1}: ${n.text.slice(0, 40)}`)).toEqual([]);
+    expect(hasSyntaxError(parsed.root)).toBe(false);
+    const fns = allOfType(parsed.root, 'function_definition');
+    expect(fns).toHaveLength(2);
+    // The function names are seen as such.
+    expect(fns.map((f) => f.descendantsOfType('function_declarator')[0].childForFieldName('declarator')!.text)).toEqual([
+      'MyDispatchRead',
+      'DriverEntry',
+    ]);
+  });
+
+  it('keeps the original text and records the annotations', () => {
+    const parsed = parseSource('read.c', DISPATCH_READ);
+    expect(parsed.text).toBe(DISPATCH_READ);
+    expect(parsed.filePath).toBe('read.c');
+    const names = parsed.annotations.map((a) => a.name);
+    expect(names).toContain('_Dispatch_type_');
+    expect(names).toContain('_IRQL_requires_max_');
+    expect(names).toContain('_Use_decl_annotations_');
+    expect(names.filter((n) => n === 'IN')).toHaveLength(2);
+    expect(names).toContain('OPTIONAL');
+    // Not a macro: left to the parser as a call.
+    expect(names).not.toContain('UNREFERENCED_PARAMETER');
+  });
+
+  it('reports node positions in the original text, after annotations on the same line', () => {
+    const parsed = parseSource('read.c', DISPATCH_READ);
+    const lines = DISPATCH_READ.split('\n');
+    const expectAt = (node: SyntaxNode, needle: string, lineText: string) => {
+      const line = lines.findIndex((l) => l.includes(lineText)) + 1;
+      const column = lines[line - 1].indexOf(needle) + 1;
+      expect(parsed.lines.position(node.startIndex)).toEqual({ line, column });
+      expect(node.startPosition).toEqual({ row: line - 1, column: column - 1 });
+      expect(nodeText(parsed, node).startsWith(needle)).toBe(true);
+    };
+    // A parameter after `_In_` on its line.
+    const params = allOfType(parsed.root, 'parameter_declaration');
+    const devObj = params.find((p) => p.text.includes('DeviceObject'))!;
+    expectAt(devObj, 'PDEVICE_OBJECT DeviceObject', '_In_ PDEVICE_OBJECT DeviceObject');
+    const regPath = params.find((p) => p.text.includes('RegistryPath'))!;
+    expectAt(regPath, 'PUNICODE_STRING RegistryPath', 'IN PUNICODE_STRING RegistryPath');
+    // Calls deep in the body.
+    expectAt(callNamed(parsed.root, 'ExAllocatePoolWithTag'), 'ExAllocatePoolWithTag(', 'buffer = ExAllocatePoolWithTag');
+    expectAt(callNamed(parsed.root, 'KeReleaseSpinLock'), 'KeReleaseSpinLock(', 'KeReleaseSpinLock(&ext->Lock');
+    // A struct field after `_Guarded_by_(Lock)`.
+    const pending = allOfType(parsed.root, 'field_declaration').find((f) => f.text.includes('Pending'))!;
+    expectAt(pending, 'LIST_ENTRY Pending', 'LIST_ENTRY Pending');
+  });
+
+  it('the function definition starts after its blanked leading annotations, and its text is the original', () => {
+    const parsed = parseSource('read.c', DISPATCH_READ);
+    const fn = allOfType(parsed.root, 'function_definition')[0];
+    const start = parsed.lines.position(fn.startIndex);
+    expect(parsed.lines.lineText(start.line)).toBe('NTSTATUS');
+    // Annotations between the return type and the name are in the original text of the node.
+    expect(nodeText(parsed, fn)).toMatch(/^NTSTATUS\nNTAPI\nMyDispatchRead\(\n {4}_In_ PDEVICE_OBJECT/);
+  });
+
+  it('positions stay exact with CRLF line endings', () => {
+    const crlf = DISPATCH_READ.replace(/\n/g, '\r\n');
+    const parsed = parseSource('crlf.c', crlf);
+    expect(hasSyntaxError(parsed.root)).toBe(false);
+    const call = callNamed(parsed.root, 'KeAcquireSpinLock');
+    const lines = DISPATCH_READ.split('\n');
+    const line = lines.findIndex((l) => l.includes('KeAcquireSpinLock(')) + 1;
+    expect(parsed.lines.position(call.startIndex)).toEqual({ line, column: 5 });
+    expect(parsed.lines.lineText(line)).toBe('    KeAcquireSpinLock(&ext->Lock, &oldIrql);');
+  });
+
+  it('offsets are UTF-16 code units of the original text, also after non-ASCII comments', () => {
+    const src = '// Gerät — Übertragung 🚀 für DISPATCH_LEVEL\nVOID F(_In_ PVOID p)\n{\n    /* ünïcödé 🚀 */ KeStallExecutionProcessor(10);\n}\n';
+    const parsed = parseSource('u.c', src);
+    expect(hasSyntaxError(parsed.root)).toBe(false);
+    const call = callNamed(parsed.root, 'KeStallExecutionProcessor');
+    expect(src.slice(call.startIndex, call.endIndex)).toBe('KeStallExecutionProcessor(10)');
+    expect(nodeText(parsed, call)).toBe('KeStallExecutionProcessor(10)');
+    const col = src.split('\n')[3].indexOf('KeStall') + 1;
+    expect(parsed.lines.position(call.startIndex)).toEqual({ line: 4, column: col });
+  });
+
+  it('parses a 100 KB file completely (the read buffer is sized to the input)', () => {
+    const chunks: string[] = ['#include <ntddk.h>\n'];
+    let i = 0;
+    while (chunks.join('').length < 100 * 1024) {
+      chunks.push(
+        `_IRQL_requires_max_(DISPATCH_LEVEL)\nstatic NTSTATUS Helper${i}(_In_ PDEVICE_EXTENSION Ext, _In_ ULONG Value)\n{\n` +
+          `    KIRQL old;\n    KeAcquireSpinLock(&Ext->Lock, &old);\n    Ext->Counters[${i % 16}] += Value;\n` +
+          `    KeReleaseSpinLock(&Ext->Lock, old);\n    return STATUS_SUCCESS;\n}\n\n`,
+      );
+      i++;
+    }
+    chunks.push('VOID TheVeryLastFunction(VOID)\n{\n    KeBugCheckEx(0xDEAD, 0, 0, 0, 0);\n}\n');
+    const text = chunks.join('');
+    expect(text.length).toBeGreaterThan(100 * 1024);
+    const parsed = parseSource('big.c', text);
+    expect(hasSyntaxError(parsed.root)).toBe(false);
+    expect(parsed.root.endIndex).toBe(text.length);
+    const fns = allOfType(parsed.root, 'function_definition');
+    expect(fns).toHaveLength(i + 1);
+    const last = callNamed(parsed.root, 'KeBugCheckEx');
+    expect(parsed.lines.position(last.startIndex).line).toBe(text.split('\n').length - 2);
+    const model = buildFileModel(parsed);
+    expect(model.definitions.at(-1)?.name).toBe('TheVeryLastFunction');
+    expect(model.definitions).toHaveLength(i + 1);
+  });
+
+  it('an ERROR in one function does not stop the next function from being found', () => {
+    const src = `
+VOID Broken(_In_ PVOID Context)
+{
+    ULONG x = ;
+    SOME_UNKNOWN_MACRO(x) {{ oops
+    KeStallExecutionProcessor(1);
+}
+
+_IRQL_requires_max_(PASSIVE_LEVEL)
+NTSTATUS
+Healthy(_In_ PDEVICE_OBJECT DeviceObject)
+{
+    PVOID p = ExAllocatePool2(POOL_FLAG_PAGED, 64, 'gaT1');
+    if (p == NULL) return STATUS_INSUFFICIENT_RESOURCES;
+    ExFreePool(p);
+    return STATUS_SUCCESS;
+}
+
+VOID AlsoHealthy(VOID)
+{
+    KeStallExecutionProcessor(2);
+}
+`;
+    const parsed = parseSource('broken.c', src);
+    expect(hasSyntaxError(parsed.root)).toBe(true);
+    const model = buildFileModel(parsed);
+    const names = model.definitions.map((d) => d.name);
+    expect(names).toContain('Healthy');
+    expect(names).toContain('AlsoHealthy');
+    const healthy = model.definitions.find((d) => d.name === 'Healthy')!;
+    expect(healthy.annotations.map((a) => a.name)).toContain('_IRQL_requires_max_');
+    expect(healthy.cfg.nodes.flatMap((n) => n.calls).map((c) => c.childForFieldName('function')!.text)).toEqual([
+      'ExAllocatePool2',
+      'ExFreePool',
+    ]);
+    // Positions after the broken function are still exact.
+    const alloc = callNamed(parsed.root, 'ExAllocatePool2');
+    const line = src.split('\n').findIndex((l) => l.includes('ExAllocatePool2')) + 1;
+    expect(parsed.lines.position(alloc.startIndex)).toEqual({ line, column: 15 });
+  });
+
+  it('keeps function definitions inside #ifdef blocks and extern "C" free code', () => {
+    const src = `
+#ifdef ALLOC_PRAGMA
+#pragma alloc_text(INIT, DriverEntry)
+#pragma alloc_text(PAGE, Unload)
+#endif
+
+#if DBG
+VOID DebugDump(VOID) { KdPrint(("x\\n")); }
+#else
+VOID DebugDump(VOID) { }
+#endif
+
+VOID Unload(_In_ PDRIVER_OBJECT DriverObject) { PAGED_CODE(); UNREFERENCED_PARAMETER(DriverObject); }
+`;
+    const parsed = parseSource('ifdef.c', src);
+    const model = buildFileModel(parsed);
+    expect(model.definitions.map((d) => d.name)).toEqual(['DebugDump', 'DebugDump', 'Unload']);
+    expect([...model.pagedSections.keys()]).toEqual(['Unload']);
+    expect(model.definitions.find((d) => d.name === 'Unload')!.pagedCode).toBeDefined();
+  });
+});
+
+describe('LineIndex', () => {
+  it('maps offsets to 1-based lines and columns and back to line text', () => {
+    const idx = new LineIndex('ab\ncd\r\n\nlast');
+    expect(idx.lineCount).toBe(4);
+    expect(idx.position(0)).toEqual({ line: 1, column: 1 });
+    expect(idx.position(2)).toEqual({ line: 1, column: 3 }); // the newline itself
+    expect(idx.position(3)).toEqual({ line: 2, column: 1 });
+    expect(idx.position(7)).toEqual({ line: 3, column: 1 });
+    expect(idx.position(8)).toEqual({ line: 4, column: 1 });
+    expect(idx.position(11)).toEqual({ line: 4, column: 4 });
+    expect(idx.lineText(1)).toBe('ab');
+    expect(idx.lineText(2)).toBe('cd');
+    expect(idx.lineText(3)).toBe('');
+    expect(idx.lineText(4)).toBe('last');
+  });
+
+  it('handles an empty text', () => {
+    const idx = new LineIndex('');
+    expect(idx.lineCount).toBe(1);
+    expect(idx.position(0)).toEqual({ line: 1, column: 1 });
+    expect(idx.lineText(1)).toBe('');
+  });
+});
