@@ -10,7 +10,7 @@
  */
 import { type Plugin, type RuleEntry, type Settings, normalizeRuleEntry } from '@ddi-lint/core';
 import { cosmiconfig, type CosmiconfigResult } from 'cosmiconfig';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { ConfigFileError } from './errors.js';
@@ -128,7 +128,7 @@ export class ConfigLoader {
       try {
         result = await this.explorer.load(abs);
       } catch (error) {
-        throw new ConfigFileError(cleanParseError(error), abs);
+        throw new ConfigFileError(describeLoadError(abs, error), abs);
       }
       return this.expand(result?.config ?? {}, abs, [...chain, abs]);
     })();
@@ -142,8 +142,17 @@ export class ConfigLoader {
       const result = await this.explorer.search(dir);
       return result?.filepath && dirname(result.filepath) === dir ? result.filepath : undefined;
     } catch (error) {
-      const file = /(?:in|at|file) (\S+\.(?:json|ya?ml|js|cjs|mjs)|\S*\.ddirc)/.exec(String(error))?.[1];
-      throw new ConfigFileError(cleanParseError(error), file ?? dir);
+      // Name the file that failed: the first search place present in this directory that does not load.
+      for (const place of SEARCH_PLACES) {
+        const candidate = resolve(dir, place);
+        if (!existsSync(candidate)) continue;
+        try {
+          await this.explorer.load(candidate);
+        } catch (inner) {
+          throw new ConfigFileError(describeLoadError(candidate, inner), candidate);
+        }
+      }
+      throw new ConfigFileError(cleanParseError(error), dir);
     }
   }
 
@@ -275,8 +284,29 @@ function originsOf(raw: unknown, filePath: string | undefined): Record<string, s
   return Object.fromEntries(Object.keys(raw).map((id) => [id, filePath ?? 'the command line']));
 }
 
+/** A load error as one line; JSON syntax errors get the line and column Node only gives as an offset. */
+function describeLoadError(file: string, error: unknown): string {
+  if (/\.json$/.test(file)) {
+    let text = '';
+    try {
+      text = readFileSync(file, 'utf8');
+      JSON.parse(text);
+    } catch (jsonError) {
+      const message = (jsonError as Error).message;
+      const at = /at position (\d+)/.exec(message);
+      if (at) {
+        const offset = Number(at[1]);
+        const before = text.slice(0, offset).split('\n');
+        const reason = message.replace(/ in JSON at position \d+.*$/s, '').replace(/ \(line \d+ column \d+\)$/, '');
+        return `invalid JSON at line ${before.length}, column ${before[before.length - 1].length + 1}: ${reason}`;
+      }
+    }
+  }
+  return cleanParseError(error);
+}
+
 function cleanParseError(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = (error instanceof Error ? error.message : String(error)).replace(/^(?:YAML|JSON) Error in \S+:\s*/, '');
   return message.split('\n').filter((l) => l.trim() && !/^\s*\d+\s*\|/.test(l) && !/^\s*\^/.test(l)).slice(0, 2).join(' ').trim();
 }
 
