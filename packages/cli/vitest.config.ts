@@ -1,1 +1,4 @@
-export { default } from '../../configs/vitest.shared.ts';
+import { defineProject, mergeConfig } from 'vitest/config';
+import shared from '../../configs/vitest.shared.ts';
+
+export default mergeConfig(shared, defineProject({ test: { name: 'cli' } }));
