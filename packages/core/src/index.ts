@@ -38,9 +38,19 @@ export {
   type IrqlFact,
   type TraceStep,
 } from './model/irql-domain.js';
-export { Program, DEFAULT_IRQL_SETTINGS, type IrqlSettings } from './model/program.js';
+export { Program, DEFAULT_IRQL_SETTINGS, type IrqlSettings, type CallSite } from './model/program.js';
 export { ddiTable, lookupDdi, type DdiEntry, DATA_DIR } from './knowledge/ddi-table.js';
 export { lookupRole, type RoleSpec } from './knowledge/roles.js';
+export {
+  STARTIO_ALLOCATION_DDIS,
+  STARTIO_NAMES,
+  STARTIO_ROLE,
+  STARTIO_WAIT_DDIS,
+  STORPORT_EQUIVALENTS,
+  VIRTUAL_MINIPORT_MARKERS,
+  storportProhibitedDdis,
+} from './knowledge/storport.js';
+export { CALL_REGISTRATIONS, FIELD_REGISTRATIONS } from './knowledge/registrations.js';
 export { IRQL_EFFECTS, irqlEffectOf, type IrqlEffect } from './knowledge/irql-effects.js';
 export {
   ALLOCATORS,

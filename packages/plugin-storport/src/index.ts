@@ -11,7 +11,8 @@ import { rules } from './rules/index.js';
 const require = createRequire(import.meta.url);
 const { name, version } = require('../package.json') as { name: string; version: string };
 
-export const WDM_RULES_FOR_STORPORT = ['IrqlExAllocatePool', 'UnsafeAllocatePool'] as const;
+// UnsafeAllocatePool is left out: a miniport should use StorPortAllocatePool, which HwStorPortProhibitedDDIs asks for.
+export const WDM_RULES_FOR_STORPORT = ['IrqlExAllocatePool'] as const;
 
 function preset(all: boolean): ConfigObject {
   const entries: Record<string, RuleEntry> = {};

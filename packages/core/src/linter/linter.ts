@@ -420,6 +420,17 @@ export class Linter {
         const f = call.childForFieldName('function');
         return f?.type === 'identifier' ? f.text : undefined;
       },
+      functionAt: (node) => program.functionContaining(node),
+      rolesOf: (fn) => program.rolesOf(fn),
+      reachedFrom: (roots, node) => {
+        const found = program.chainFrom(roots, node);
+        if (!found) return undefined;
+        const fact = program.irqlAt(node);
+        return {
+          root: found.root,
+          explanation: { basis: 'proven', definite: true, interval: fact?.interval ?? { lo: Level.Passive, hi: Level.High }, steps: found.steps },
+        };
+      },
       argument: (call, index) => argsOf(call)[index],
       argumentCount: (call) => argsOf(call).length,
       evaluate: (expr) => program.evaluate(fileModel, expr),

@@ -27,6 +27,7 @@ import {
 } from './file-model.js';
 import { type Interval, Level, formatInterval, interval, parseLevel } from './irql.js';
 import { type CalleeSummary, type FunctionIrql, analyzeFunction, step } from './irql-analysis.js';
+import type { TraceStep } from './irql-domain.js';
 import {
   type EntryFact,
   type Evidence,
@@ -45,7 +46,7 @@ export interface IrqlSettings {
 
 export const DEFAULT_IRQL_SETTINGS: IrqlSettings = { unknownEntry: interval(Level.Passive, Level.Dispatch) };
 
-interface CallSite {
+export interface CallSite {
   readonly caller: FunctionDefinition;
   readonly call: SyntaxNode;
 }
@@ -255,6 +256,90 @@ export class Program {
     }
     this.analyses = analyses;
     return analyses;
+  }
+
+  /**
+   * The roles a function has: declared (`HW_STARTIO HwStorStartIo;`, `_Function_class_`), fixed by name
+   * (`DriverEntry`), or given by a registration anywhere in the run. Declared roles come first.
+   */
+  rolesOf(def: FunctionDefinition): { readonly roleType: string; readonly how: 'declared' | 'name' | 'registered'; readonly step: TraceStep }[] {
+    const out: { roleType: string; how: 'declared' | 'name' | 'registered'; step: TraceStep }[] = [];
+    for (const d of this.declarationsOf(def)) {
+      if (d.roleType && !out.some((r) => r.roleType === d.roleType)) {
+        out.push({
+          roleType: d.roleType,
+          how: 'declared',
+          step: { message: `${def.name} is declared ${d.roleType}`, source: d.source, start: d.nameNode.startIndex, end: d.nameNode.endIndex },
+        });
+      }
+    }
+    const byName = ROLE_BY_FUNCTION_NAME[def.name];
+    if (byName && !out.some((r) => r.roleType === byName)) out.push({ roleType: byName, how: 'name', step: step(def, def.nameNode, `${def.name} is the driver's ${byName} routine`) });
+    for (const f of this.files) {
+      if (def.isStatic && f.source !== def.source) continue;
+      for (const r of f.registrations) {
+        if (r.functionName !== def.name || out.some((o) => o.roleType === r.roleType)) continue;
+        out.push({
+          roleType: r.roleType,
+          how: 'registered',
+          step: { message: `${def.name} is registered as ${r.roleType} by ${r.via}`, source: f.source, start: r.site.startIndex, end: r.site.endIndex },
+        });
+      }
+    }
+    return out;
+  }
+
+  /** Every function reachable from `root` through calls, with the call sites of one shortest chain to it. */
+  reachableFrom(root: FunctionDefinition): Map<FunctionDefinition, readonly CallSite[]> {
+    const paths = new Map<FunctionDefinition, readonly CallSite[]>([[root, []]]);
+    const queue = [root];
+    while (queue.length) {
+      const def = queue.shift()!;
+      const chain = paths.get(def)!;
+      for (const node of def.cfg.nodes) {
+        for (const call of node.calls) {
+          const callee = this.resolveCall(this.byPath.get(def.source.filePath)!, call);
+          if (!callee || paths.has(callee)) continue;
+          paths.set(callee, [...chain, { caller: def, call }]);
+          queue.push(callee);
+        }
+      }
+    }
+    return paths;
+  }
+
+  /** All function definitions of the run, in file order. */
+  definitions(): readonly FunctionDefinition[] {
+    return this.files.flatMap((f) => f.definitions);
+  }
+
+  private readonly reachCache = new Map<FunctionDefinition, Map<FunctionDefinition, readonly CallSite[]>>();
+
+  /**
+   * If the function containing `node` is one of `roots` or reachable from one, the steps that show it: the
+   * root's role, then each call on the shortest chain. Undefined otherwise.
+   */
+  chainFrom(roots: readonly FunctionDefinition[], node: SyntaxNode): { root: FunctionDefinition; steps: TraceStep[] } | undefined {
+    const target = this.functionContaining(node);
+    if (!target) return undefined;
+    let best: { root: FunctionDefinition; chain: readonly CallSite[] } | undefined;
+    for (const root of roots) {
+      let reach = this.reachCache.get(root);
+      if (!reach) {
+        reach = this.reachableFrom(root);
+        this.reachCache.set(root, reach);
+      }
+      const chain = reach.get(target);
+      if (chain && (!best || chain.length < best.chain.length)) best = { root, chain };
+    }
+    if (!best) return undefined;
+    const role = this.rolesOf(best.root)[0];
+    const steps: TraceStep[] = [role?.step ?? step(best.root, best.root.nameNode, `${best.root.name} is the entry point`)];
+    for (const site of best.chain) {
+      const callee = this.resolveCall(this.byPath.get(site.caller.source.filePath)!, site.call);
+      steps.push(step(site.caller, site.call, `${site.caller.name} calls ${callee?.name ?? 'a function'}`));
+    }
+    return { root: best.root, steps };
   }
 
   /** Evidence from contracts (annotations, role types, registrations), strongest kind only; undefined if none. */

@@ -5,7 +5,7 @@
  * `evaluate`, `allocatorCall`) and report by `messageId`.
  */
 import type { SyntaxNode } from '../frontend/parser.js';
-import type { DriverModel } from '../model/file-model.js';
+import type { DriverModel, FunctionDefinition } from '../model/file-model.js';
 import type { Interval, Level } from '../model/irql.js';
 import type { Basis, Explanation, IrqlFact } from '../model/irql-domain.js';
 import type { Program } from '../model/program.js';
@@ -159,6 +159,15 @@ export interface RuleContext<Options extends readonly unknown[] = readonly unkno
   argumentCount(call: SyntaxNode): number;
   /** Constant value of an expression, using the file's `#define`s and enums and the WDK constants. */
   evaluate(expr: SyntaxNode | string): bigint | undefined;
+  /** The project function whose body contains a node. */
+  functionAt(node: SyntaxNode): FunctionDefinition | undefined;
+  /** A function's roles (declared, by name, registered), e.g. `HW_STARTIO`. */
+  rolesOf(fn: FunctionDefinition): readonly { readonly roleType: string; readonly how: string }[];
+  /**
+   * Whether the code at `node` runs as part of one of `roots` (it is in one, or in a function they call), and
+   * the explanation (root's role, then each call): rules such as SpNoWait follow a routine into its callees so.
+   */
+  reachedFrom(roots: readonly FunctionDefinition[], node: SyntaxNode): { readonly root: FunctionDefinition; readonly explanation: Explanation } | undefined;
   /** The allocator call this is, with its pool argument resolved; undefined when not an allocator. */
   allocatorCall(call: SyntaxNode): AllocatorCall | undefined;
 }
