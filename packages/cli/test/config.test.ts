@@ -52,7 +52,7 @@ describe('config file forms', () => {
     const r = await run(['-f', 'json', '--debug', '.'], dir);
     expect(r.stderr).toMatch(/miniport\.c: driver model storport; no config file found, embedded default storport\/recommended/);
     expect(r.stderr).toMatch(/echo\.c: driver model kmdf; no config file found, embedded default kmdf\/recommended/);
-    expect(findings(r.stdout)).toEqual(['echo.c:3 kmdf/UnsafeAllocatePool 1', 'miniport.c:2 wdm/UnsafeAllocatePool 1']);
+    expect(findings(r.stdout)).toEqual(['echo.c:3 kmdf/UnsafeAllocatePool 1', 'miniport.c:2 storport/HwStorPortProhibitedDDIs 2']);
   });
 
   it('cascades from the file up to root: true, nearer configs winning', async () => {

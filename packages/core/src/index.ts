@@ -51,6 +51,8 @@ export {
   storportProhibitedDdis,
 } from './knowledge/storport.js';
 export { CALL_REGISTRATIONS, FIELD_REGISTRATIONS } from './knowledge/registrations.js';
+export { ARGUMENT_DEPENDENT_BOUNDS, type ArgumentDependentBound } from './knowledge/irql-bounds.js';
+export type { ReleaseIssue } from './model/irql-analysis.js';
 export { IRQL_EFFECTS, irqlEffectOf, type IrqlEffect } from './knowledge/irql-effects.js';
 export {
   ALLOCATORS,

@@ -5,7 +5,16 @@ describe('@ddi-lint/plugin-kmdf presets', () => {
   it('recommended enables the KMDF rules and the WDM rules that hold for KMDF drivers', () => {
     expect(plugin.configs.recommended).toEqual({
       plugins: ['wdm', 'kmdf'],
-      rules: { 'wdm/IrqlExAllocatePool': 'error', 'kmdf/UnsafeAllocatePool': 'warn' },
+      rules: {
+        'wdm/IrqlExAllocatePool': 'error',
+        'wdm/IrqlTooHigh': 'error',
+        'wdm/IrqlTooLow': 'error',
+        'wdm/IrqlNotRestored': 'error',
+        'wdm/SpinLockReleaseMismatch': 'error',
+        'wdm/IrqlPagedCode': 'error',
+        'kmdf/KmdfIrql': 'error',
+        'kmdf/UnsafeAllocatePool': 'warn',
+      },
     });
     expect(WDM_RULES_FOR_KMDF).toContain('IrqlExAllocatePool');
   });

@@ -13,7 +13,7 @@ const require = createRequire(import.meta.url);
 const { name, version } = require('../package.json') as { name: string; version: string };
 
 /** WDM rules that hold for KMDF drivers too (everything except what KMDF replaces with its own rule). */
-export const WDM_RULES_FOR_KMDF = ['IrqlExAllocatePool'] as const;
+export const WDM_RULES_FOR_KMDF = ['IrqlExAllocatePool', 'IrqlTooHigh', 'IrqlTooLow', 'IrqlNotRestored', 'SpinLockReleaseMismatch', 'IrqlPagedCode'] as const;
 
 function preset(all: boolean): ConfigObject {
   const entries: Record<string, RuleEntry> = {};

@@ -12,7 +12,7 @@ const require = createRequire(import.meta.url);
 const { name, version } = require('../package.json') as { name: string; version: string };
 
 // UnsafeAllocatePool is left out: a miniport should use StorPortAllocatePool, which HwStorPortProhibitedDDIs asks for.
-export const WDM_RULES_FOR_STORPORT = ['IrqlExAllocatePool'] as const;
+export const WDM_RULES_FOR_STORPORT = ['IrqlExAllocatePool', 'IrqlTooHigh', 'IrqlTooLow', 'IrqlNotRestored', 'SpinLockReleaseMismatch', 'IrqlPagedCode'] as const;
 
 function preset(all: boolean): ConfigObject {
   const entries: Record<string, RuleEntry> = {};

@@ -33,4 +33,5 @@ const plugin = definePlugin({
 });
 
 export { rules };
+export { createIrqlRangeRule, isPoolAllocator, type IrqlRangeRuleOptions } from './irql-range.js';
 export default plugin;

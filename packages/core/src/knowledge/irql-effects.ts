@@ -17,9 +17,10 @@ export type RaiseTarget =
   | { readonly levelArg: number }
   | { readonly lockKindArg: number; readonly levels: Readonly<Record<string, Level>>; readonly otherwise: Level };
 
+/** `lock`: the argument naming the lock, so that a release can be checked against its acquire. */
 export type IrqlEffect =
-  | { readonly kind: 'raise'; readonly to: RaiseTarget; readonly save?: SaveSlot }
-  | { readonly kind: 'restore'; readonly from: SaveSlot };
+  | { readonly kind: 'raise'; readonly to: RaiseTarget; readonly save?: SaveSlot; readonly lock?: number }
+  | { readonly kind: 'restore'; readonly from: SaveSlot; readonly lock?: number };
 
 const ptr = (arg: number): SaveSlot => ({ arg, pointer: true });
 const val = (arg: number): SaveSlot => ({ arg, pointer: false });
@@ -28,23 +29,23 @@ const obj = (arg: number): SaveSlot => ({ object: arg });
 const STORPORT_LOCK_LEVELS = { InterruptLock: Level.Dirql, DpcLock: Level.Dispatch, StartIoLock: Level.Dispatch };
 
 export const IRQL_EFFECTS: Readonly<Record<string, IrqlEffect>> = {
-  KeAcquireSpinLock: { kind: 'raise', to: Level.Dispatch, save: ptr(1) },
-  KeReleaseSpinLock: { kind: 'restore', from: val(1) },
-  KfAcquireSpinLock: { kind: 'raise', to: Level.Dispatch, save: 'return' },
-  KfReleaseSpinLock: { kind: 'restore', from: val(1) },
-  KeAcquireSpinLockRaiseToDpc: { kind: 'raise', to: Level.Dispatch, save: 'return' },
-  KeAcquireSpinLockForDpc: { kind: 'raise', to: Level.Dispatch, save: 'return' },
-  KeReleaseSpinLockForDpc: { kind: 'restore', from: val(1) },
+  KeAcquireSpinLock: { kind: 'raise', to: Level.Dispatch, save: ptr(1), lock: 0 },
+  KeReleaseSpinLock: { kind: 'restore', from: val(1), lock: 0 },
+  KfAcquireSpinLock: { kind: 'raise', to: Level.Dispatch, save: 'return', lock: 0 },
+  KfReleaseSpinLock: { kind: 'restore', from: val(1), lock: 0 },
+  KeAcquireSpinLockRaiseToDpc: { kind: 'raise', to: Level.Dispatch, save: 'return', lock: 0 },
+  KeAcquireSpinLockForDpc: { kind: 'raise', to: Level.Dispatch, save: 'return', lock: 0 },
+  KeReleaseSpinLockForDpc: { kind: 'restore', from: val(1), lock: 0 },
   KeAcquireInStackQueuedSpinLock: { kind: 'raise', to: Level.Dispatch, save: ptr(1) },
   KeAcquireInStackQueuedSpinLockForDpc: { kind: 'raise', to: Level.Dispatch, save: ptr(1) },
   KeReleaseInStackQueuedSpinLock: { kind: 'restore', from: ptr(0) },
   KeReleaseInStackQueuedSpinLockForDpc: { kind: 'restore', from: ptr(0) },
   KeAcquireQueuedSpinLock: { kind: 'raise', to: Level.Dispatch, save: 'return' },
   KeReleaseQueuedSpinLock: { kind: 'restore', from: val(1) },
-  ExAcquireSpinLockExclusive: { kind: 'raise', to: Level.Dispatch, save: 'return' },
-  ExReleaseSpinLockExclusive: { kind: 'restore', from: val(1) },
-  ExAcquireSpinLockShared: { kind: 'raise', to: Level.Dispatch, save: 'return' },
-  ExReleaseSpinLockShared: { kind: 'restore', from: val(1) },
+  ExAcquireSpinLockExclusive: { kind: 'raise', to: Level.Dispatch, save: 'return', lock: 0 },
+  ExReleaseSpinLockExclusive: { kind: 'restore', from: val(1), lock: 0 },
+  ExAcquireSpinLockShared: { kind: 'raise', to: Level.Dispatch, save: 'return', lock: 0 },
+  ExReleaseSpinLockShared: { kind: 'restore', from: val(1), lock: 0 },
   KeRaiseIrql: { kind: 'raise', to: { levelArg: 0 }, save: ptr(1) },
   KfRaiseIrql: { kind: 'raise', to: { levelArg: 0 }, save: 'return' },
   KeRaiseIrqlToDpcLevel: { kind: 'raise', to: Level.Dispatch, save: 'return' },
@@ -55,8 +56,8 @@ export const IRQL_EFFECTS: Readonly<Record<string, IrqlEffect>> = {
   ExReleaseFastMutex: { kind: 'restore', from: obj(0) },
   IoAcquireCancelSpinLock: { kind: 'raise', to: Level.Dispatch, save: ptr(0) },
   IoReleaseCancelSpinLock: { kind: 'restore', from: val(0) },
-  KeAcquireInterruptSpinLock: { kind: 'raise', to: Level.Dirql, save: 'return' },
-  KeReleaseInterruptSpinLock: { kind: 'restore', from: val(1) },
+  KeAcquireInterruptSpinLock: { kind: 'raise', to: Level.Dirql, save: 'return', lock: 0 },
+  KeReleaseInterruptSpinLock: { kind: 'restore', from: val(1), lock: 0 },
   WdfSpinLockAcquire: { kind: 'raise', to: Level.Dispatch, save: obj(0) },
   WdfSpinLockRelease: { kind: 'restore', from: obj(0) },
   WdfInterruptAcquireLock: { kind: 'raise', to: Level.Dirql, save: obj(0) },

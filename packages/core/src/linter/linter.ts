@@ -5,14 +5,17 @@
  */
 import { type ParsedSource, type SyntaxNode, parseSource } from '../frontend/parser.js';
 import { lookupAllocator } from '../knowledge/pool.js';
+import { lookupDdi } from '../knowledge/ddi-table.js';
+import { ARGUMENT_DEPENDENT_BOUNDS, argumentMatches } from '../knowledge/irql-bounds.js';
 import { isPagedPoolFlags, isPagedPoolType } from '../knowledge/pool.js';
-import { type DriverModel, walk } from '../model/file-model.js';
+import { type DriverModel, type FileModel, walk } from '../model/file-model.js';
 import { type Interval, Level, parseLevel } from '../model/irql.js';
 import type { Basis, Explanation, TraceStep } from '../model/irql-domain.js';
 import { explainAbove, explainBelow } from '../model/irql-domain.js';
 import { DEFAULT_IRQL_SETTINGS, type IrqlSettings, Program } from '../model/program.js';
 import type {
   AllocatorCall,
+  CallIrqlBounds,
   Fix,
   Plugin,
   ReportDescriptor,
@@ -420,6 +423,14 @@ export class Linter {
         const f = call.childForFieldName('function');
         return f?.type === 'identifier' ? f.text : undefined;
       },
+      irqlBoundsOf: (call) => callBounds(program, fileModel, call),
+      irqlOnEntry: (fn) => {
+        const fact = program.entryOf(fn);
+        return { interval: fact.interval, fact, above: (max: Level) => explainAbove(fact, max), below: (min: Level) => explainBelow(fact, min) };
+      },
+      unrestoredRaises: (fn) => program.unrestoredRaises(fn),
+      pageable: (fn) => program.pagedEvidence(fn),
+      releaseIssues: (fn) => program.irqlOf(fn).releaseIssues,
       functionAt: (node) => program.functionContaining(node),
       rolesOf: (fn) => program.rolesOf(fn),
       reachedFrom: (roots, node) => {
@@ -457,6 +468,46 @@ export class Linter {
     };
     return context;
   }
+}
+
+function callBounds(program: Program, file: FileModel | undefined, call: SyntaxNode): CallIrqlBounds | undefined {
+  const f = call.childForFieldName('function');
+  if (f?.type !== 'identifier') return undefined;
+  const callee = f.text;
+  const project = file ? program.definitionNamed(callee, file) : undefined;
+  const declared = project ?? program.files.flatMap((m) => m.declarations).find((d) => d.name === callee);
+  if (declared) {
+    const bounds = program.annotatedBounds(declared);
+    if (bounds) {
+      return {
+        callee,
+        max: bounds.interval.hi,
+        min: bounds.interval.lo,
+        kind: 'project',
+        source: bounds.step.message.replace(/^\S+ is /, ''),
+        step: bounds.step,
+      };
+    }
+    if (project) return undefined; // the project's own function: nothing stated
+  }
+  const entry = lookupDdi(callee);
+  const dependent = ARGUMENT_DEPENDENT_BOUNDS[callee];
+  if (dependent) {
+    const arg = call.childForFieldName('arguments')?.namedChildren.filter((a) => a.type !== 'comment')[dependent.arg];
+    const value = arg ? program.evaluate(file, arg) : undefined;
+    const hit = arg ? dependent.cases.find((c) => argumentMatches(c.when, arg.text, value)) : undefined;
+    const max = hit?.max ?? dependent.otherwise;
+    return {
+      callee,
+      max,
+      min: entry?.irqlMin,
+      kind: 'ddi',
+      header: entry?.header,
+      source: hit ? `${callee} with ${dependent.argName} = ${arg!.text.replace(/\s+/g, ' ')}` : 'documented',
+    };
+  }
+  if (!entry || (entry.irqlMax === undefined && entry.irqlMin === undefined)) return undefined;
+  return { callee, max: entry.irqlMax, min: entry.irqlMin, kind: 'ddi', header: entry.header, source: 'documented' };
 }
 
 function crashMessage(ruleId: string, parsed: ParsedSource, error: unknown, node?: SyntaxNode): LintMessage {

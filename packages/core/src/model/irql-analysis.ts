@@ -32,6 +32,19 @@ export interface IrqlState {
   readonly value: IrqlValue;
   /** Saved previous IRQLs by the place they were saved to. */
   readonly saved: ReadonlyMap<string, IrqlValue>;
+  /** For a saved slot, the lock it was acquired with (normalised text), when the acquire names one. */
+  readonly locks: ReadonlyMap<string, string>;
+}
+
+/** A release that does not match what this function acquired (SpinLockReleaseMismatch). */
+export interface ReleaseIssue {
+  readonly call: SyntaxNode;
+  /** `slot`: the IRQL variable was saved by no acquire here while others were; `lock`: another lock was taken. */
+  readonly kind: 'slot' | 'lock';
+  readonly slot: string;
+  readonly savedSlots: readonly string[];
+  readonly acquiredLock?: string;
+  readonly releasedLock?: string;
 }
 
 export interface CalleeSummary {
@@ -55,6 +68,7 @@ export interface FunctionIrql {
   readonly nodeIn: ReadonlyMap<number, IrqlState>;
   /** Value at return; undefined when no path returns. */
   readonly exit: IrqlValue | undefined;
+  readonly releaseIssues: readonly ReleaseIssue[];
 }
 
 export function step(def: FunctionDefinition, node: SyntaxNode, message: string): TraceStep {
@@ -150,15 +164,25 @@ function transfer(def: FunctionDefinition, state: IrqlState, call: SyntaxNode, c
             steps: [step(def, call, `${name} raises the IRQL to ${levelName(level)}`)],
           });
     const saved = new Map(state.saved);
+    const locks = new Map(state.locks);
     const key = effect.save ? slotKey(effect.save, args, call) : undefined;
-    if (key) saved.set(key, state.value);
-    return { value, saved };
+    if (key) {
+      saved.set(key, state.value);
+      const lock = effect.lock !== undefined ? args[effect.lock] : undefined;
+      if (lock) locks.set(key, normalize(lock.text).replace(/^&/, ''));
+      else locks.delete(key);
+    }
+    return { value, saved, locks };
   }
   if (effect?.kind === 'restore') {
     const key = slotKey(effect.from, args, call);
     const saved = new Map(state.saved);
+    const locks = new Map(state.locks);
     let value: IrqlValue | undefined = key ? saved.get(key) : undefined;
-    if (key) saved.delete(key);
+    if (key) {
+      saved.delete(key);
+      locks.delete(key);
+    }
     if (!value && typeof effect.from === 'object' && 'arg' in effect.from && !effect.from.pointer) {
       // KeLowerIrql(PASSIVE_LEVEL): a constant level rather than a saved one.
       const a = args[effect.from.arg];
@@ -171,10 +195,10 @@ function transfer(def: FunctionDefinition, state: IrqlState, call: SyntaxNode, c
         });
       }
     }
-    return { value: value ?? ENTRY_VALUE, saved };
+    return { value: value ?? ENTRY_VALUE, saved, locks };
   }
   const summary = ctx.summaryOf(call, name);
-  if (summary?.exit) return { value: applySummary(def, state.value, summary, call), saved: state.saved };
+  if (summary?.exit) return { ...state, value: applySummary(def, state.value, summary, call) };
   return state;
 }
 
@@ -201,11 +225,13 @@ function joinStates(a: IrqlState, b: IrqlState): IrqlState {
     const prev = saved.get(k);
     saved.set(k, prev ? joinValues(prev, v) : v);
   }
-  return { value: joinValues(a.value, b.value), saved };
+  const locks = new Map(a.locks);
+  for (const [k, v] of b.locks) if (!locks.has(k)) locks.set(k, v);
+  return { value: joinValues(a.value, b.value), saved, locks };
 }
 
 function stateKey(s: IrqlState): string {
-  const saved = [...s.saved].map(([k, v]) => `${k}=${valueKey(v)}`).sort();
+  const saved = [...s.saved].map(([k, v]) => `${k}=${valueKey(v)}@${s.locks.get(k) ?? ''}`).sort();
   return `${valueKey(s.value)}#${saved.join(';')}`;
 }
 
@@ -263,7 +289,7 @@ function narrowOnEdge(state: IrqlState, guard: Guard | undefined, ctx: AnalysisC
   const g = guardInterval(guard.condition, guard.whenTrue, ctx);
   if (!g) return state;
   const value = narrowValue(state.value, g);
-  return value ? { value, saved: state.saved } : null;
+  return value ? { ...state, value } : null;
 }
 
 /** Run the dataflow over one function. */
@@ -272,7 +298,7 @@ export function analyzeFunction(definition: FunctionDefinition, ctx: AnalysisCon
   const nodeIn = new Map<number, IrqlState>();
   const keys = new Map<number, string>();
   const beforeCall = new Map<number, IrqlValue>();
-  const start: IrqlState = { value: ENTRY_VALUE, saved: new Map() };
+  const start: IrqlState = { value: ENTRY_VALUE, saved: new Map(), locks: new Map() };
   nodeIn.set(cfg.entry.id, start);
   keys.set(cfg.entry.id, stateKey(start));
   const queued = new Set<number>([cfg.entry.id]);
@@ -303,5 +329,36 @@ export function analyzeFunction(definition: FunctionDefinition, ctx: AnalysisCon
       }
     }
   }
-  return { definition, beforeCall, nodeIn, exit: nodeIn.get(cfg.exit.id)?.value };
+  return { definition, beforeCall, nodeIn, exit: nodeIn.get(cfg.exit.id)?.value, releaseIssues: releaseIssues(definition, nodeIn, ctx) };
+}
+
+/** With the fixpoint reached, check every release against what was acquired on the paths reaching it. */
+function releaseIssues(def: FunctionDefinition, nodeIn: ReadonlyMap<number, IrqlState>, ctx: AnalysisContext): ReleaseIssue[] {
+  const issues: ReleaseIssue[] = [];
+  for (const node of def.cfg.nodes) {
+    let state = nodeIn.get(node.id);
+    if (!state) continue;
+    for (const call of node.calls) {
+      const name = calleeName(call);
+      const effect = name ? irqlEffectOf(name) : undefined;
+      if (effect?.kind === 'restore' && typeof effect.from === 'object' && 'arg' in effect.from) {
+        const args = argumentsOf(call);
+        const key = slotKey(effect.from, args, call);
+        const savedSlots = [...state.saved.keys()].filter((k) => !k.startsWith('lock:'));
+        if (key && !state.saved.has(key) && savedSlots.length > 0 && !isConstantLevel(args[effect.from.arg]?.text ?? '', ctx)) {
+          issues.push({ call, kind: 'slot', slot: key, savedSlots });
+        } else if (key && effect.lock !== undefined && state.locks.has(key)) {
+          const released = args[effect.lock] ? normalize(args[effect.lock].text).replace(/^&/, '') : undefined;
+          const acquired = state.locks.get(key)!;
+          if (released && released !== acquired) issues.push({ call, kind: 'lock', slot: key, savedSlots, acquiredLock: acquired, releasedLock: released });
+        }
+      }
+      state = transfer(def, state, call, ctx);
+    }
+  }
+  return issues;
+}
+
+function isConstantLevel(text: string, ctx: AnalysisContext): boolean {
+  return levelOfText(text, ctx) !== undefined;
 }

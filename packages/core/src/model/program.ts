@@ -55,6 +55,8 @@ const MAX_IRQL_ANNOTATIONS = new Set(['_IRQL_requires_max_', '__drv_maxIRQL', '_
 const MIN_IRQL_ANNOTATIONS = new Set(['_IRQL_requires_min_', '__drv_minIRQL', '_IRQL_always_function_min_', '__drv_minFunctionIRQL']);
 const EXACT_IRQL_ANNOTATIONS = new Set(['_IRQL_requires_', '__drv_requiresIRQL']);
 const RAISES_IRQL_ANNOTATIONS = new Set(['_IRQL_raises_', '__drv_raisesIRQL', '__drv_setsIRQL']);
+/** Annotations saying the function deliberately returns with a lock held or the IRQL changed. */
+const EXIT_STATE_ANNOTATIONS = /^(?:_IRQL_saves_global_|__drv_savesIRQLGlobal|_Acquires_\w*lock_|__drv_acquiresResource|_IRQL_always_function_min_)$/;
 
 export class Program {
   readonly files: readonly FileModel[];
@@ -166,16 +168,40 @@ export class Program {
       seen.add(f);
       for (const inc of f.includes) {
         includes.push(inc);
-        const base = inc.split(/[\\/]/).pop()!.toLowerCase();
-        for (const other of this.files) {
-          if (other.source.filePath.split(/[\\/]/).pop()!.toLowerCase() === base) visit(other);
-        }
+        const target = this.resolveInclude(f, inc);
+        if (target) visit(target);
       }
     };
     visit(file);
     const model = driverModelFromIncludes(includes) ?? 'wdm';
     this.modelCache.set(file.source.filePath, model);
     return model;
+  }
+
+  /**
+   * The file of the run an `#include` names: the path relative to the including file first, otherwise the file
+   * with that path suffix nearest to the includer (project include directories are not known here).
+   */
+  resolveInclude(from: FileModel, include: string): FileModel | undefined {
+    const norm = (p: string) => p.replace(/\\/g, '/').toLowerCase();
+    const fromPath = norm(from.source.filePath);
+    const dir = fromPath.slice(0, fromPath.lastIndexOf('/') + 1);
+    const wanted = norm(include).replace(/^\.\//, '');
+    const direct = this.files.find((f) => norm(f.source.filePath) === normalizePath(dir + wanted));
+    if (direct) return direct;
+    let best: FileModel | undefined;
+    let bestShared = -1;
+    for (const f of this.files) {
+      const p = norm(f.source.filePath);
+      if (f === from || !(p === wanted || p.endsWith(`/${wanted}`))) continue;
+      let shared = 0;
+      while (shared < p.length && shared < fromPath.length && p[shared] === fromPath[shared]) shared++;
+      if (shared > bestShared) {
+        best = f;
+        bestShared = shared;
+      }
+    }
+    return best;
   }
 
   // ---- IRQL --------------------------------------------------------------------------------------------------
@@ -308,6 +334,25 @@ export class Program {
     return paths;
   }
 
+  /**
+   * The IRQL range the function's own SAL annotations require of its callers, with the step that says so;
+   * undefined when it has no IRQL annotation.
+   */
+  annotatedBounds(def: FunctionDeclaration): { readonly interval: Interval; readonly step: TraceStep } | undefined {
+    const definition = this.definitionNamed(def.name) ?? (def as FunctionDefinition);
+    const contract = 'cfg' in definition ? this.salContract(definition) : undefined;
+    return contract ? { interval: contract.interval, step: contract.steps[0] } : undefined;
+  }
+
+  /** IRQL raises still in effect when the function returns (the function does not restore them). */
+  unrestoredRaises(def: FunctionDefinition): Evidence[] {
+    for (const d of this.declarationsOf(def)) {
+      if (d.annotations.some((a) => RAISES_IRQL_ANNOTATIONS.has(a.name) || EXIT_STATE_ANNOTATIONS.test(a.name))) return [];
+    }
+    const exit = this.irqlOf(def).exit;
+    return (exit?.parts ?? []).filter((p) => p.basis === 'proven' && p.key.includes('raise@'));
+  }
+
   /** All function definitions of the run, in file order. */
   definitions(): readonly FunctionDefinition[] {
     return this.files.flatMap((f) => f.definitions);
@@ -342,8 +387,8 @@ export class Program {
     return { root: best.root, steps };
   }
 
-  /** Evidence from contracts (annotations, role types, registrations), strongest kind only; undefined if none. */
-  contractOf(def: FunctionDefinition): Evidence[] | undefined {
+  /** The entry contract from SAL IRQL annotations on any declaration, or undefined. */
+  private salContract(def: FunctionDefinition): Evidence | undefined {
     const decls = this.declarationsOf(def);
     // 1. SAL annotations.
     let max: Level | undefined;
@@ -370,8 +415,17 @@ export class Program {
       // Any IRQL annotation without a maximum implies DISPATCH_LEVEL at most.
       const lo = min ?? Level.Passive;
       const hi = max ?? (Math.max(lo, Level.Dispatch) as Level);
-      return [{ interval: interval(lo, hi), basis: 'contract', key: `sal:${def.name}`, steps: annotationSteps.slice(0, 2) }];
+      return { interval: interval(lo, hi), basis: 'contract', key: `sal:${def.name}`, steps: annotationSteps.slice(0, 2) };
     }
+    return undefined;
+  }
+
+  /** Evidence from contracts (annotations, role types, registrations), strongest kind only; undefined if none. */
+  contractOf(def: FunctionDefinition): Evidence[] | undefined {
+    const decls = this.declarationsOf(def);
+    // 1. SAL annotations.
+    const sal = this.salContract(def);
+    if (sal) return [sal];
     // 2. Role type declared, or fixed by name.
     for (const d of decls) {
       const role = d.roleType ? lookupRole(d.roleType) : undefined;
@@ -431,7 +485,8 @@ export class Program {
     return evidence.length ? evidence : undefined;
   }
 
-  private pagedEvidence(def: FunctionDefinition): Evidence | undefined {
+  /** Why a function is pageable (`PAGED_CODE()` or `#pragma alloc_text(PAGE…)`), as evidence; undefined if not. */
+  pagedEvidence(def: FunctionDefinition): Evidence | undefined {
     const file = this.byPath.get(def.source.filePath)!;
     const pragma = file.pagedSections.get(def.name);
     const at = def.pagedCode ?? pragma;
@@ -510,6 +565,16 @@ export class Program {
     this.entries = entries;
     return entries;
   }
+}
+
+/** Collapse `a/b/../c` and `./` segments. */
+function normalizePath(p: string): string {
+  const out: string[] = [];
+  for (const part of p.split('/')) {
+    if (part === '..') out.pop();
+    else if (part !== '.') out.push(part);
+  }
+  return out.join('/');
 }
 
 function levelOf(v: bigint | undefined): Level | undefined {

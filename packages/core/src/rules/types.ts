@@ -7,7 +7,8 @@
 import type { SyntaxNode } from '../frontend/parser.js';
 import type { DriverModel, FunctionDefinition } from '../model/file-model.js';
 import type { Interval, Level } from '../model/irql.js';
-import type { Basis, Explanation, IrqlFact } from '../model/irql-domain.js';
+import type { Basis, Evidence, Explanation, IrqlFact, TraceStep } from '../model/irql-domain.js';
+import type { ReleaseIssue } from '../model/irql-analysis.js';
 import type { Program } from '../model/program.js';
 import type { AllocatorSpec } from '../knowledge/pool.js';
 import type { ParsedSource } from '../frontend/parser.js';
@@ -109,6 +110,19 @@ export interface IrqlQuery {
   below(min: Level): Explanation | undefined;
 }
 
+export interface CallIrqlBounds {
+  readonly callee: string;
+  readonly max?: Level;
+  readonly min?: Level;
+  /** Where the bound comes from, for messages: "documented", "KeSetEvent with Wait = TRUE", … */
+  readonly source: string;
+  readonly kind: 'project' | 'ddi';
+  /** The DDI's header (wdm, ntddk, wdfsync …) for DDIs. */
+  readonly header?: string;
+  /** For project functions: the annotation that states the bound. */
+  readonly step?: TraceStep;
+}
+
 /** A call to one of the pool allocators, with its arguments resolved. */
 export interface AllocatorCall {
   readonly spec: AllocatorSpec;
@@ -168,6 +182,20 @@ export interface RuleContext<Options extends readonly unknown[] = readonly unkno
    * the explanation (root's role, then each call): rules such as SpNoWait follow a routine into its callees so.
    */
   reachedFrom(roots: readonly FunctionDefinition[], node: SyntaxNode): { readonly root: FunctionDefinition; readonly explanation: Explanation } | undefined;
+  /**
+   * The IRQL range a call may be made at and where that comes from: the callee's own SAL annotations for a
+   * project function, an argument-dependent bound (KeSetEvent's Wait, a wait's timeout), or the DDI table.
+   * Undefined when nothing states it (never guessed).
+   */
+  irqlBoundsOf(call: SyntaxNode): CallIrqlBounds | undefined;
+  /** The IRQL a function is entered at, with its evidence. */
+  irqlOnEntry(fn: FunctionDefinition): IrqlQuery;
+  /** Raises (locks, KeRaiseIrql) still in effect when the function returns, each with its evidence. */
+  unrestoredRaises(fn: FunctionDefinition): readonly Evidence[];
+  /** Why the function is pageable (`PAGED_CODE()`, `#pragma alloc_text(PAGE…)`), or undefined. */
+  pageable(fn: FunctionDefinition): Evidence | undefined;
+  /** Releases in the function that do not match its acquires (wrong IRQL variable, wrong lock). */
+  releaseIssues(fn: FunctionDefinition): readonly ReleaseIssue[];
   /** The allocator call this is, with its pool argument resolved; undefined when not an allocator. */
   allocatorCall(call: SyntaxNode): AllocatorCall | undefined;
 }

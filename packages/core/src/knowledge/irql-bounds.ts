@@ -1,0 +1,51 @@
+/**
+ * The IRQL range a call may be made at. Most DDIs have a fixed range (the DDI table); a few depend on an
+ * argument, and those conditions are data here:
+ * - KeSetEvent(Event, Increment, Wait): Wait = TRUE needs <= APC_LEVEL, FALSE allows DISPATCH_LEVEL.
+ * - KeWaitForSingleObject / KeWaitForMutexObject / KeWaitForMultipleObjects: a NULL timeout (wait forever) needs
+ *   <= APC_LEVEL; a zero timeout allows DISPATCH_LEVEL, so a timeout pointer we cannot see into is given the
+ *   benefit of the doubt.
+ * - WdfWaitLockAcquire(Lock, Timeout): NULL (wait forever) needs PASSIVE_LEVEL; a timeout allows APC_LEVEL.
+ */
+import { Level } from '../model/irql.js';
+
+export type ArgumentTest = 'true' | 'false' | 'null' | 'non-null';
+
+export interface ArgumentDependentBound {
+  readonly arg: number;
+  readonly argName: string;
+  readonly cases: readonly { readonly when: ArgumentTest; readonly max: Level }[];
+  /** When the argument is not a constant this table can judge. */
+  readonly otherwise: Level;
+}
+
+export const ARGUMENT_DEPENDENT_BOUNDS: Readonly<Record<string, ArgumentDependentBound>> = {
+  KeSetEvent: {
+    arg: 2,
+    argName: 'Wait',
+    cases: [
+      { when: 'true', max: Level.Apc },
+      { when: 'false', max: Level.Dispatch },
+    ],
+    otherwise: Level.Dispatch,
+  },
+  KeWaitForSingleObject: { arg: 4, argName: 'Timeout', cases: [{ when: 'null', max: Level.Apc }], otherwise: Level.Dispatch },
+  KeWaitForMutexObject: { arg: 4, argName: 'Timeout', cases: [{ when: 'null', max: Level.Apc }], otherwise: Level.Dispatch },
+  KeWaitForMultipleObjects: { arg: 6, argName: 'Timeout', cases: [{ when: 'null', max: Level.Apc }], otherwise: Level.Dispatch },
+  WdfWaitLockAcquire: { arg: 1, argName: 'Timeout', cases: [{ when: 'null', max: Level.Passive }], otherwise: Level.Apc },
+};
+
+/** Classify an argument for the tests above from its constant value (undefined: not a constant). */
+export function argumentMatches(test: ArgumentTest, text: string, value: bigint | undefined): boolean {
+  const t = text.replace(/\s+/g, '');
+  switch (test) {
+    case 'null':
+      return t === 'NULL' || t === '0' || t === 'nullptr' || t === 'WDF_NO_HANDLE' || value === 0n;
+    case 'non-null':
+      return t.startsWith('&');
+    case 'true':
+      return value !== undefined && value !== 0n;
+    case 'false':
+      return value === 0n;
+  }
+}
