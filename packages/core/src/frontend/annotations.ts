@@ -107,6 +107,7 @@ export function blankAnnotations(source: string): BlankedSource {
   let i = 0;
   let atLineStart = true;
   let braceDepth = 0;
+  const braces: boolean[] = [];
 
   const blank = (from: number, to: number): void => {
     for (let k = from; k < to; k++) if (out[k] !== '\n' && out[k] !== '\r') out[k] = ' ';
@@ -141,8 +142,14 @@ export function blankAnnotations(source: string): BlankedSource {
       i = skipQuoted(source, i, c);
       continue;
     }
-    if (c === '{') braceDepth++;
-    else if (c === '}') braceDepth = Math.max(0, braceDepth - 1);
+    if (c === '{') {
+      // `extern "C" {` opens no body: what is inside is still at file scope.
+      const linkage = /extern\s*"C"\s*$/.test(source.slice(Math.max(0, i - 40), i));
+      braces.push(!linkage);
+      if (!linkage) braceDepth++;
+    } else if (c === '}') {
+      if (braces.pop() !== false) braceDepth = Math.max(0, braceDepth - 1);
+    }
     if (IDENT_START.test(c) && (i === 0 || !IDENT_CHAR.test(source[i - 1]))) {
       let j = i + 1;
       while (j < n && IDENT_CHAR.test(source[j])) j++;
@@ -181,13 +188,14 @@ function skipSpace(s: string, i: number): number {
   return i;
 }
 
+/** Index just past a quoted literal; an unterminated one ends before the newline (which is not consumed). */
 function skipQuoted(s: string, i: number, quote: string): number {
   let k = i + 1;
   while (k < s.length && s[k] !== quote && s[k] !== '\n') {
-    if (s[k] === '\\') k++;
+    if (s[k] === '\\' && s[k + 1] !== '\n') k++;
     k++;
   }
-  return k + 1;
+  return s[k] === quote ? k + 1 : k;
 }
 
 /** Index of the `)` matching the `(` at `open`, skipping strings and comments; -1 when unbalanced. */

@@ -74,6 +74,8 @@ export interface AllocatorSpec {
   /** The API that replaces a deprecated allocator, and how (shown in messages). */
   readonly replacement?: string;
   readonly replacementHint?: string;
+  /** The down-level wrapper for drivers that must still run on Windows before 10, version 2004. */
+  readonly downlevelReplacement?: string;
   /** Charges the allocation to the current process's quota. */
   readonly quota: boolean;
 }
@@ -94,28 +96,33 @@ const byFlags = { kind: 'flags', arg: 0 } as const;
 export const ALLOCATORS: readonly AllocatorSpec[] = [
   allocator('ExAllocatePool', byType, 1, undefined, {
     deprecated: true,
+    downlevelReplacement: 'ExAllocatePoolZero',
     replacement: 'ExAllocatePool2',
     replacementHint: 'ExAllocatePool2 with POOL_FLAGS and a pool tag',
   }),
   allocator('ExAllocatePoolWithTag', byType, 1, 2, {
     deprecated: true,
+    downlevelReplacement: 'ExAllocatePoolZero',
     replacement: 'ExAllocatePool2',
     replacementHint: 'ExAllocatePool2 with POOL_FLAGS',
   }),
   allocator('ExAllocatePoolWithQuota', byType, 1, undefined, {
     deprecated: true,
+    downlevelReplacement: 'ExAllocatePoolQuotaZero',
     replacement: 'ExAllocatePool2',
     replacementHint: 'ExAllocatePool2 with POOL_FLAG_USE_QUOTA and a pool tag',
     quota: true,
   }),
   allocator('ExAllocatePoolWithQuotaTag', byType, 1, 2, {
     deprecated: true,
+    downlevelReplacement: 'ExAllocatePoolQuotaZero',
     replacement: 'ExAllocatePool2',
     replacementHint: 'ExAllocatePool2 with POOL_FLAG_USE_QUOTA',
     quota: true,
   }),
   allocator('ExAllocatePoolWithTagPriority', byType, 1, 2, {
     deprecated: true,
+    downlevelReplacement: 'ExAllocatePoolPriorityZero',
     replacement: 'ExAllocatePool3',
     replacementHint: 'ExAllocatePool3 with a PoolExtendedParameterPriority parameter',
   }),

@@ -64,3 +64,24 @@ export function lookupRole(roleType: string): RoleSpec | undefined {
 export const ROLE_BY_FUNCTION_NAME: Readonly<Record<string, string>> = {
   DriverEntry: 'DRIVER_INITIALIZE',
 };
+
+/**
+ * Configuration that narrows a role's entry IRQL: a StorPort miniport that sets
+ * `ConfigInfo->SynchronizationModel = StorSynchronizeFullDuplex` has its HwStorStartIo called at DISPATCH_LEVEL,
+ * half duplex at DIRQL.
+ */
+export interface RoleRefinement {
+  readonly roleType: string;
+  readonly field: string;
+  readonly values: Readonly<Record<string, Interval>>;
+}
+
+export const ROLE_REFINEMENTS: readonly RoleRefinement[] = [
+  {
+    roleType: 'HW_STARTIO',
+    field: 'SynchronizationModel',
+    values: { StorSynchronizeFullDuplex: interval(Level.Dispatch), StorSynchronizeHalfDuplex: interval(Level.Dirql) },
+  },
+];
+
+export const REFINEMENT_FIELDS: ReadonlySet<string> = new Set(ROLE_REFINEMENTS.map((r) => r.field));

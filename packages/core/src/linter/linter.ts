@@ -74,7 +74,7 @@ export interface LintMessage {
   readonly fatal?: boolean;
   readonly fix?: Fix;
   readonly suggestions?: readonly SuggestionResult[];
-  /** The IRQL path: entry assumption, raises, calls on the way — oldest first, the finding's own site last. */
+  /** The IRQL path: entry assumption, raises, calls on the way — oldest first (the finding's own site is the message's location). */
   readonly trace?: readonly TraceEntry[];
   readonly basis?: Basis;
   readonly related?: readonly TraceEntry[];

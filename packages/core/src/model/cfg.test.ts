@@ -712,7 +712,7 @@ describe('leaving __try/__finally by break, continue and goto', () => {
   // MSVC runs the termination handler whenever control leaves the guarded section: normally, by __leave,
   // return, goto, break or continue. The CFG lowers return and __leave through the finally block, but a
   // break/continue/goto out of the guarded body jumps straight to its target.
-  it.fails('break out of a __try inside a loop runs the __finally block first', () => {
+  it('break out of a __try inside a loop runs the __finally block first', () => {
     const b = build(`
 VOID Drain(PDEVICE_EXTENSION Ext)
 {
@@ -732,7 +732,7 @@ VOID Drain(PDEVICE_EXTENSION Ext)
     expect(reachesAvoiding(brk, callNode(b.cfg, 'After'), callNode(b.cfg, 'KeReleaseSpinLock'))).toBe(false);
   });
 
-  it.fails('continue out of a __try inside a loop runs the __finally block first', () => {
+  it('continue out of a __try inside a loop runs the __finally block first', () => {
     const b = build(`
 VOID Drain(PDEVICE_EXTENSION Ext)
 {
@@ -751,7 +751,7 @@ VOID Drain(PDEVICE_EXTENSION Ext)
     expect(reachesAvoiding(cont, callNode(b.cfg, 'More'), callNode(b.cfg, 'KeReleaseSpinLock'))).toBe(false);
   });
 
-  it.fails('goto out of a __try runs the __finally block first', () => {
+  it('goto out of a __try runs the __finally block first', () => {
     const b = build(`
 NTSTATUS F(PDEVICE_EXTENSION Ext)
 {

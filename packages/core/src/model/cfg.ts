@@ -65,6 +65,14 @@ interface TryFrame {
   readonly kind: 'except' | 'finally';
   readonly leave: Pending[];
   readonly returns: Pending[];
+  /** `break`/`continue`/`goto` leaving the guarded body: they run the finally block, then reach `target`. */
+  readonly escapes: { readonly from: Pending; readonly target: (exits: readonly Pending[]) => void }[];
+}
+
+interface JumpTarget {
+  readonly list: Pending[];
+  /** How many try frames were open where the loop or switch started. */
+  readonly tryDepth: number;
 }
 
 export function unwrapParens(node: SyntaxNode): SyntaxNode {
@@ -93,8 +101,8 @@ class CfgBuilder {
   readonly nodes: CfgNode[] = [];
   readonly entry: CfgNode;
   readonly exit: CfgNode;
-  private readonly breakTargets: Pending[][] = [];
-  private readonly continueTargets: Pending[][] = [];
+  private readonly breakTargets: JumpTarget[] = [];
+  private readonly continueTargets: JumpTarget[] = [];
   private readonly labels = new Map<string, CfgNode>();
   private readonly gotos: { pending: Pending; label: string }[] = [];
   private readonly tryFrames: TryFrame[] = [];
@@ -165,14 +173,11 @@ class CfgBuilder {
         return this.lowerFor(stmt, incoming);
       case 'switch_statement':
         return this.lowerSwitch(stmt, incoming);
-      case 'break_statement': {
-        const n = this.simple(stmt, incoming);
-        this.breakTargets.at(-1)?.push({ from: n });
-        return [];
-      }
+      case 'break_statement':
       case 'continue_statement': {
         const n = this.simple(stmt, incoming);
-        this.continueTargets.at(-1)?.push({ from: n });
+        const target = (stmt.type === 'break_statement' ? this.breakTargets : this.continueTargets).at(-1);
+        if (target) this.jump({ from: n }, target.tryDepth, (exits) => target.list.push(...exits));
         return [];
       }
       case 'return_statement': {
@@ -185,7 +190,8 @@ class CfgBuilder {
       case 'goto_statement': {
         const n = this.simple(stmt, incoming);
         const label = stmt.childForFieldName('label')?.text;
-        if (label) this.gotos.push({ pending: { from: n }, label });
+        // Labels are function-wide: a goto out of a __try/__finally runs the finally block first.
+        if (label) this.jump({ from: n }, 0, (exits) => this.gotos.push(...exits.map((pending) => ({ pending, label }))));
         return [];
       }
       case 'labeled_statement': {
@@ -208,6 +214,18 @@ class CfgBuilder {
       default:
         return [{ from: this.simple(stmt, incoming) }];
     }
+  }
+
+  /** A jump to a target outside the try frames opened since `tryDepth`: through the innermost finally, if any. */
+  private jump(from: Pending, tryDepth: number, reach: (exits: readonly Pending[]) => void): void {
+    for (let i = this.tryFrames.length - 1; i >= tryDepth; i--) {
+      const frame = this.tryFrames[i];
+      if (frame.kind === 'finally') {
+        frame.escapes.push({ from, target: reach });
+        return;
+      }
+    }
+    reach([from]);
   }
 
   private sequence(stmts: readonly SyntaxNode[], incoming: readonly Pending[]): Pending[] {
@@ -242,8 +260,8 @@ class CfgBuilder {
   private loop(bodyOf: (breaks: Pending[], continues: Pending[]) => Pending[]): Pending[] {
     const breaks: Pending[] = [];
     const continues: Pending[] = [];
-    this.breakTargets.push(breaks);
-    this.continueTargets.push(continues);
+    this.breakTargets.push({ list: breaks, tryDepth: this.tryFrames.length });
+    this.continueTargets.push({ list: continues, tryDepth: this.tryFrames.length });
     try {
       return [...bodyOf(breaks, continues), ...breaks];
     } finally {
@@ -314,7 +332,7 @@ class CfgBuilder {
 
   private lowerSwitch(stmt: SyntaxNode, incoming: readonly Pending[]): Pending[] {
     const breaks: Pending[] = [];
-    this.breakTargets.push(breaks);
+    this.breakTargets.push({ list: breaks, tryDepth: this.tryFrames.length });
     try {
       const c = this.condition(stmt, incoming);
       const dispatch: Pending[] = c ? [{ from: c.node }] : [...incoming];
@@ -342,7 +360,7 @@ class CfgBuilder {
   private lowerTry(stmt: SyntaxNode, incoming: readonly Pending[]): Pending[] {
     const except = stmt.namedChildren.find((c) => c.type === 'seh_except_clause');
     const fin = stmt.namedChildren.find((c) => c.type === 'seh_finally_clause');
-    const frame: TryFrame = { kind: fin ? 'finally' : 'except', leave: [], returns: [] };
+    const frame: TryFrame = { kind: fin ? 'finally' : 'except', leave: [], returns: [], escapes: [] };
     const body = stmt.childForFieldName('body');
     const firstNode = this.nodes.length;
     const head = this.node('join');
@@ -366,7 +384,10 @@ class CfgBuilder {
     }
     if (fin) {
       const finBody = fin.childForFieldName('body');
-      const finExits = finBody ? this.lower(finBody, [...bodyExits, ...frame.leave, ...frame.returns]) : [...bodyExits, ...frame.leave, ...frame.returns];
+      const into = [...bodyExits, ...frame.leave, ...frame.returns, ...frame.escapes.map((e) => e.from)];
+      const finExits = finBody ? this.lower(finBody, into) : into;
+      // The finally block's end continues wherever control was going: on, to a return, or to a jump's target.
+      for (const escape of frame.escapes) escape.target(finExits);
       if (frame.returns.length) {
         const outer = [...this.tryFrames].reverse().find((f) => f.kind === 'finally');
         if (outer) outer.returns.push(...finExits);

@@ -114,6 +114,14 @@ describe('evaluateConstant: literals', () => {
   });
 });
 
+describe('evaluateConstant: known gaps (genuine bugs: expected behaviour asserted, currently failing)', () => {
+  // unescapeChars knows `\0` as a simple escape but not octal escapes: `'\012'` is read as `\0`, '1', '2'.
+  it("octal escapes in character constants: '\\012' = 10, '\\101' = 65", () => {
+    expect(evaluateConstant("'\\012'")).toBe(10n);
+    expect(evaluateConstant("'\\101'")).toBe(65n);
+  });
+});
+
 describe('evaluateConstant: operators and casts', () => {
   it.each([
     ['1 + 2 * 3', 7n],

@@ -93,8 +93,12 @@ function unescapeChars(body: string): number[] | undefined {
       continue;
     }
     const e = body[++i];
-    const simple: Record<string, number> = { n: 10, t: 9, r: 13, '0': 0, '\\': 92, "'": 39, '"': 34 };
-    if (e in simple) out.push(simple[e]);
+    const simple: Record<string, number> = { n: 10, t: 9, r: 13, a: 7, b: 8, f: 12, v: 11, '\\': 92, "'": 39, '"': 34, '?': 63 };
+    if (/[0-7]/.test(e)) {
+      const m = /^[0-7]{1,3}/.exec(body.slice(i))!;
+      out.push(parseInt(m[0], 8));
+      i += m[0].length - 1;
+    } else if (e in simple) out.push(simple[e]);
     else if (e === 'x') {
       const m = /^[0-9a-fA-F]+/.exec(body.slice(i + 1));
       if (!m) return undefined;

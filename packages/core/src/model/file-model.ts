@@ -5,7 +5,7 @@
 import type { Annotation } from '../frontend/annotations.js';
 import type { ParsedSource, SyntaxNode } from '../frontend/parser.js';
 import { CALL_REGISTRATIONS, DISPATCH_TYPE_ANNOTATIONS, FIELD_REGISTRATIONS } from '../knowledge/registrations.js';
-import { lookupRole } from '../knowledge/roles.js';
+import { REFINEMENT_FIELDS, lookupRole } from '../knowledge/roles.js';
 import { type Cfg, buildCfg, unwrapParens } from './cfg.js';
 
 export type DriverModel = 'wdm' | 'kmdf' | 'storport';
@@ -25,8 +25,12 @@ export interface FunctionDeclaration {
 
 export interface FunctionDefinition extends FunctionDeclaration {
   readonly body: SyntaxNode;
-  /** True when `PAGED_CODE()` is the body's business: it asserts the function runs at most at APC_LEVEL. */
+  /** The `PAGED_CODE()` call at the top of the body: it asserts the function runs at most at APC_LEVEL. */
   readonly pagedCode?: SyntaxNode;
+  /** Parameter names, in order. */
+  readonly params: readonly string[];
+  /** Names declared inside the body (locals), for telling them from parameters and globals. */
+  readonly locals: ReadonlySet<string>;
   readonly cfg: Cfg;
 }
 
@@ -50,6 +54,8 @@ export interface FileModel {
   readonly includes: readonly string[];
   /** Names used as values rather than called (function pointers, registrations). */
   readonly addressTaken: ReadonlySet<string>;
+  /** Assignments to configuration fields that refine roles (`ConfigInfo->SynchronizationModel = …`). */
+  readonly configAssignments: readonly { readonly field: string; readonly value: string; readonly site: SyntaxNode }[];
 }
 
 const CONTAINERS = new Set([
@@ -116,6 +122,7 @@ export function buildFileModel(source: ParsedSource): FileModel {
   const enumConstants = new Map<string, bigint>();
   const includes: string[] = [];
   const addressTaken = new Set<string>();
+  const configAssignments: { field: string; value: string; site: SyntaxNode }[] = [];
   const annotations = source.annotations;
 
   /** Annotations from `from` up to `to` (offsets), consumed in order. */
@@ -162,7 +169,8 @@ export function buildFileModel(source: ParsedSource): FileModel {
         default:
           if (CONTAINERS.has(node.type)) visitTopLevel(node);
       }
-      previousEnd = node.endIndex;
+      // A comment between an annotation and its declaration does not end the annotation's reach.
+      if (node.type !== 'comment') previousEnd = node.endIndex;
     }
   };
   visitTopLevel(source.root);
@@ -210,6 +218,7 @@ export function buildFileModel(source: ParsedSource): FileModel {
         if (field && fn && FIELD_REGISTRATIONS[field]) {
           registrations.push({ functionName: fn, roleType: FIELD_REGISTRATIONS[field], site: node, via: field });
         }
+        if (field && value && REFINEMENT_FIELDS.has(field)) configAssignments.push({ field, value: unwrapParens(value).text.trim(), site: node });
         break;
       }
       case 'identifier': {
@@ -231,7 +240,7 @@ export function buildFileModel(source: ParsedSource): FileModel {
     }
   });
 
-  return { source, definitions, declarations, registrations, pagedSections, defines, enumConstants, includes, addressTaken };
+  return { source, definitions, declarations, registrations, pagedSections, defines, enumConstants, includes, addressTaken, configAssignments };
 }
 
 /** `x->Field`, `x.Field`, `x->MajorFunction[IRP_MJ_READ]`, designator `.Field` → the field name. */
@@ -252,7 +261,17 @@ function makeDefinition(
   annotations: readonly Annotation[],
 ): FunctionDefinition {
   let cfg: Cfg | undefined;
+  let locals: Set<string> | undefined;
   const pagedCode = findPagedCode(body);
+  const declarator = node.childForFieldName('declarator');
+  let fnDeclarator: SyntaxNode | null = declarator;
+  while (fnDeclarator && fnDeclarator.type !== 'function_declarator') fnDeclarator = fnDeclarator.childForFieldName('declarator');
+  const params: string[] = [];
+  for (const p of fnDeclarator?.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (p.type !== 'parameter_declaration') continue;
+    const id = declaredIdentifier(p.childForFieldName('declarator'));
+    if (id) params.push(id);
+  }
   return {
     name: nameNode.text,
     source,
@@ -263,11 +282,35 @@ function makeDefinition(
     roleType: roleFromAnnotations(annotations),
     isStatic: hasStorageClass(node, 'static'),
     pagedCode,
+    params,
+    get locals() {
+      if (!locals) {
+        const found = new Set<string>();
+        walk(body, (n) => {
+          if (n.type === 'declaration') for (const d of n.childrenForFieldName('declarator')) {
+            const id = declaredIdentifier(d);
+            if (id) found.add(id);
+          }
+        });
+        locals = found;
+      }
+      return locals;
+    },
     get cfg() {
       cfg ??= buildCfg(body);
       return cfg;
     },
   };
+}
+
+/** The identifier a (possibly pointer, array or initialised) declarator declares. */
+function declaredIdentifier(d: SyntaxNode | null): string | undefined {
+  let n = d;
+  while (n && n.type !== 'identifier') {
+    if (n.type === 'function_declarator') return undefined;
+    n = n.childForFieldName('declarator') ?? n.namedChildren.find((c) => c.type.endsWith('declarator') || c.type === 'identifier') ?? null;
+  }
+  return n?.text;
 }
 
 function findPagedCode(body: SyntaxNode): SyntaxNode | undefined {

@@ -16,7 +16,7 @@ import type { SyntaxNode } from '../frontend/parser.js';
 import { irqlEffectOf, type RaiseTarget, type SaveSlot } from '../knowledge/irql-effects.js';
 import { type Cfg, type CfgNode, type Guard, unwrapParens } from './cfg.js';
 import type { FunctionDefinition } from './file-model.js';
-import { type Interval, Level, formatInterval, interval, levelFromNumber, levelName, parseLevel } from './irql.js';
+import { type Interval, Level, formatInterval, interval, levelFromNumber, levelName, meet, parseLevel } from './irql.js';
 import {
   ENTRY_VALUE,
   type Evidence,
@@ -51,6 +51,13 @@ export interface CalleeSummary {
   readonly name: string;
   /** The callee's exit value over its own entry IRQL; undefined while unknown (recursion): identity. */
   readonly exit: IrqlValue | undefined;
+  /** Saved IRQLs the callee leaves behind (a lock wrapper that saves into `ext->OldIrql`), by its own names. */
+  readonly saved?: ReadonlyMap<string, IrqlValue>;
+  /** Slots the callee restores from without having saved them (an unlock wrapper), by its own names. */
+  readonly restores?: readonly string[];
+  /** The callee's parameter names and locals, to rename its slots into the caller's terms. */
+  readonly params?: readonly string[];
+  readonly locals?: ReadonlySet<string>;
 }
 
 export interface AnalysisContext {
@@ -68,6 +75,10 @@ export interface FunctionIrql {
   readonly nodeIn: ReadonlyMap<number, IrqlState>;
   /** Value at return; undefined when no path returns. */
   readonly exit: IrqlValue | undefined;
+  /** Saved slots still held at return. */
+  readonly exitSaved: ReadonlyMap<string, IrqlValue>;
+  /** Slots restored from without a save in this function (they were saved by a caller). */
+  readonly restoresUnsaved: readonly string[];
   readonly releaseIssues: readonly ReleaseIssue[];
 }
 
@@ -198,8 +209,54 @@ function transfer(def: FunctionDefinition, state: IrqlState, call: SyntaxNode, c
     return { value: value ?? ENTRY_VALUE, saved, locks };
   }
   const summary = ctx.summaryOf(call, name);
-  if (summary?.exit) return { ...state, value: applySummary(def, state.value, summary, call) };
-  return state;
+  if (!summary) return state;
+  const rename = (key: string) => renameSlot(key, summary, args);
+  let saved: Map<string, IrqlValue> | undefined;
+  let locks: Map<string, string> | undefined;
+  // An unlock wrapper restores what the caller (or a lock wrapper it called) saved.
+  const restored: IrqlValue[] = [];
+  for (const key of summary.restores ?? []) {
+    const mine = rename(key);
+    const value = mine ? state.saved.get(mine) : undefined;
+    if (!mine || !value) continue;
+    saved ??= new Map(state.saved);
+    locks ??= new Map(state.locks);
+    saved.delete(mine);
+    locks.delete(mine);
+    restored.push(value);
+  }
+  let value = state.value;
+  if (restored.length && summary.exit && !summary.exit.parts.length) value = restored.reduce(joinValues);
+  else if (summary.exit) value = applySummary(def, state.value, summary, call);
+  // A lock wrapper leaves its save behind, under the caller's name for the place.
+  for (const [key, v] of summary.saved ?? []) {
+    const mine = rename(key);
+    if (!mine) continue;
+    saved ??= new Map(state.saved);
+    saved.set(mine, v.entryCap ? joinValues(narrowValue(state.value, v.entryCap) ?? { entryCap: null, parts: [] }, { entryCap: null, parts: v.parts }) : v);
+  }
+  return { value, saved: saved ?? state.saved, locks: locks ?? state.locks };
+}
+
+/**
+ * A callee's slot name in the caller's terms: `ext->OldIrql` with parameter `ext` bound to `&devCtx->Lock`
+ * becomes `devCtx->Lock.OldIrql`. Slots of the callee's locals do not outlive it (undefined).
+ */
+function renameSlot(key: string, summary: CalleeSummary, args: readonly SyntaxNode[]): string | undefined {
+  const m = /^(lock:)?(\*?)([A-Za-z_]\w*)(.*)$/.exec(key);
+  if (!m) return undefined;
+  const [, lockPrefix = '', star, root, rest] = m;
+  const index = summary.params?.indexOf(root) ?? -1;
+  if (index < 0) return summary.locals?.has(root) ? undefined : key;
+  const argNode = args[index];
+  if (!argNode) return undefined;
+  const arg = normalize(argNode.text);
+  let renamed: string;
+  if (arg.startsWith('&') && star) renamed = `${normalize(arg.slice(1))}${rest}`;
+  else if (arg.startsWith('&') && rest.startsWith('->')) renamed = `${normalize(arg.slice(1))}.${rest.slice(2)}`;
+  else if (arg.startsWith('&') && lockPrefix && !rest) renamed = normalize(arg.slice(1));
+  else renamed = `${star}${arg}${rest}`;
+  return `${lockPrefix}${renamed}`;
 }
 
 /** The caller's value after a call to a function whose exit value is `summary.exit`. */
@@ -237,8 +294,11 @@ function stateKey(s: IrqlState): string {
 
 const IRQL_QUERY = /^KeGetCurrentIrql\s*\(\s*\)$/;
 
-/** The IRQL range a guard on `KeGetCurrentIrql()` proves along one edge; undefined when it proves nothing. */
-export function guardInterval(cond: SyntaxNode, whenTrue: boolean, ctx: AnalysisContext): Interval | undefined {
+/**
+ * The IRQL range a guard on `KeGetCurrentIrql()` proves along one edge: undefined when it proves nothing, null
+ * when no level satisfies it (the edge cannot be taken).
+ */
+export function guardInterval(cond: SyntaxNode, whenTrue: boolean, ctx: AnalysisContext): Interval | null | undefined {
   const c = unwrapParens(cond);
   if (c.type === 'unary_expression' && c.child(0)?.type === '!') {
     const arg = c.childForFieldName('argument');
@@ -252,7 +312,8 @@ export function guardInterval(cond: SyntaxNode, whenTrue: boolean, ctx: Analysis
   if ((op === '&&' && whenTrue) || (op === '||' && !whenTrue)) {
     const a = guardInterval(left, whenTrue, ctx);
     const b = guardInterval(right, whenTrue, ctx);
-    if (a && b) return interval(Math.max(a.lo, b.lo) as Level, Math.min(a.hi, b.hi) as Level);
+    if (a === null || b === null) return null;
+    if (a && b) return meet(a, b);
     return a ?? b;
   }
   let cmp = op;
@@ -287,6 +348,7 @@ export function guardInterval(cond: SyntaxNode, whenTrue: boolean, ctx: Analysis
 function narrowOnEdge(state: IrqlState, guard: Guard | undefined, ctx: AnalysisContext): IrqlState | null {
   if (!guard) return state;
   const g = guardInterval(guard.condition, guard.whenTrue, ctx);
+  if (g === null) return null;
   if (!g) return state;
   const value = narrowValue(state.value, g);
   return value ? { ...state, value } : null;
@@ -329,12 +391,30 @@ export function analyzeFunction(definition: FunctionDefinition, ctx: AnalysisCon
       }
     }
   }
-  return { definition, beforeCall, nodeIn, exit: nodeIn.get(cfg.exit.id)?.value, releaseIssues: releaseIssues(definition, nodeIn, ctx) };
+  const exitState = nodeIn.get(cfg.exit.id);
+  const post = postPass(definition, nodeIn, ctx);
+  return {
+    definition,
+    beforeCall,
+    nodeIn,
+    exit: exitState?.value,
+    exitSaved: exitState?.saved ?? new Map(),
+    restoresUnsaved: post.restoresUnsaved,
+    releaseIssues: post.issues,
+  };
 }
 
-/** With the fixpoint reached, check every release against what was acquired on the paths reaching it. */
-function releaseIssues(def: FunctionDefinition, nodeIn: ReadonlyMap<number, IrqlState>, ctx: AnalysisContext): ReleaseIssue[] {
+/**
+ * With the fixpoint reached, check every release against what was acquired on the paths reaching it, and list
+ * the slots restored without a save here (an unlock wrapper's, for its summary).
+ */
+function postPass(
+  def: FunctionDefinition,
+  nodeIn: ReadonlyMap<number, IrqlState>,
+  ctx: AnalysisContext,
+): { issues: ReleaseIssue[]; restoresUnsaved: string[] } {
   const issues: ReleaseIssue[] = [];
+  const restoresUnsaved = new Set<string>();
   for (const node of def.cfg.nodes) {
     let state = nodeIn.get(node.id);
     if (!state) continue;
@@ -345,7 +425,9 @@ function releaseIssues(def: FunctionDefinition, nodeIn: ReadonlyMap<number, Irql
         const args = argumentsOf(call);
         const key = slotKey(effect.from, args, call);
         const savedSlots = [...state.saved.keys()].filter((k) => !k.startsWith('lock:'));
-        if (key && !state.saved.has(key) && savedSlots.length > 0 && !isConstantLevel(args[effect.from.arg]?.text ?? '', ctx)) {
+        const constant = isConstantLevel(args[effect.from.arg]?.text ?? '', ctx);
+        if (key && !state.saved.has(key) && !constant) restoresUnsaved.add(key);
+        if (key && !state.saved.has(key) && savedSlots.length > 0 && !constant) {
           issues.push({ call, kind: 'slot', slot: key, savedSlots });
         } else if (key && effect.lock !== undefined && state.locks.has(key)) {
           const released = args[effect.lock] ? normalize(args[effect.lock].text).replace(/^&/, '') : undefined;
@@ -353,10 +435,14 @@ function releaseIssues(def: FunctionDefinition, nodeIn: ReadonlyMap<number, Irql
           if (released && released !== acquired) issues.push({ call, kind: 'lock', slot: key, savedSlots, acquiredLock: acquired, releasedLock: released });
         }
       }
+      if (effect?.kind === 'restore' && typeof effect.from === 'object' && 'object' in effect.from) {
+        const key = slotKey(effect.from, argumentsOf(call), call);
+        if (key && !state.saved.has(key)) restoresUnsaved.add(key);
+      }
       state = transfer(def, state, call, ctx);
     }
   }
-  return issues;
+  return { issues, restoresUnsaved: [...restoresUnsaved] };
 }
 
 function isConstantLevel(text: string, ctx: AnalysisContext): boolean {

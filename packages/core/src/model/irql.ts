@@ -83,11 +83,11 @@ const NAMED_LEVELS: Record<string, Level> = {
 /** `DISPATCH_LEVEL`, `2`, `DIRQL` … to a level. */
 export function parseLevel(text: string): Level | undefined {
   const t = text.trim().replace(/^\((.*)\)$/s, '$1').trim();
-  if (t in NAMED_LEVELS) return NAMED_LEVELS[t];
+  if (Object.prototype.hasOwnProperty.call(NAMED_LEVELS, t)) return NAMED_LEVELS[t];
   if (/^\d+$/.test(t)) return levelFromNumber(Number(t));
   return undefined;
 }
 
 export function isLevelName(text: string): boolean {
-  return text in NAMED_LEVELS;
+  return Object.prototype.hasOwnProperty.call(NAMED_LEVELS, text);
 }

@@ -427,7 +427,7 @@ NTSTATUS DispatchRead(PDEVICE_OBJECT DeviceObject, PIRP Irp)
   // The release in UnlockQueue restores a value saved by its caller. The analysis documents that such a
   // release "restores the entry IRQL" of the helper, which is the caller's DISPATCH_LEVEL: so a caller using a
   // lock/unlock helper pair is believed to stay at DISPATCH_LEVEL after the unlock.
-  it.fails('a helper that releases a lock its caller’s helper took lowers the caller’s IRQL again', () => {
+  it('a helper that releases a lock its caller’s helper took lowers the caller’s IRQL again', () => {
     const w = world(src);
     expect(at(w, 'AfterUnlock')).toBe(PASSIVE);
   });
@@ -983,7 +983,7 @@ describe('known gaps (genuine bugs: expected behaviour asserted, currently faili
   // file-model.ts, visitTopLevel: `previousEnd` advances past every named child, comments included, so an
   // annotation followed by a comment (on its line or the next) is no longer "between the previous node and the
   // function" and is dropped.
-  it.fails('an IRQL annotation followed by a trailing comment still gives the entry IRQL', () => {
+  it('an IRQL annotation followed by a trailing comment still gives the entry IRQL', () => {
     const w = world(`
 _IRQL_requires_max_(PASSIVE_LEVEL) // waits on an event
 NTSTATUS WaitForDevice(PDEVICE_EXTENSION Ext)
@@ -993,7 +993,7 @@ NTSTATUS WaitForDevice(PDEVICE_EXTENSION Ext)
     expect(entry(w, 'WaitForDevice')).toMatchObject({ interval: PASSIVE, bases: ['contract'] });
   });
 
-  it.fails('an IRQL annotation on a prototype followed by a comment still applies', () => {
+  it('an IRQL annotation on a prototype followed by a comment still applies', () => {
     const w = world(`
 _IRQL_requires_(DISPATCH_LEVEL)
 /* Called with the queue lock held. */
@@ -1006,7 +1006,7 @@ VOID QueueKick(PDEVICE_EXTENSION Ext) { Kick(Ext); }`);
   // program.ts, computeEntries: a self-recursive function with no other caller has a call site (itself), so it
   // gets no unknown-entry evidence during propagation; it only receives the unknown default in the final loop,
   // after propagation, so its callees never see the lock it holds when calling them.
-  it.fails('a helper called under a spin lock by a self-recursive function is entered at DISPATCH (proven)', () => {
+  it('a helper called under a spin lock by a self-recursive function is entered at DISPATCH (proven)', () => {
     const w = world(`
 static VOID Record(PNODE Node) { Save(Node); }
 static VOID WalkTree(PNODE Node)
@@ -1024,7 +1024,7 @@ static VOID WalkTree(PNODE Node)
 
   // cfg.ts, lowerTry / `break`: break out of a __try/__finally skips the __finally block (see cfg.test.ts), so
   // the lock released there is still believed held after the loop.
-  it.fails('after a loop left by break through a __finally that released the lock, the IRQL is back to PASSIVE', () => {
+  it('after a loop left by break through a __finally that released the lock, the IRQL is back to PASSIVE', () => {
     const w = world(`
 DRIVER_DISPATCH DispatchCleanup;
 NTSTATUS DispatchCleanup(PDEVICE_OBJECT DeviceObject, PIRP Irp)
@@ -1050,7 +1050,7 @@ NTSTATUS DispatchCleanup(PDEVICE_OBJECT DeviceObject, PIRP Irp)
   // irql-analysis.ts, guardInterval: for `a && b` (and the false edge of `a || b`) it intersects the two ranges
   // with interval(max lo, min hi), which swaps an empty intersection into a non-empty range instead of making the
   // edge infeasible.
-  it.fails('contradictory IRQL guards make the branch unreachable', () => {
+  it('contradictory IRQL guards make the branch unreachable', () => {
     const w = world(`
 _IRQL_requires_max_(DISPATCH_LEVEL)
 VOID F(VOID)

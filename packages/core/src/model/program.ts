@@ -15,7 +15,7 @@
  * the program up to the small height of the lattice.
  */
 import type { ParsedSource, SyntaxNode } from '../frontend/parser.js';
-import { lookupRole, ROLE_BY_FUNCTION_NAME } from '../knowledge/roles.js';
+import { lookupRole, ROLE_BY_FUNCTION_NAME, ROLE_REFINEMENTS } from '../knowledge/roles.js';
 import { evaluateConstant } from './constants.js';
 import {
   type DriverModel,
@@ -256,11 +256,22 @@ export class Program {
     if (this.analyses) return this.analyses;
     const analyses = new Map<FunctionDefinition, FunctionIrql>();
     const exits = new Map<FunctionDefinition, IrqlValue | undefined>();
+    const results = new Map<FunctionDefinition, FunctionIrql>();
     const fileOf = (def: FunctionDefinition) => this.byPath.get(def.source.filePath)!;
     const ctxFor = (def: FunctionDefinition) => ({
       summaryOf: (call: SyntaxNode, name: string): CalleeSummary | undefined => {
         const callee = this.resolveCall(fileOf(def), call);
-        if (callee) return { name, exit: this.annotatedExit(callee) ?? exits.get(callee) };
+        if (callee) {
+          const result = results.get(callee);
+          return {
+            name,
+            exit: this.annotatedExit(callee) ?? exits.get(callee),
+            saved: result?.exitSaved,
+            restores: result?.restoresUnsaved,
+            params: callee.params,
+            locals: callee.locals,
+          };
+        }
         const decl = this.declarationsByName.get(name)?.[0];
         const annotated = decl ? this.annotatedExit(decl) : undefined;
         return annotated ? { name, exit: annotated } : undefined;
@@ -273,9 +284,10 @@ export class Program {
         for (const def of scc) {
           const result = analyzeFunction(def, ctxFor(def));
           analyses.set(def, result);
-          const before = exits.get(def);
-          if ((before ? valueKey(before) : '') !== (result.exit ? valueKey(result.exit) : '')) changed = true;
+          const before = results.get(def);
+          if (!before || summaryKey(before) !== summaryKey(result)) changed = true;
           exits.set(def, result.exit);
+          results.set(def, result);
         }
         if (!changed || (scc.length === 1 && !(this.callees.get(scc[0])?.has(scc[0]) ?? false))) break;
       }
@@ -430,6 +442,8 @@ export class Program {
     for (const d of decls) {
       const role = d.roleType ? lookupRole(d.roleType) : undefined;
       if (role) {
+        const refined = this.refineRole(def, role.roleType);
+        if (refined) return [refined];
         return [
           {
             interval: role.entry,
@@ -467,6 +481,11 @@ export class Program {
         if (def.isStatic && f.source !== def.source) continue;
         const role = lookupRole(r.roleType);
         if (!role) continue;
+        const refined = this.refineRole(def, role.roleType);
+        if (refined) {
+          evidence.push(refined);
+          continue;
+        }
         evidence.push({
           interval: role.entry,
           basis: 'contract',
@@ -483,6 +502,33 @@ export class Program {
       }
     }
     return evidence.length ? evidence : undefined;
+  }
+
+  /** A role's entry narrowed by configuration in the run (StorPort's SynchronizationModel), or undefined. */
+  private refineRole(def: FunctionDefinition, roleType: string): Evidence | undefined {
+    for (const refinement of ROLE_REFINEMENTS) {
+      if (refinement.roleType !== roleType) continue;
+      for (const f of this.files) {
+        for (const a of f.configAssignments) {
+          const entry = a.field === refinement.field ? refinement.values[a.value] : undefined;
+          if (!entry) continue;
+          return {
+            interval: entry,
+            basis: 'contract',
+            key: `role:${def.name}`,
+            steps: [
+              {
+                message: `${def.name} is the ${roleType} routine and ${a.field} is ${a.value}: entered at ${formatInterval(entry)}`,
+                source: f.source,
+                start: a.site.startIndex,
+                end: a.site.endIndex,
+              },
+            ],
+          };
+        }
+      }
+    }
+    return undefined;
   }
 
   /** Why a function is pageable (`PAGED_CODE()` or `#pragma alloc_text(PAGE…)`), as evidence; undefined if not. */
@@ -541,26 +587,41 @@ export class Program {
       }
       const paged = this.pagedEvidence(def);
       if (paged) evidence.push(paged);
-      if ((!sites.length && !paged) || this.isAddressTaken(def)) evidence.push(this.unknownEvidence(def));
+      // Unseen callers (no caller here, or the address escapes) get the unknown default, except that pageable
+      // code states its own bound.
+      const outsideCallers = sites.some((site) => site.caller !== def);
+      if (!paged && (!outsideCallers || this.isAddressTaken(def))) evidence.push(this.unknownEvidence(def));
       return entryFact(evidence);
     };
     const queue = [...derived];
     const queued = new Set(queue);
-    let budget = derived.length * 20 + 100;
-    while (queue.length && budget-- > 0) {
-      const def = queue.shift()!;
-      queued.delete(def);
-      const next = compute(def);
-      if (!next || entryKey(next) === entryKey(entries.get(def))) continue;
-      entries.set(def, next);
+    const propagateFrom = (def: FunctionDefinition): void => {
       for (const callee of this.callees.get(def) ?? []) {
         if (isDerived.has(callee) && !queued.has(callee)) {
           queued.add(callee);
           queue.push(callee);
         }
       }
+    };
+    let budget = derived.length * 20 + 100;
+    for (;;) {
+      while (queue.length && budget-- > 0) {
+        const def = queue.shift()!;
+        queued.delete(def);
+        const next = compute(def);
+        if (!next || entryKey(next) === entryKey(entries.get(def))) continue;
+        entries.set(def, next);
+        propagateFrom(def);
+      }
+      // Functions called only from cycles nobody enters get the unknown default, and what they call is
+      // propagated from there.
+      const unset = derived.filter((def) => !entries.has(def));
+      if (!unset.length || budget <= 0) break;
+      for (const def of unset) {
+        entries.set(def, entryFact([this.unknownEvidence(def)])!);
+        propagateFrom(def);
+      }
     }
-    // Functions reached only from cycles nobody enters keep the unknown default.
     for (const def of derived) if (!entries.has(def)) entries.set(def, entryFact([this.unknownEvidence(def)])!);
     this.entries = entries;
     return entries;
@@ -583,6 +644,11 @@ function levelOf(v: bigint | undefined): Level | undefined {
   if (n <= 2 && n >= 0) return n as Level;
   if (n <= 12) return Level.Dirql;
   return Level.High;
+}
+
+function summaryKey(r: FunctionIrql): string {
+  const saved = [...r.exitSaved].map(([k, v]) => `${k}=${valueKey(v)}`).sort().join(';');
+  return `${r.exit ? valueKey(r.exit) : '-'}#${saved}#${[...r.restoresUnsaved].sort().join(',')}`;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

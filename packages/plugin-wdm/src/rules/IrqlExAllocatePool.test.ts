@@ -199,6 +199,25 @@ VOID EveryDpc(PKDPC Dpc, PVOID Context, PVOID A1, PVOID A2)
 }
 `;
 
+// ---- A helper called under a spin lock whose address is also handed out (so unknown callers may exist). ----
+
+const ADDRESS_TAKEN_HELPER = `static VOID RefillCache(PDEVICE_EXTENSION Ext)
+{
+    Ext->Cache = ExAllocatePoolWithTag(PagedPool, 64, 'hcaC');
+}
+DRIVER_DISPATCH DispatchRead;
+NTSTATUS DispatchRead(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    PDEVICE_EXTENSION ext = DeviceObject->DeviceExtension;
+    KIRQL old;
+    KeAcquireSpinLock(&ext->Lock, &old);
+    RefillCache(ext);
+    KeReleaseSpinLock(&ext->Lock, old);
+    RegisterRefill(ext, RefillCache);
+    return STATUS_SUCCESS;
+}
+`;
+
 new RuleTester().run('wdm/IrqlExAllocatePool', rule, {
   valid: [
     {
@@ -403,7 +422,7 @@ VOID MyDpc(PKDPC Dpc, PVOID Context, PVOID A1, PVOID A2)
         {
           messageId: 'pagedAtDispatch',
           message:
-            'ExAllocatePool allocates paged pool (PagedPool) where the code runs at DISPATCH_LEVEL: at DISPATCH_LEVEL only non-paged pool may be allocated (bug check 0xC4 / 0xA).',
+            'ExAllocatePool allocates paged pool (PagedPool) where the code runs at DISPATCH_LEVEL: at DISPATCH_LEVEL and above only non-paged pool may be allocated (bug check 0xC4 / 0xA).',
           line: lineOf(MICROSOFT_EXAMPLE, 'ExAllocatePool(PagedPool'),
           column: columnOf(MICROSOFT_EXAMPLE, 'ExAllocatePool(PagedPool'),
           endLine: lineOf(MICROSOFT_EXAMPLE, 'ExAllocatePool(PagedPool'),
@@ -532,6 +551,19 @@ VOID MyDpc(PKDPC Dpc, PVOID Context, PVOID A1, PVOID A2)
       ],
     },
     {
+      name: 'an address-taken helper called under a spin lock: the proven path is reported',
+      code: ADDRESS_TAKEN_HELPER,
+      errors: [
+        {
+          messageId: 'pagedAtDispatch',
+          data: { callee: 'ExAllocatePoolWithTag', pool: 'PagedPool', irql: 'may run at PASSIVE_LEVEL..DISPATCH_LEVEL' },
+          line: 3,
+          basis: 'proven',
+          trace: ['KeAcquireSpinLock raises the IRQL to DISPATCH_LEVEL', 'DispatchRead calls RefillCache at DISPATCH_LEVEL'],
+        },
+      ],
+    },
+    {
       name: 'KeRaiseIrql to DISPATCH_LEVEL, then a paged allocation before KeLowerIrql',
       code: `DRIVER_DISPATCH DispatchRead;
 NTSTATUS DispatchRead(PDEVICE_OBJECT DeviceObject, PIRP Irp)
@@ -596,7 +628,7 @@ describe('wdm/IrqlExAllocatePool: known analysis gaps', () => {
 
   // cfg.ts lowers `break` out of a __try/__finally straight to the loop exit, skipping the __finally block that
   // releases the lock, so the allocation after the loop is believed to run at DISPATCH_LEVEL (false positive).
-  it.fails('no report after a loop left by break through a __finally that released the lock', () => {
+  it('no report after a loop left by break through a __finally that released the lock', () => {
     const messages = lint(`DRIVER_DISPATCH DispatchCleanup;
 NTSTATUS DispatchCleanup(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
@@ -618,8 +650,19 @@ NTSTATUS DispatchCleanup(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     expect(messages).toEqual([]);
   });
 
+  // IrqlExAllocatePool.ts, create(): when the IRQL may be above DISPATCH only on assumed evidence, the rule
+  // reports aboveDispatch (which the Linter drops: reportAssumed is off) and returns, so the proven
+  // pagedAtDispatch finding at the same call is never reported (false negative).
+  it('an unreported assumed aboveDispatch does not hide a proven pagedAtDispatch', () => {
+    const messages = tester.lintCase('wdm/IrqlExAllocatePool', rule, {
+      code: ADDRESS_TAKEN_HELPER,
+      settings: { irql: { unknownEntry: 'PASSIVE_LEVEL..HIGH_LEVEL' } },
+    }).messages;
+    expect(messages.map((m) => [m.messageId, m.basis])).toEqual([['pagedAtDispatch', 'proven']]);
+  });
+
   // A release in a helper restores "the helper's entry IRQL", i.e. the caller's DISPATCH_LEVEL (false positive).
-  it.fails('no report after an unlock helper released the lock a lock helper took', () => {
+  it('no report after an unlock helper released the lock a lock helper took', () => {
     const messages = lint(`static VOID LockDevice(PDEVICE_EXTENSION Ext) { KeAcquireSpinLock(&Ext->Lock, &Ext->LockIrql); }
 static VOID UnlockDevice(PDEVICE_EXTENSION Ext) { KeReleaseSpinLock(&Ext->Lock, Ext->LockIrql); }
 DRIVER_DISPATCH DispatchIoctl;
@@ -637,7 +680,7 @@ NTSTATUS DispatchIoctl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
   });
 
   // file-model.ts drops annotations that precede a comment node before the definition (false negative).
-  it.fails('an IRQL annotation followed by a trailing comment still applies', () => {
+  it('an IRQL annotation followed by a trailing comment still applies', () => {
     const messages = lint(`_IRQL_requires_(DISPATCH_LEVEL) // called from the DPC only
 VOID DrainFromDpc(PDEVICE_EXTENSION Ext)
 {
@@ -649,7 +692,7 @@ VOID DrainFromDpc(PDEVICE_EXTENSION Ext)
 
   // program.ts: a callee of a self-recursive function without other callers loses the proven DISPATCH entry
   // (the recursive function's fallback "unknown" entry is set after propagation ended), so it is only assumed.
-  it.fails('a helper called under a lock by a self-recursive function is reported', () => {
+  it('a helper called under a lock by a self-recursive function is reported', () => {
     const messages = lint(`static VOID Record(PNODE Node)
 {
     Node->Copy = ExAllocatePoolWithTag(PagedPool, 64, 'droR');

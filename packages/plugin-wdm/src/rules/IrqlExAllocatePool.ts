@@ -24,7 +24,7 @@ export default defineRule({
       aboveDispatch:
         '{{callee}} is called where the code {{irql}}: pool allocation requires IRQL <= DISPATCH_LEVEL (bug check 0xC4 / 0xA).',
       pagedAtDispatch:
-        '{{callee}} allocates paged pool ({{pool}}) where the code {{irql}}: at DISPATCH_LEVEL only non-paged pool may be allocated (bug check 0xC4 / 0xA).',
+        '{{callee}} allocates paged pool ({{pool}}) where the code {{irql}}: at DISPATCH_LEVEL and above only non-paged pool may be allocated (bug check 0xC4 / 0xA).',
     },
     schema: [],
   },
@@ -36,29 +36,24 @@ export default defineRule({
         const irql = context.irqlAt(node);
         if (!irql) return;
         const callee = allocation.spec.name;
-        const aboveDispatch = irql.above(Level.Dispatch);
-        if (aboveDispatch) {
+        // A paged allocation is wrong at DISPATCH_LEVEL and above: say so in the paged terms.
+        const tooHighForPaged = allocation.paged ? irql.above(Level.Apc) : undefined;
+        if (tooHighForPaged) {
           context.report({
             node,
-            messageId: 'aboveDispatch',
-            data: { callee, irql: describeIrql(aboveDispatch) },
-            explanation: aboveDispatch,
+            messageId: 'pagedAtDispatch',
+            data: {
+              callee,
+              pool: context.sourceCode.getText(allocation.poolArgument).replace(/\s+/g, ' '),
+              irql: describeIrql(tooHighForPaged),
+            },
+            explanation: tooHighForPaged,
           });
           return;
         }
-        if (!allocation.paged) return;
-        const atDispatch = irql.above(Level.Apc);
-        if (!atDispatch) return;
-        context.report({
-          node,
-          messageId: 'pagedAtDispatch',
-          data: {
-            callee,
-            pool: context.sourceCode.getText(allocation.poolArgument).replace(/\s+/g, ' '),
-            irql: describeIrql(atDispatch),
-          },
-          explanation: atDispatch,
-        });
+        const aboveDispatch = irql.above(Level.Dispatch);
+        if (!aboveDispatch) return;
+        context.report({ node, messageId: 'aboveDispatch', data: { callee, irql: describeIrql(aboveDispatch) }, explanation: aboveDispatch });
       },
     };
   },

@@ -152,25 +152,25 @@ PALLOC g_Alloc = ExAllocatePoolWithTag;
         },
         {
           messageId: 'deprecatedAllocator',
-          data: { callee: 'ExAllocatePoolWithTag', replacement: 'ExAllocatePool2 with POOL_FLAGS' },
+          data: { callee: 'ExAllocatePoolWithTag', replacement: 'ExAllocatePool2 with POOL_FLAGS', downlevel: 'ExAllocatePoolZero' },
           line: lineOf(ALL_FIVE, 'ExAllocatePoolWithTag('),
           column: columnOf(ALL_FIVE, 'ExAllocatePoolWithTag('),
         },
         {
           messageId: 'deprecatedAllocator',
-          data: { callee: 'ExAllocatePoolWithQuota', replacement: 'ExAllocatePool2 with POOL_FLAG_USE_QUOTA and a pool tag' },
+          data: { callee: 'ExAllocatePoolWithQuota', replacement: 'ExAllocatePool2 with POOL_FLAG_USE_QUOTA and a pool tag', downlevel: 'ExAllocatePoolQuotaZero' },
           line: lineOf(ALL_FIVE, 'ExAllocatePoolWithQuota('),
           column: columnOf(ALL_FIVE, 'ExAllocatePoolWithQuota('),
         },
         {
           messageId: 'deprecatedAllocator',
-          data: { callee: 'ExAllocatePoolWithQuotaTag', replacement: 'ExAllocatePool2 with POOL_FLAG_USE_QUOTA' },
+          data: { callee: 'ExAllocatePoolWithQuotaTag', replacement: 'ExAllocatePool2 with POOL_FLAG_USE_QUOTA', downlevel: 'ExAllocatePoolQuotaZero' },
           line: lineOf(ALL_FIVE, 'ExAllocatePoolWithQuotaTag('),
           column: columnOf(ALL_FIVE, 'ExAllocatePoolWithQuotaTag('),
         },
         {
           messageId: 'deprecatedAllocator',
-          data: { callee: 'ExAllocatePoolWithTagPriority', replacement: 'ExAllocatePool3 with a PoolExtendedParameterPriority parameter' },
+          data: { callee: 'ExAllocatePoolWithTagPriority', replacement: 'ExAllocatePool3 with a PoolExtendedParameterPriority parameter', downlevel: 'ExAllocatePoolPriorityZero' },
           line: lineOf(ALL_FIVE, 'ExAllocatePoolWithTagPriority('),
           column: columnOf(ALL_FIVE, 'ExAllocatePoolWithTagPriority('),
         },
@@ -201,8 +201,8 @@ VOID MyDpc(PKDPC Dpc, PVOID Context, PVOID A1, PVOID A2)
 }
 `,
       errors: [
-        { messageId: 'deprecatedAllocator', line: 4, data: { callee: 'ExAllocatePoolWithTag', replacement: 'ExAllocatePool2 with POOL_FLAGS' } },
-        { messageId: 'deprecatedAllocator', line: 6, data: { callee: 'ExAllocatePool', replacement: 'ExAllocatePool2 with POOL_FLAGS and a pool tag' } },
+        { messageId: 'deprecatedAllocator', line: 4, data: { callee: 'ExAllocatePoolWithTag', replacement: 'ExAllocatePool2 with POOL_FLAGS', downlevel: 'ExAllocatePoolZero' } },
+        { messageId: 'deprecatedAllocator', line: 6, data: { callee: 'ExAllocatePool', replacement: 'ExAllocatePool2 with POOL_FLAGS and a pool tag', downlevel: 'ExAllocatePoolZero' } },
       ],
     },
     {

@@ -19,7 +19,7 @@ export default defineRule({
     },
     messages: {
       deprecatedAllocator:
-        '{{callee}} is deprecated since Windows 10, version 2004 and returns uninitialised memory: use {{replacement}} (or ExAllocatePoolZero with POOL_ZERO_DOWN_LEVEL_SUPPORT for older Windows).',
+        '{{callee}} is deprecated since Windows 10, version 2004 and returns uninitialised memory: use {{replacement}} (or {{downlevel}} with POOL_ZERO_DOWN_LEVEL_SUPPORT for older Windows).',
     },
     schema: [],
   },
@@ -31,7 +31,11 @@ export default defineRule({
         context.report({
           node: node.childForFieldName('function') ?? node,
           messageId: 'deprecatedAllocator',
-          data: { callee: allocation.spec.name, replacement: allocation.spec.replacementHint ?? allocation.spec.replacement ?? 'ExAllocatePool2' },
+          data: {
+            callee: allocation.spec.name,
+            replacement: allocation.spec.replacementHint ?? allocation.spec.replacement ?? 'ExAllocatePool2',
+            downlevel: allocation.spec.downlevelReplacement ?? 'ExAllocatePoolZero',
+          },
         });
       },
     };
