@@ -53,6 +53,7 @@ export {
 export { CALL_REGISTRATIONS, FIELD_REGISTRATIONS } from './knowledge/registrations.js';
 export { ARGUMENT_DEPENDENT_BOUNDS, type ArgumentDependentBound } from './knowledge/irql-bounds.js';
 export type { ReleaseIssue } from './model/irql-analysis.js';
+export { AllocationFlow, placeOf, type AllocationSite, type AllocationFindings, type UncheckedUse, type UninitializedCopy } from './model/allocation-flow.js';
 export { IRQL_EFFECTS, irqlEffectOf, type IrqlEffect } from './knowledge/irql-effects.js';
 export {
   ALLOCATORS,

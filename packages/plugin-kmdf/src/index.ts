@@ -5,17 +5,17 @@
  * enable the WDM rules listed in WDM_RULES_FOR_KMDF.
  */
 import { type ConfigObject, type RuleEntry, definePlugin } from '@ddi-lint/core';
-import wdm, { presetSeverity } from '@ddi-lint/plugin-wdm';
+import wdm, { type PresetName, presetSeverity } from '@ddi-lint/plugin-wdm';
 import { createRequire } from 'node:module';
 import { rules } from './rules/index.js';
 
 const require = createRequire(import.meta.url);
 const { name, version } = require('../package.json') as { name: string; version: string };
 
-/** WDM rules that hold for KMDF drivers too (everything except what KMDF replaces with its own rule). */
-export const WDM_RULES_FOR_KMDF = ['IrqlExAllocatePool', 'IrqlTooHigh', 'IrqlTooLow', 'IrqlNotRestored', 'SpinLockReleaseMismatch', 'IrqlPagedCode'] as const;
+/** WDM rules that hold for KMDF drivers too: all of them but UnsafeAllocatePool, which KMDF has as its own rule. */
+export const WDM_RULES_FOR_KMDF = (Object.keys(wdm.rules) as (keyof typeof wdm.rules)[]).filter((id) => id !== 'UnsafeAllocatePool');
 
-function preset(all: boolean): ConfigObject {
+function preset(all: PresetName): ConfigObject {
   const entries: Record<string, RuleEntry> = {};
   for (const id of WDM_RULES_FOR_KMDF) {
     const rule = wdm.rules[id];
@@ -34,7 +34,7 @@ function preset(all: boolean): ConfigObject {
 const plugin = definePlugin({
   meta: { name, version },
   rules,
-  configs: { recommended: preset(false), all: preset(true) },
+  configs: { recommended: preset('recommended'), strict: preset('strict'), all: preset('all') },
 });
 
 export { rules };

@@ -4,23 +4,26 @@
  * A miniport's pool allocations obey the WDM rules listed in WDM_RULES_FOR_STORPORT.
  */
 import { type ConfigObject, type RuleEntry, definePlugin } from '@ddi-lint/core';
-import wdm, { presetSeverity } from '@ddi-lint/plugin-wdm';
+import wdm, { type PresetName, presetSeverity } from '@ddi-lint/plugin-wdm';
 import { createRequire } from 'node:module';
 import { rules } from './rules/index.js';
 
 const require = createRequire(import.meta.url);
 const { name, version } = require('../package.json') as { name: string; version: string };
 
-// UnsafeAllocatePool is left out: a miniport should use StorPortAllocatePool, which HwStorPortProhibitedDDIs asks for.
-export const WDM_RULES_FOR_STORPORT = ['IrqlExAllocatePool', 'IrqlTooHigh', 'IrqlTooLow', 'IrqlNotRestored', 'SpinLockReleaseMismatch', 'IrqlPagedCode'] as const;
+/**
+ * WDM rules that hold for miniports: all but UnsafeAllocatePool, whose advice (ExAllocatePool2) is not a
+ * miniport's — HwStorPortProhibitedDDIs asks for StorPortAllocatePool instead.
+ */
+export const WDM_RULES_FOR_STORPORT = (Object.keys(wdm.rules) as (keyof typeof wdm.rules)[]).filter((id) => id !== 'UnsafeAllocatePool');
 
-function preset(all: boolean): ConfigObject {
+function preset(all: PresetName): ConfigObject {
   const entries: Record<string, RuleEntry> = {};
   for (const id of WDM_RULES_FOR_STORPORT) {
     const level = presetSeverity(wdm.rules[id].meta.docs.recommended, all);
     if (level) entries[`wdm/${id}`] = level;
   }
-  for (const [id, rule] of Object.entries(rules) as [string, { meta: { docs: { recommended?: boolean | 'error' | 'warn' } } }][]) {
+  for (const [id, rule] of Object.entries(rules) as [string, { meta: { docs: { recommended?: boolean | 'error' | 'warn' | 'strict' } } }][]) {
     {
       const level = presetSeverity(rule.meta.docs.recommended, all);
       if (level) entries[`storport/${id}`] = level;
@@ -32,7 +35,7 @@ function preset(all: boolean): ConfigObject {
 const plugin = definePlugin({
   meta: { name, version },
   rules,
-  configs: { recommended: preset(false), all: preset(true) },
+  configs: { recommended: preset('recommended'), strict: preset('strict'), all: preset('all') },
 });
 
 export { rules };

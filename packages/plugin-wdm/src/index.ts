@@ -10,26 +10,31 @@ import { rules } from './rules/index.js';
 const require = createRequire(import.meta.url);
 const { name, version } = require('../package.json') as { name: string; version: string };
 
-/** `recommended`: the rules whose meta says so, at the severity it says; `all`: every rule as an error. */
-function preset(all: boolean): ConfigObject {
+export type PresetName = 'recommended' | 'strict' | 'all';
+type Recommended = boolean | 'error' | 'warn' | 'strict' | undefined;
+
+/** The severity a rule gets in a preset, from its `meta.docs.recommended` (see RuleDocs). */
+export function presetSeverity(recommended: Recommended, preset: PresetName | boolean): 'error' | 'warn' | undefined {
+  const name: PresetName = preset === true ? 'all' : preset === false ? 'recommended' : preset;
+  if (name === 'all') return 'error';
+  if (name === 'strict') return recommended ? 'error' : undefined;
+  if (recommended === 'warn') return 'warn';
+  return recommended === true || recommended === 'error' ? 'error' : undefined;
+}
+
+function preset(name: PresetName): ConfigObject {
   const entries: Record<string, RuleEntry> = {};
   for (const [id, rule] of Object.entries(rules)) {
-    const level = presetSeverity(rule.meta.docs.recommended, all);
+    const level = presetSeverity(rule.meta.docs.recommended, name);
     if (level) entries[`wdm/${id}`] = level;
   }
   return { plugins: ['wdm'], rules: entries };
 }
 
-export function presetSeverity(recommended: boolean | 'error' | 'warn' | undefined, all: boolean): 'error' | 'warn' | undefined {
-  if (all) return 'error';
-  if (recommended === 'warn') return 'warn';
-  return recommended ? 'error' : undefined;
-}
-
 const plugin = definePlugin({
   meta: { name, version },
   rules,
-  configs: { recommended: preset(false), all: preset(true) },
+  configs: { recommended: preset('recommended'), strict: preset('strict'), all: preset('all') },
 });
 
 export { rules };

@@ -392,6 +392,7 @@ export class Linter {
           .filter((s): s is SuggestionResult => s !== undefined);
         const trace = d.explanation ? d.explanation.steps.map(traceEntry) : undefined;
         const related = d.related?.map((r) => {
+          if (r.at) return { message: r.message, ...locationOf(r.at.source, r.at.start, r.at.end) };
           const s = r.node?.startIndex ?? r.range?.start ?? start;
           const e = r.node?.endIndex ?? r.range?.end ?? s;
           return { message: r.message, ...locationOf(parsed, s, e) };
@@ -431,7 +432,18 @@ export class Linter {
       unrestoredRaises: (fn) => program.unrestoredRaises(fn),
       pageable: (fn) => program.pagedEvidence(fn),
       releaseIssues: (fn) => program.irqlOf(fn).releaseIssues,
+      allocationSite: (call) => program.allocationFlow().site(call),
+      allocationsReaching: (expr) => program.allocationFlow().allocationsReaching(expr),
+      allocationFindings: (fn) => program.allocationFlow().findings(fn),
       functionAt: (node) => program.functionContaining(node),
+      insideTry: (node) => {
+        for (let n: SyntaxNode | null = node; n?.parent; n = n.parent) {
+          if (n.parent.type === 'seh_try_statement' && n.parent.childForFieldName('body')?.id === n.id) return true;
+          if (n.type === 'function_definition') return false;
+        }
+        return false;
+      },
+      isDefined: (name) => program.isDefined(name) || Object.prototype.hasOwnProperty.call((config.settings.defines as object | undefined) ?? {}, name),
       rolesOf: (fn) => program.rolesOf(fn),
       reachedFrom: (roots, node) => {
         const found = program.chainFrom(roots, node);

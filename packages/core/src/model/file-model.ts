@@ -151,7 +151,7 @@ export function buildFileModel(source: ParsedSource): FileModel {
         case 'preproc_def': {
           const name = node.childForFieldName('name')?.text;
           const value = node.childForFieldName('value')?.text;
-          if (name && value !== undefined && !defines.has(name)) defines.set(name, value.trim());
+          if (name && !defines.has(name)) defines.set(name, (value ?? '').trim());
           break;
         }
         case 'preproc_include': {

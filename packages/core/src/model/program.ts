@@ -16,6 +16,7 @@
  */
 import type { ParsedSource, SyntaxNode } from '../frontend/parser.js';
 import { lookupRole, ROLE_BY_FUNCTION_NAME, ROLE_REFINEMENTS } from '../knowledge/roles.js';
+import { AllocationFlow } from './allocation-flow.js';
 import { evaluateConstant } from './constants.js';
 import {
   type DriverModel,
@@ -141,6 +142,29 @@ export class Program {
 
   callSitesOf(def: FunctionDefinition): readonly CallSite[] {
     return this.callSites.get(def) ?? [];
+  }
+
+  private flow?: AllocationFlow;
+
+  /** Where pool memory flows: allocation sites, what a pointer may hold, NULL-check and zeroing findings. */
+  allocationFlow(): AllocationFlow {
+    this.flow ??= new AllocationFlow({
+      evaluate: (def, expr) => this.evaluate(def ? this.byPath.get(def.source.filePath) : undefined, expr),
+      functionContaining: (node) => this.functionContaining(node),
+      resolveCallee: (call) => {
+        const def = this.functionContaining(call);
+        const file = def ? this.byPath.get(def.source.filePath) : undefined;
+        return file ? this.resolveCall(file, call) : undefined;
+      },
+      definitions: () => this.definitions(),
+      callSitesOf: (def) => this.callSitesOf(def),
+    });
+    return this.flow;
+  }
+
+  /** Whether a macro is `#define`d in any file of the run. */
+  isDefined(name: string): boolean {
+    return this.globalDefines.has(name);
   }
 
   /** Constant value of an expression (or its text) as seen from a file. */

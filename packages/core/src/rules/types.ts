@@ -9,6 +9,7 @@ import type { DriverModel, FunctionDefinition } from '../model/file-model.js';
 import type { Interval, Level } from '../model/irql.js';
 import type { Basis, Evidence, Explanation, IrqlFact, TraceStep } from '../model/irql-domain.js';
 import type { ReleaseIssue } from '../model/irql-analysis.js';
+import type { AllocationFindings, AllocationSite } from '../model/allocation-flow.js';
 import type { Program } from '../model/program.js';
 import type { AllocatorSpec } from '../knowledge/pool.js';
 import type { ParsedSource } from '../frontend/parser.js';
@@ -22,8 +23,11 @@ export interface RuleDocs {
   readonly description: string;
   /** Link to the rule's doc page. */
   readonly url?: string;
-  /** In the plugin's `recommended` preset: `true` or `'error'` as an error, `'warn'` as a warning. */
-  readonly recommended?: boolean | 'error' | 'warn';
+  /**
+   * Presets: `true`/`'error'` — in `recommended` (and `strict`) as an error; `'warn'` — in `recommended` as a
+   * warning (an error in `strict`); `'strict'` — only in `strict`; `false` — only in `all`.
+   */
+  readonly recommended?: boolean | 'error' | 'warn' | 'strict';
   /** The PREfast warning and CodeQL query that check the same thing, for people coming from them. */
   readonly prefast?: string;
   readonly codeql?: string;
@@ -82,6 +86,8 @@ export interface RelatedDescriptor {
   readonly message: string;
   readonly node?: SyntaxNode;
   readonly range?: TextRange;
+  /** A place in any file of the run (an allocation in another file, say). */
+  readonly at?: TraceStep;
 }
 
 export interface ReportDescriptor {
@@ -196,6 +202,16 @@ export interface RuleContext<Options extends readonly unknown[] = readonly unkno
   pageable(fn: FunctionDefinition): Evidence | undefined;
   /** Releases in the function that do not match its acquires (wrong IRQL variable, wrong lock). */
   releaseIssues(fn: FunctionDefinition): readonly ReleaseIssue[];
+  /** Whether the node is inside the guarded body of a `__try` (an exception raised there is handled). */
+  insideTry(node: SyntaxNode): boolean;
+  /** Whether a macro is `#define`d in any file of the run (or in `settings.defines`). */
+  isDefined(name: string): boolean;
+  /** The allocation an allocator call makes: pool (paged?), tag, whether it zeroes and whether it can fail. */
+  allocationSite(call: SyntaxNode): AllocationSite | undefined;
+  /** The allocations a pointer expression may hold (through locals, fields, helper returns and parameters). */
+  allocationsReaching(expr: SyntaxNode): readonly AllocationSite[];
+  /** Uses before a NULL check, and copies of unzeroed memory to user buffers, in a function. */
+  allocationFindings(fn: FunctionDefinition): AllocationFindings;
   /** The allocator call this is, with its pool argument resolved; undefined when not an allocator. */
   allocatorCall(call: SyntaxNode): AllocatorCall | undefined;
 }

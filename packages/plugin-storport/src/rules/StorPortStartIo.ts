@@ -16,8 +16,8 @@ export default defineRule({
     docs: {
       description: 'HwStorStartIo must not allocate memory, and must not stall for 1 ms or more.',
       url: docsUrl('storport', 'StorPortStartIo'),
-      // Its allocation half is SpNoWait's too; it is in `all` (and `strict`) rather than `recommended`.
-      recommended: false,
+      // Its allocation half is SpNoWait's too, so it is in `strict`, not `recommended`.
+      recommended: 'strict',
       microsoftRule: 'StorPortStartIo',
     },
     messages: {

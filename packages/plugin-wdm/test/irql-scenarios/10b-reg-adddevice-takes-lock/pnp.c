@@ -1,0 +1,66 @@
+/*
+ * AddDevice (registered through DriverObject->DriverExtension->AddDevice) takes the queue lock before calling the
+ * helper that needs it, and calls IoCreateDevice / IoAttachDeviceToDeviceStack (<= APC_LEVEL / PASSIVE_LEVEL)
+ * outside it. reportAssumed is on: a missed registration would make both of those assumed findings.
+ */
+#include <wdm.h>
+
+typedef struct _FLT_EXTENSION {
+    PDEVICE_OBJECT Self;
+    PDEVICE_OBJECT LowerDevice;
+    KSPIN_LOCK QueueLock;
+    LIST_ENTRY PendingQueue;
+    ULONG PendingCount;
+} FLT_EXTENSION, *PFLT_EXTENSION;
+
+_IRQL_requires_(DISPATCH_LEVEL)
+static VOID
+FltResetQueueLocked(
+    _Inout_ PFLT_EXTENSION Ext
+    )
+{
+    InitializeListHead(&Ext->PendingQueue);
+    Ext->PendingCount = 0;
+}
+
+NTSTATUS
+FltAddDevice(
+    _In_ PDRIVER_OBJECT DriverObject,
+    _In_ PDEVICE_OBJECT PhysicalDeviceObject
+    )
+{
+    PDEVICE_OBJECT device;
+    PFLT_EXTENSION ext;
+    NTSTATUS status;
+    KIRQL oldIrql;
+
+    status = IoCreateDevice(DriverObject, sizeof(FLT_EXTENSION), NULL, FILE_DEVICE_UNKNOWN, 0, FALSE, &device);
+    if (!NT_SUCCESS(status)) {
+        return status;
+    }
+    ext = (PFLT_EXTENSION)device->DeviceExtension;
+    ext->Self = device;
+    KeInitializeSpinLock(&ext->QueueLock);
+    KeAcquireSpinLock(&ext->QueueLock, &oldIrql);
+    FltResetQueueLocked(ext);
+    KeReleaseSpinLock(&ext->QueueLock, oldIrql);
+    ext->LowerDevice = IoAttachDeviceToDeviceStack(device, PhysicalDeviceObject);
+    if (ext->LowerDevice == NULL) {
+        IoDeleteDevice(device);
+        return STATUS_NO_SUCH_DEVICE;
+    }
+    device->Flags &= ~DO_DEVICE_INITIALIZING;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS
+DriverEntry(
+    _In_ PDRIVER_OBJECT DriverObject,
+    _In_ PUNICODE_STRING RegistryPath
+    )
+{
+    UNREFERENCED_PARAMETER(RegistryPath);
+
+    DriverObject->DriverExtension->AddDevice = FltAddDevice;
+    return STATUS_SUCCESS;
+}

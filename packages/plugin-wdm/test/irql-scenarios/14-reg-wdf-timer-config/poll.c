@@ -1,0 +1,57 @@
+/*
+ * A KMDF sensor driver re-reads its polling interval from the registry in its periodic timer callback
+ * (WDF_TIMER_CONFIG_INIT_PERIODIC). A WDF timer runs at DISPATCH_LEVEL unless configured for PASSIVE_LEVEL;
+ * WdfDeviceOpenRegistryKey needs PASSIVE_LEVEL.
+ */
+#include <ntddk.h>
+#include <wdf.h>
+
+typedef struct _SNS_CONTEXT {
+    WDFTIMER PollTimer;
+    ULONG PollMs;
+} SNS_CONTEXT, *PSNS_CONTEXT;
+
+WDF_DECLARE_CONTEXT_TYPE_WITH_NAME(SNS_CONTEXT, SnsGetContext)
+
+VOID
+SnsEvtPollTimer(
+    _In_ WDFTIMER Timer
+    )
+{
+    WDFDEVICE device = (WDFDEVICE)WdfTimerGetParentObject(Timer);
+    PSNS_CONTEXT ctx = SnsGetContext(device);
+    DECLARE_CONST_UNICODE_STRING(valueName, L"PollIntervalMs");
+    WDFKEY key;
+    NTSTATUS status;
+
+    status = WdfDeviceOpenRegistryKey(device, PLUGPLAY_REGKEY_DEVICE, KEY_READ, WDF_NO_OBJECT_ATTRIBUTES, &key); // expect: kmdf/KmdfIrql trace=49 basis=contract
+    if (NT_SUCCESS(status)) {
+        WdfRegistryQueryULong(key, &valueName, &ctx->PollMs); // expect: kmdf/KmdfIrql trace=49 basis=contract
+        WdfRegistryClose(key); // expect: kmdf/KmdfIrql trace=49 basis=contract
+    }
+}
+
+EVT_WDF_DEVICE_D0_ENTRY SnsEvtDeviceD0Entry;
+
+NTSTATUS
+SnsEvtDeviceD0Entry(
+    _In_ WDFDEVICE Device,
+    _In_ WDF_POWER_DEVICE_STATE PreviousState
+    )
+{
+    PSNS_CONTEXT ctx = SnsGetContext(Device);
+    WDF_TIMER_CONFIG timerConfig;
+    WDF_OBJECT_ATTRIBUTES attributes;
+    NTSTATUS status;
+
+    UNREFERENCED_PARAMETER(PreviousState);
+
+    WDF_TIMER_CONFIG_INIT_PERIODIC(&timerConfig, SnsEvtPollTimer, 100);
+    WDF_OBJECT_ATTRIBUTES_INIT(&attributes);
+    attributes.ParentObject = Device;
+    status = WdfTimerCreate(&timerConfig, &attributes, &ctx->PollTimer);
+    if (NT_SUCCESS(status)) {
+        WdfTimerStart(ctx->PollTimer, WDF_REL_TIMEOUT_IN_MS(100));
+    }
+    return status;
+}
