@@ -160,7 +160,7 @@ export class DdiLint {
     };
     const firstBase = inputs.length ? bases.get(inputs[0].filePath) : undefined;
     const irql = irqlSettingsFrom(firstBase?.settings);
-    const linted = new Linter().lintFiles(inputs, configFor, { irql, fix: this.options.fix });
+    const linted = this.lintWithFixes(inputs, configFor, irql);
     for (const r of linted) {
       const base = bases.get(r.filePath);
       this.debug(
@@ -171,6 +171,49 @@ export class DdiLint {
       results.set(r.filePath, r);
     }
     return found.map((f) => results.get(f.filePath)).filter((r): r is LintResult => r !== undefined);
+  }
+
+  /**
+   * Lint; with `fix`, apply fixes and lint again until nothing changes (at most 10 passes, as ESLint), so the
+   * results are the problems that remain. A fix that would add parse errors to a file is refused for that file.
+   */
+  private lintWithFixes(
+    inputs: readonly { filePath: string; text: string }[],
+    configFor: (filePath: string, model?: DriverModel) => ResolvedConfig,
+    irql: ReturnType<typeof irqlSettingsFrom>,
+  ): LintResult[] {
+    const linter = new Linter();
+    let results = linter.lintFiles(inputs, configFor, { irql, fix: this.options.fix });
+    if (!this.options.fix) return results;
+    const original = new Map(inputs.map((i) => [i.filePath, i.text]));
+    const current = new Map(original);
+    const baselineErrors = new Map(results.map((r) => [r.filePath, r.parseErrorCount ?? 0]));
+    for (let pass = 0; pass < 10; pass++) {
+      let changed = false;
+      for (const r of results) {
+        if (r.output === undefined || r.output === current.get(r.filePath)) continue;
+        current.set(r.filePath, r.output);
+        changed = true;
+      }
+      if (!changed) break;
+      results = linter.lintFiles(
+        inputs.map((i) => ({ filePath: i.filePath, text: current.get(i.filePath)! })),
+        configFor,
+        { irql, fix: true },
+      );
+      for (const r of results) {
+        if ((r.parseErrorCount ?? 0) > (baselineErrors.get(r.filePath) ?? 0)) {
+          this.debug(`${r.filePath}: a fix would add parse errors; the file is left as it was`);
+          current.set(r.filePath, original.get(r.filePath)!);
+          r.output = undefined;
+        }
+      }
+    }
+    for (const r of results) {
+      const text = current.get(r.filePath);
+      r.output = text !== undefined && text !== original.get(r.filePath) ? text : undefined;
+    }
+    return results;
   }
 
   /** Write fixed outputs back, atomically (a temp file renamed over the original). */

@@ -63,6 +63,8 @@ export {
   POOL_TYPE_VALUES,
   POOL_FLAG_VALUES,
   POOL_TYPE_MODIFIERS,
+  POOL_TYPE_TO_FLAGS,
+  POOL_MODIFIER_TO_FLAGS,
   type AllocatorSpec,
 } from './knowledge/pool.js';
 export {

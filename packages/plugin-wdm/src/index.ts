@@ -39,4 +39,6 @@ const plugin = definePlugin({
 
 export { rules };
 export { createIrqlRangeRule, isPoolAllocator, type IrqlRangeRuleOptions } from './irql-range.js';
+export { planMigration, type MigrationTarget, type MigrationPlan, type Rewrite } from './pool-migration.js';
+export { createIrqlExFreeRule } from './irql-ex-free.js';
 export default plugin;

@@ -141,3 +141,25 @@ const ALLOCATORS_BY_NAME = new Map(ALLOCATORS.map((a) => [a.name, a]));
 export function lookupAllocator(name: string): AllocatorSpec | undefined {
   return ALLOCATORS_BY_NAME.get(name);
 }
+
+/**
+ * POOL_TYPE → POOL_FLAGS for the migration to ExAllocatePool2/3 (Microsoft's "Updating deprecated ExAllocatePool
+ * calls"). `choices` lists equally valid flag sets, first the one that keeps the exact semantics: NonPagedPool is
+ * executable memory, which POOL_FLAG_NON_PAGED_EXECUTE keeps and POOL_FLAG_NON_PAGED (Microsoft's NX advice)
+ * changes. A type absent here (MustSucceed, session, reserved types) has no automatic migration.
+ */
+export const POOL_TYPE_TO_FLAGS: Readonly<Record<number, { readonly choices: readonly (readonly string[])[] }>> = {
+  0: { choices: [['POOL_FLAG_NON_PAGED_EXECUTE'], ['POOL_FLAG_NON_PAGED']] },
+  1: { choices: [['POOL_FLAG_PAGED']] },
+  4: { choices: [['POOL_FLAG_NON_PAGED_EXECUTE', 'POOL_FLAG_CACHE_ALIGNED'], ['POOL_FLAG_NON_PAGED', 'POOL_FLAG_CACHE_ALIGNED']] },
+  5: { choices: [['POOL_FLAG_PAGED', 'POOL_FLAG_CACHE_ALIGNED']] },
+  512: { choices: [['POOL_FLAG_NON_PAGED']] },
+  516: { choices: [['POOL_FLAG_NON_PAGED', 'POOL_FLAG_CACHE_ALIGNED']] },
+};
+
+/** POOL_TYPE modifiers in the migration: what each becomes (undefined: dropped). */
+export const POOL_MODIFIER_TO_FLAGS: Readonly<Record<number, string | undefined>> = {
+  16: 'POOL_FLAG_RAISE_ON_FAILURE', // POOL_RAISE_IF_ALLOCATION_FAILURE
+  256: undefined, // POOL_COLD_ALLOCATION: no ExAllocatePool2 equivalent
+  1024: undefined, // POOL_ZERO_ALLOCATION: ExAllocatePool2 zeroes by default
+};

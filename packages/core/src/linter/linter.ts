@@ -92,6 +92,8 @@ export interface LintResult {
   output?: string;
   /** The driver model the file was analysed as. */
   readonly driverModel?: string;
+  /** ERROR and MISSING nodes in the parse (a fix must never increase this). */
+  readonly parseErrorCount?: number;
 }
 
 export class ConfigError extends Error {
@@ -235,6 +237,15 @@ function traceEntry(t: TraceStep): TraceEntry {
   return { message: t.message, ...locationOf(t.source, t.start, t.end) };
 }
 
+export function countParseErrors(root: SyntaxNode): number {
+  if (!root.hasError) return 0;
+  let count = 0;
+  walk(root, (n) => {
+    if (n.type === 'ERROR' || n.isMissing) count++;
+  });
+  return count;
+}
+
 /** Share of a file's text inside ERROR nodes at the top of the tree. */
 function errorShare(root: SyntaxNode, length: number): number {
   if (!root.hasError || length === 0) return 0;
@@ -342,6 +353,7 @@ export class Linter {
       fixableErrorCount: messages.filter((m) => m.severity === 2 && m.fix).length,
       fixableWarningCount: messages.filter((m) => m.severity === 1 && m.fix).length,
       driverModel,
+      parseErrorCount: countParseErrors(parsed.root),
     };
     if (options.fix && result.fixableErrorCount + result.fixableWarningCount > 0) {
       const { output } = applyFixes(parsed.text, messages);

@@ -106,7 +106,7 @@ export class RuleTester {
     const title = (test: ValidTestCase) => test.name ?? test.code.trim().split('\n').slice(0, 2).join(' ⏎ ').slice(0, 100);
 
     describe(ruleId, () => {
-      describe('valid', () => {
+      if (tests.valid.length) describe('valid', () => {
         for (const raw of tests.valid) {
           const test = typeof raw === 'string' ? { code: raw } : raw;
           checkDuplicate('valid', test);
@@ -120,7 +120,7 @@ export class RuleTester {
           });
         }
       });
-      describe('invalid', () => {
+      if (tests.invalid.length) describe('invalid', () => {
         for (const test of tests.invalid) {
           checkDuplicate('invalid', test);
           (test.only && itOnly ? itOnly : it)(title(test), () => {

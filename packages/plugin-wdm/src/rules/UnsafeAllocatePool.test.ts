@@ -175,7 +175,7 @@ PALLOC g_Alloc = ExAllocatePoolWithTag;
           column: columnOf(ALL_FIVE, 'ExAllocatePoolWithTagPriority('),
         },
       ],
-      output: null,
+      // The autofix is tested in UnsafeAllocatePool.fix.test.ts.
     },
     {
       name: 'a call split over lines in DriverEntry, reported at the callee name',

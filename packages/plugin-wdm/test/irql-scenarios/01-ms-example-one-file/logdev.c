@@ -16,21 +16,23 @@ typedef struct _LOG_EXTENSION {
 static NTSTATUS
 LogGrowBuffer(
     _Inout_ PLOG_EXTENSION Ext,
-    _In_ ULONG NewLength
+    _In_ ULONG NewLength,
+    _Outptr_result_maybenull_ PUCHAR *Retired
     )
 {
     PUCHAR buffer;
 
+    *Retired = NULL;
     if (NewLength <= Ext->LogLength) {
         return STATUS_SUCCESS;
     }
-    buffer = (PUCHAR)ExAllocatePoolWithTag(PagedPool, NewLength, LOG_TAG); // expect: wdm/IrqlExAllocatePool trace=56,57 basis=proven
+    buffer = (PUCHAR)ExAllocatePoolWithTag(PagedPool, NewLength, LOG_TAG); // expect: wdm/IrqlExAllocatePool trace=59,60 basis=proven
     if (buffer == NULL) {
         return STATUS_INSUFFICIENT_RESOURCES;
     }
     if (Ext->LogBuffer != NULL) {
         RtlCopyMemory(buffer, Ext->LogBuffer, Ext->LogUsed);
-        ExFreePoolWithTag(Ext->LogBuffer, LOG_TAG);
+        *Retired = Ext->LogBuffer;
     }
     Ext->LogBuffer = buffer;
     Ext->LogLength = NewLength;
@@ -50,16 +52,20 @@ LogDispatchWrite(
     PLOG_EXTENSION ext = (PLOG_EXTENSION)DeviceObject->DeviceExtension;
     PIO_STACK_LOCATION stack = IoGetCurrentIrpStackLocation(Irp);
     ULONG length = stack->Parameters.Write.Length;
+    PUCHAR retired;
     NTSTATUS status;
     KIRQL oldIrql;
 
     KeAcquireSpinLock(&ext->LogLock, &oldIrql);
-    status = LogGrowBuffer(ext, ext->LogUsed + length);
+    status = LogGrowBuffer(ext, ext->LogUsed + length, &retired);
     if (NT_SUCCESS(status)) {
         RtlCopyMemory(ext->LogBuffer + ext->LogUsed, Irp->AssociatedIrp.SystemBuffer, length);
         ext->LogUsed += length;
     }
     KeReleaseSpinLock(&ext->LogLock, oldIrql);
+    if (retired != NULL) {
+        ExFreePoolWithTag(retired, LOG_TAG);
+    }
 
     Irp->IoStatus.Status = status;
     Irp->IoStatus.Information = NT_SUCCESS(status) ? length : 0;

@@ -1,0 +1,74 @@
+/*
+ * The filter done right: the completion routine (declared IO_COMPLETION_ROUTINE) queues an IO work item, and the
+ * work item (IoQueueWorkItem, PASSIVE_LEVEL) builds and sends the follow-up IOCTL. reportAssumed is on.
+ */
+#include <wdm.h>
+
+#define IOCTL_CHAIN_ACK CTL_CODE(FILE_DEVICE_UNKNOWN, 0x920, METHOD_BUFFERED, FILE_ANY_ACCESS)
+
+typedef struct _CHN_EXTENSION {
+    PDEVICE_OBJECT LowerDevice;
+    PIO_WORKITEM AckWorkItem;
+    KEVENT AckDone;
+    IO_STATUS_BLOCK AckStatus;
+} CHN_EXTENSION, *PCHN_EXTENSION;
+
+IO_WORKITEM_ROUTINE ChnSendAck;
+
+VOID
+ChnSendAck(
+    _In_ PDEVICE_OBJECT DeviceObject,
+    _In_opt_ PVOID Context
+    )
+{
+    PCHN_EXTENSION ext = (PCHN_EXTENSION)Context;
+    PIRP ack;
+
+    UNREFERENCED_PARAMETER(DeviceObject);
+
+    KeInitializeEvent(&ext->AckDone, NotificationEvent, FALSE);
+    ack = IoBuildDeviceIoControlRequest(IOCTL_CHAIN_ACK, ext->LowerDevice, NULL, 0, NULL, 0, FALSE,
+                                        &ext->AckDone, &ext->AckStatus);
+    if (ack != NULL && IoCallDriver(ext->LowerDevice, ack) == STATUS_PENDING) {
+        KeWaitForSingleObject(&ext->AckDone, Executive, KernelMode, FALSE, NULL);
+    }
+}
+
+IO_COMPLETION_ROUTINE ChnWriteComplete;
+
+NTSTATUS
+ChnWriteComplete(
+    _In_ PDEVICE_OBJECT DeviceObject,
+    _In_ PIRP Irp,
+    _In_reads_opt_(_Inexpressible_("varies")) PVOID Context
+    )
+{
+    PCHN_EXTENSION ext = (PCHN_EXTENSION)Context;
+
+    UNREFERENCED_PARAMETER(DeviceObject);
+
+    if (Irp->PendingReturned) {
+        IoMarkIrpPending(Irp);
+    }
+    if (NT_SUCCESS(Irp->IoStatus.Status)) {
+        IoQueueWorkItem(ext->AckWorkItem, ChnSendAck, DelayedWorkQueue, ext);
+    }
+    return STATUS_CONTINUE_COMPLETION;
+}
+
+_Dispatch_type_(IRP_MJ_WRITE)
+DRIVER_DISPATCH ChnDispatchWrite;
+
+_Use_decl_annotations_
+NTSTATUS
+ChnDispatchWrite(
+    PDEVICE_OBJECT DeviceObject,
+    PIRP Irp
+    )
+{
+    PCHN_EXTENSION ext = (PCHN_EXTENSION)DeviceObject->DeviceExtension;
+
+    IoCopyCurrentIrpStackLocationToNext(Irp);
+    IoSetCompletionRoutine(Irp, ChnWriteComplete, ext, TRUE, FALSE, FALSE);
+    return IoCallDriver(ext->LowerDevice, Irp);
+}
