@@ -34,6 +34,8 @@ Options:
       --max-warnings N        Exit 1 when there are more than N warnings
       --quiet                 Report errors only
       --fix                   Apply automatic fixes to the files
+      --report-unused-disable-directives
+                              Report ddi-lint-disable comments that suppress nothing
       --debug                 Print config and driver-model decisions to standard error
   -h, --help                  Show this help
   -v, --version               Show the version
@@ -75,6 +77,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         'max-warnings': { type: 'string' },
         quiet: { type: 'boolean' },
         fix: { type: 'boolean' },
+        'report-unused-disable-directives': { type: 'boolean' },
         debug: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -105,6 +108,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       useConfigLookup: !values['no-config-lookup'],
       ruleOverrides: parseRuleOption(values.rule ?? []),
       fix: values.fix,
+      reportUnusedDisableDirectives: values['report-unused-disable-directives'] ? 'error' : 'off',
       debug: values.debug ? (line) => io.stderr.write(`ddi-lint:debug ${line}\n`) : undefined,
     });
     const formatter = await loadFormatter(values.format ?? 'stylish', io.cwd);

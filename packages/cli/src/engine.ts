@@ -38,6 +38,8 @@ export interface DdiLintOptions {
   /** `--rule 'id: severity'`, applied last. */
   readonly ruleOverrides?: Readonly<Record<string, RuleEntry>>;
   readonly fix?: boolean;
+  /** `--report-unused-disable-directives`. */
+  readonly reportUnusedDisableDirectives?: 'off' | 'warn' | 'error';
   readonly extensions?: readonly string[];
   /** Receives `--debug` lines. */
   readonly debug?: (line: string) => void;
@@ -183,7 +185,8 @@ export class DdiLint {
     irql: ReturnType<typeof irqlSettingsFrom>,
   ): LintResult[] {
     const linter = new Linter();
-    let results = linter.lintFiles(inputs, configFor, { irql, fix: this.options.fix });
+    const report = this.options.reportUnusedDisableDirectives;
+    let results = linter.lintFiles(inputs, configFor, { irql, fix: this.options.fix, reportUnusedDisableDirectives: report });
     if (!this.options.fix) return results;
     const original = new Map(inputs.map((i) => [i.filePath, i.text]));
     const current = new Map(original);
@@ -199,7 +202,7 @@ export class DdiLint {
       results = linter.lintFiles(
         inputs.map((i) => ({ filePath: i.filePath, text: current.get(i.filePath)! })),
         configFor,
-        { irql, fix: true },
+        { irql, fix: true, reportUnusedDisableDirectives: report },
       );
       for (const r of results) {
         if ((r.parseErrorCount ?? 0) > (baselineErrors.get(r.filePath) ?? 0)) {
@@ -240,6 +243,7 @@ function noticeResult(filePath: string, message: string, severity: 1 | 2): LintR
     fatalErrorCount: severity === 2 ? 1 : 0,
     fixableErrorCount: 0,
     fixableWarningCount: 0,
+    suppressedMessages: [],
   };
 }
 

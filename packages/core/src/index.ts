@@ -85,5 +85,6 @@ export {
   type ResolvedConfig,
   type TraceEntry,
 } from './linter/linter.js';
+export { parseDirectives, applyDirectives, type Directive } from './linter/directives.js';
 export type * from './rules/types.js';
 export { defineRule, definePlugin } from './rules/define.js';

@@ -9,7 +9,7 @@ export const json: Formatter = (results) =>
         delete (m as { filePath?: string }).filePath;
         return m;
       }),
-      suppressedMessages: [],
+      suppressedMessages: r.suppressedMessages ?? [],
       errorCount: r.errorCount,
       fatalErrorCount: r.fatalErrorCount,
       warningCount: r.warningCount,

@@ -58,7 +58,7 @@ function threadFlowLocation(cwd: string, t: TraceEntry, order: number) {
 }
 
 export const sarif: Formatter = (results, { cwd, rulesMeta, toolVersion }) => {
-  const ruleIds = [...new Set(results.flatMap((r) => r.messages.map((m) => m.ruleId)).filter((id): id is string => !!id))].sort();
+  const ruleIds = [...new Set(results.flatMap((r) => [...r.messages, ...(r.suppressedMessages ?? [])].map((m) => m.ruleId)).filter((id): id is string => !!id))].sort();
   const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
   const notifications: object[] = [];
   const sarifResults: object[] = [];
@@ -70,6 +70,15 @@ export const sarif: Formatter = (results, { cwd, rulesMeta, toolVersion }) => {
         continue;
       }
       sarifResults.push(resultOf(cwd, r, m, location, ruleIndex.get(m.ruleId)!));
+    }
+    // Suppressed findings stay in the log, marked as suppressed in source.
+    for (const m of r.suppressedMessages ?? []) {
+      if (!m.ruleId || !ruleIndex.has(m.ruleId)) continue;
+      const location = { physicalLocation: physicalLocation(cwd, r.filePath, m) };
+      sarifResults.push({
+        ...resultOf(cwd, r, m, location, ruleIndex.get(m.ruleId)!),
+        suppressions: (m.suppressions ?? []).map((s) => ({ kind: 'inSource', ...(s.justification ? { justification: s.justification } : {}) })),
+      });
     }
   }
   const log = {

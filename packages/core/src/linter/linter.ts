@@ -9,6 +9,7 @@ import { lookupDdi } from '../knowledge/ddi-table.js';
 import { ARGUMENT_DEPENDENT_BOUNDS, argumentMatches } from '../knowledge/irql-bounds.js';
 import { isPagedPoolFlags, isPagedPoolType } from '../knowledge/pool.js';
 import { type DriverModel, type FileModel, walk } from '../model/file-model.js';
+import { applyDirectives, parseDirectives } from './directives.js';
 import { type Interval, Level, parseLevel } from '../model/irql.js';
 import type { Basis, Explanation, TraceStep } from '../model/irql-domain.js';
 import { explainAbove, explainBelow } from '../model/irql-domain.js';
@@ -78,11 +79,15 @@ export interface LintMessage {
   readonly trace?: readonly TraceEntry[];
   readonly basis?: Basis;
   readonly related?: readonly TraceEntry[];
+  /** On suppressed messages: what suppressed them (a ddi-lint comment or a PREfast pragma). */
+  readonly suppressions?: readonly { readonly kind: 'directive' | 'pragma'; readonly justification: string }[];
 }
 
 export interface LintResult {
   readonly filePath: string;
   readonly messages: LintMessage[];
+  /** Findings silenced by `ddi-lint-disable…` comments or `#pragma warning(suppress/disable: …)`. */
+  readonly suppressedMessages: LintMessage[];
   readonly errorCount: number;
   readonly warningCount: number;
   readonly fatalErrorCount: number;
@@ -153,6 +158,8 @@ export interface LintOptions {
   readonly irql?: IrqlSettings;
   /** Produce `output` with fixes applied. */
   readonly fix?: boolean;
+  /** Report `ddi-lint-disable…` comments that suppressed nothing. */
+  readonly reportUnusedDisableDirectives?: 'off' | 'warn' | 'error';
 }
 
 export interface ProgramRun {
@@ -343,10 +350,39 @@ export class Linter {
       }
     }
 
-    messages.sort((a, b) => a.line - b.line || a.column - b.column || (a.ruleId ?? '').localeCompare(b.ruleId ?? ''));
+    const prefastOf = (ruleId: string) => findRule(ruleId, config.plugins)?.meta.docs.prefast;
+    const outcome = applyDirectives(parseDirectives(parsed), messages, prefastOf);
+    const kept = outcome.kept;
+    const unusedSeverity = options.reportUnusedDisableDirectives === 'error' ? 2 : options.reportUnusedDisableDirectives === 'warn' ? 1 : 0;
+    if (unusedSeverity) {
+      for (const d of outcome.unused) {
+        const what = d.targets.length ? ` (no problems were reported from ${d.targets.map((t) => `'${t}'`).join(', ')})` : '';
+        kept.push({
+          ruleId: null,
+          severity: unusedSeverity,
+          message: `Unused ddi-lint-${d.kind} directive${what}.`,
+          ...locationOf(parsed, d.start, d.end),
+          fix: { range: [d.start, d.end], text: '' },
+        });
+      }
+    }
+    const suppressedMessages = outcome.suppressed.map(({ message, directive }) => ({
+      ...message,
+      suppressions: [
+        {
+          kind: directive.kind.startsWith('pragma') ? ('pragma' as const) : ('directive' as const),
+          justification: directive.justification ?? (directive.kind.startsWith('pragma') ? `#pragma warning(${directive.kind.slice(7)}: ${directive.targets.join(' ')})` : ''),
+        },
+      ],
+    }));
+    kept.sort(compareMessages);
+    suppressedMessages.sort(compareMessages);
+    messages.length = 0;
+    messages.push(...kept);
     const result: LintResult = {
       filePath: parsed.filePath,
       messages,
+      suppressedMessages,
       errorCount: messages.filter((m) => m.severity === 2).length,
       warningCount: messages.filter((m) => m.severity === 1).length,
       fatalErrorCount: messages.filter((m) => m.fatal).length,
@@ -532,6 +568,10 @@ function callBounds(program: Program, file: FileModel | undefined, call: SyntaxN
   }
   if (!entry || (entry.irqlMax === undefined && entry.irqlMin === undefined)) return undefined;
   return { callee, max: entry.irqlMax, min: entry.irqlMin, kind: 'ddi', header: entry.header, source: 'documented' };
+}
+
+function compareMessages(a: LintMessage, b: LintMessage): number {
+  return a.line - b.line || a.column - b.column || (a.ruleId ?? '').localeCompare(b.ruleId ?? '') || a.message.localeCompare(b.message);
 }
 
 function crashMessage(ruleId: string, parsed: ParsedSource, error: unknown, node?: SyntaxNode): LintMessage {

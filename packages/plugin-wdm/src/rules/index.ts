@@ -1,3 +1,5 @@
+import DefaultPoolTag from './DefaultPoolTag.js';
+import ExecutablePoolAllocation from './ExecutablePoolAllocation.js';
 import IrqlExAllocatePool from './IrqlExAllocatePool.js';
 import IrqlExFree1 from './IrqlExFree1.js';
 import IrqlExFree2 from './IrqlExFree2.js';
@@ -7,12 +9,19 @@ import IrqlPagedCode from './IrqlPagedCode.js';
 import IrqlTooHigh from './IrqlTooHigh.js';
 import IrqlTooLow from './IrqlTooLow.js';
 import PoolAllocationNotChecked from './PoolAllocationNotChecked.js';
+import PoolQuotaRaise from './PoolQuotaRaise.js';
+import PoolReservedType from './PoolReservedType.js';
+import PoolTagIntegral from './PoolTagIntegral.js';
 import PoolTagMismatch from './PoolTagMismatch.js';
+import PoolTagZero from './PoolTagZero.js';
+import PoolZeroSizeAllocation from './PoolZeroSizeAllocation.js';
 import SpinLockReleaseMismatch from './SpinLockReleaseMismatch.js';
 import UninitializedPoolToUser from './UninitializedPoolToUser.js';
 import UnsafeAllocatePool from './UnsafeAllocatePool.js';
 
 export const rules = {
+  DefaultPoolTag,
+  ExecutablePoolAllocation,
   IrqlExAllocatePool,
   IrqlExFree1,
   IrqlExFree2,
@@ -22,7 +31,12 @@ export const rules = {
   IrqlTooHigh,
   IrqlTooLow,
   PoolAllocationNotChecked,
+  PoolQuotaRaise,
+  PoolReservedType,
+  PoolTagIntegral,
   PoolTagMismatch,
+  PoolTagZero,
+  PoolZeroSizeAllocation,
   SpinLockReleaseMismatch,
   UninitializedPoolToUser,
   UnsafeAllocatePool,
