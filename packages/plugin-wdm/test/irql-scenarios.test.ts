@@ -2,8 +2,12 @@
  * The data-driven IRQL scenario suite.
  *
  * Every directory under `irql-scenarios/` is one scenario: one or more `.c` / `.h` files linted together as one
- * program, with every IRQL rule of the wdm and kmdf plugins enabled (the two UnsafeAllocatePool rules are not IRQL
- * rules and stay off). An optional `settings.json` in the directory gives the `settings` of the config.
+ * program, with every rule of the wdm and kmdf plugins enabled at severity 2 except the two UnsafeAllocatePool
+ * rules (not IRQL rules: every call to a deprecated allocator would be reported). An optional `settings.json` in
+ * the directory gives the `settings` of the config (e.g. `{ "irql": { "reportAssumed": true } }`).
+ *
+ * Scenario names: `NN-short-name` holds a defect and its expected findings; `NNb-…` (and `NNc-…`) is a silent
+ * negative twin.
  *
  * Expectations are comments on the line of the finding:
  *
@@ -26,7 +30,7 @@ import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Linter, type LintMessage, type ResolvedConfig, type Settings } from '@ddi-lint/core';
-import wdm from '../src/index.js';
+import wdm from '@ddi-lint/plugin-wdm';
 // plugin-wdm does not depend on plugin-kmdf, so the kmdf plugin is reached through its source path.
 import kmdf from '../../plugin-kmdf/src/index.js';
 
@@ -143,7 +147,7 @@ function lintScenario(s: Scenario): Finding[] {
 const key = (x: { file: string; line: number; ruleId: string }) => `${x.file}:${x.line} ${x.ruleId}`;
 
 /** A finding written the way an expectation comment would say it (trace steps of the same file as bare lines). */
-function describe_(f: Finding): string {
+function formatFinding(f: Finding): string {
   const trace = f.trace.length ? f.trace.map((t) => (t.startsWith(`${f.file}:`) ? t.slice(f.file.length + 1) : t)).join(',') : 'none';
   return `${f.file}:${f.line}  // expect: ${f.ruleId} trace=${trace}${f.basis ? ` basis=${f.basis}` : ''}   -- ${f.message}`;
 }
@@ -169,7 +173,7 @@ function check(s: Scenario, findings: readonly Finding[]): string[] {
     if (f.trace.join(',') !== e.trace.join(',')) problems.push(`trace of ${k}: expected [${e.trace.join(', ')}], got [${f.trace.join(', ')}]`);
     if (e.basis !== undefined && f.basis !== e.basis) problems.push(`basis of ${k}: expected ${e.basis}, got ${f.basis ?? '(none)'}`);
   }
-  for (const f of findings) if (!expectedKeys.has(key(f))) problems.push(`extra: ${describe_(f)}`);
+  for (const f of findings) if (!expectedKeys.has(key(f))) problems.push(`extra: ${formatFinding(f)}`);
   return problems;
 }
 
@@ -177,10 +181,10 @@ function run(s: Scenario): void {
   expect(s.files.length, `${s.name} has no .c/.h files`).toBeGreaterThan(0);
   const findings = lintScenario(s);
   if (process.env.DDI_SCENARIO_DUMP) {
-    console.log(`--- ${s.name}\n${findings.map(describe_).join('\n') || '(silent)'}`);
+    console.log(`--- ${s.name}\n${findings.map(formatFinding).join('\n') || '(silent)'}`);
   }
   const problems = check(s, findings);
-  const actual = findings.map(describe_).join('\n  ') || '(none)';
+  const actual = findings.map(formatFinding).join('\n  ') || '(none)';
   expect(problems, `${s.name}:\n  ${problems.join('\n  ')}\nactual findings:\n  ${actual}`).toEqual([]);
 }
 

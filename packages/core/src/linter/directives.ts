@@ -38,14 +38,20 @@ function parseTargets(rest: string): { targets: string[]; justification?: string
   return { targets, justification };
 }
 
-/** Every suppression directive in a file, in source order. */
-export function parseDirectives(source: ParsedSource): Directive[] {
+/**
+ * Every suppression directive in a file, in source order. `candidates` are the comment and `#pragma` nodes to
+ * look at (the file model collects them in its one walk); without them the whole tree is walked.
+ */
+export function parseDirectives(source: ParsedSource, candidates?: readonly SyntaxNode[]): Directive[] {
   const out: Directive[] = [];
-  walk(source.root, (node: SyntaxNode) => {
+  const nodes: SyntaxNode[] = [];
+  if (candidates) nodes.push(...[...candidates].sort((a, b) => a.startIndex - b.startIndex));
+  else walk(source.root, (node: SyntaxNode) => void ((node.type === 'comment' || node.type === 'preproc_call') && nodes.push(node)));
+  for (const node of nodes) {
     if (node.type === 'comment') {
       const text = node.text.startsWith('//') ? node.text.slice(2) : node.text.replace(/^\/\*/, '').replace(/\*\/$/, '');
       const m = COMMENT_DIRECTIVE.exec(text);
-      if (!m) return;
+      if (!m) continue;
       const { targets, justification } = parseTargets(m[2]);
       out.push({
         kind: m[1] as DirectiveKind,
@@ -59,7 +65,7 @@ export function parseDirectives(source: ParsedSource): Directive[] {
     } else if (node.type === 'preproc_call' && node.childForFieldName('directive')?.text === '#pragma') {
       const arg = node.childForFieldName('argument')?.text ?? '';
       const warning = /^\s*warning\s*\((.*)\)\s*$/s.exec(arg);
-      if (!warning) return;
+      if (!warning) continue;
       // warning(suppress: 28121) / warning(disable: 28751 28121; once: 1234) / warning(default: 28121)
       for (const clause of warning[1].split(';')) {
         const c = /^\s*(suppress|disable|default)\s*:\s*([\d\s]+)$/.exec(clause);
@@ -74,7 +80,7 @@ export function parseDirectives(source: ParsedSource): Directive[] {
         });
       }
     }
-  });
+  }
   return out;
 }
 

@@ -8,7 +8,7 @@ import { lookupAllocator } from '../knowledge/pool.js';
 import { lookupDdi } from '../knowledge/ddi-table.js';
 import { ARGUMENT_DEPENDENT_BOUNDS, argumentMatches } from '../knowledge/irql-bounds.js';
 import { isPagedPoolFlags, isPagedPoolType } from '../knowledge/pool.js';
-import { type DriverModel, type FileModel, walk } from '../model/file-model.js';
+import { type DriverModel, type FileModel, walk, walkTypes } from '../model/file-model.js';
 import { applyDirectives, parseDirectives } from './directives.js';
 import { type Interval, Level, parseLevel } from '../model/irql.js';
 import type { Basis, Explanation, TraceStep } from '../model/irql-domain.js';
@@ -247,10 +247,14 @@ function traceEntry(t: TraceStep): TraceEntry {
 export function countParseErrors(root: SyntaxNode): number {
   if (!root.hasError) return 0;
   let count = 0;
-  walk(root, (n) => {
-    if (n.type === 'ERROR' || n.isMissing) count++;
-  });
-  return count;
+  const cursor = root.walk();
+  for (;;) {
+    if (cursor.nodeType === 'ERROR' || cursor.nodeIsMissing) count++;
+    if (cursor.gotoFirstChild()) continue;
+    while (!cursor.gotoNextSibling()) {
+      if (!cursor.gotoParent()) return count;
+    }
+  }
 }
 
 /** Share of a file's text inside ERROR nodes at the top of the tree. */
@@ -339,7 +343,7 @@ export class Linter {
       };
       const hasExit = [...listeners.keys()].some((k) => k.endsWith(':exit'));
       if (!hasExit) {
-        walk(parsed.root, (node) => call(node.type, node));
+        walkTypes(parsed.root, new Set(listeners.keys()), (node) => call(node.type, node));
       } else {
         const visit = (node: SyntaxNode): void => {
           call(node.type, node);
@@ -351,7 +355,7 @@ export class Linter {
     }
 
     const prefastOf = (ruleId: string) => findRule(ruleId, config.plugins)?.meta.docs.prefast;
-    const outcome = applyDirectives(parseDirectives(parsed), messages, prefastOf);
+    const outcome = applyDirectives(parseDirectives(parsed, [...fileModel.directiveComments, ...fileModel.pragmas]), messages, prefastOf);
     const kept = outcome.kept;
     const unusedSeverity = options.reportUnusedDisableDirectives === 'error' ? 2 : options.reportUnusedDisableDirectives === 'warn' ? 1 : 0;
     if (unusedSeverity) {
@@ -468,10 +472,7 @@ export class Linter {
           below: (min: Level) => explainBelow(fact, min),
         };
       },
-      calleeName: (call) => {
-        const f = call.childForFieldName('function');
-        return f?.type === 'identifier' ? f.text : undefined;
-      },
+      calleeName: (call) => program.calleeName(call),
       irqlBoundsOf: (call) => callBounds(program, fileModel, call),
       irqlOnEntry: (fn) => {
         const fact = program.entryOf(fn);
@@ -486,7 +487,12 @@ export class Linter {
       functionAt: (node) => program.functionContaining(node),
       insideTry: (node) => {
         for (let n: SyntaxNode | null = node; n?.parent; n = n.parent) {
-          if (n.parent.type === 'seh_try_statement' && n.parent.childForFieldName('body')?.id === n.id) return true;
+          // Only an __except handles the exception; a __finally lets it go on.
+          if (
+            n.parent.type === 'seh_try_statement' &&
+            n.parent.childForFieldName('body')?.id === n.id &&
+            n.parent.namedChildren.some((c) => c.type === 'seh_except_clause')
+          ) return true;
           if (n.type === 'function_definition') return false;
         }
         return false;
@@ -535,7 +541,7 @@ function callBounds(program: Program, file: FileModel | undefined, call: SyntaxN
   if (f?.type !== 'identifier') return undefined;
   const callee = f.text;
   const project = file ? program.definitionNamed(callee, file) : undefined;
-  const declared = project ?? program.files.flatMap((m) => m.declarations).find((d) => d.name === callee);
+  const declared = project ?? program.declarationNamed(callee);
   if (declared) {
     const bounds = program.annotatedBounds(declared);
     if (bounds) {

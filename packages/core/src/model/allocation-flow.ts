@@ -57,6 +57,8 @@ export interface AllocationFlowHost {
   functionContaining(node: SyntaxNode): FunctionDefinition | undefined;
   resolveCallee(call: SyntaxNode): FunctionDefinition | undefined;
   definitions(): readonly FunctionDefinition[];
+  /** Every `x->Field = value` in the run, by field name. */
+  fieldAssignments(field: string): readonly SyntaxNode[];
   callSitesOf(def: FunctionDefinition): readonly { readonly caller: FunctionDefinition; readonly call: SyntaxNode }[];
 }
 
@@ -93,7 +95,6 @@ const USER_BUFFER = /(?:->|\.)UserBuffer$|(?:->|\.)AssociatedIrp\.SystemBuffer$/
 export class AllocationFlow {
   private readonly siteCache = new Map<number, AllocationSite>();
   private readonly assignmentCache = new Map<FunctionDefinition, Map<string, SyntaxNode[]>>();
-  private fieldAssignments?: Map<string, { def: FunctionDefinition; value: SyntaxNode }[]>;
   private readonly returnCache = new Map<FunctionDefinition, SyntaxNode[]>();
   private readonly findingsCache = new Map<FunctionDefinition, AllocationFindings>();
 
@@ -157,23 +158,6 @@ export class AllocationFlow {
     return map;
   }
 
-  private fields(): Map<string, { def: FunctionDefinition; value: SyntaxNode }[]> {
-    if (!this.fieldAssignments) {
-      const map = new Map<string, { def: FunctionDefinition; value: SyntaxNode }[]>();
-      for (const def of this.host.definitions()) {
-        for (const [place, values] of this.assignments(def)) {
-          const field = /(?:->|\.)(\w+)$/.exec(place)?.[1];
-          if (!field) continue;
-          const list = map.get(field) ?? [];
-          for (const value of values) list.push({ def, value });
-          map.set(field, list);
-        }
-      }
-      this.fieldAssignments = map;
-    }
-    return this.fieldAssignments;
-  }
-
   private returns(def: FunctionDefinition): SyntaxNode[] {
     let list = this.returnCache.get(def);
     if (!list) {
@@ -211,7 +195,7 @@ export class AllocationFlow {
       seen.add(key);
       for (const value of this.assignments(fn).get(place) ?? []) visit(value, fn, depth + 1);
       const field = /(?:->|\.)(\w+)$/.exec(place)?.[1];
-      if (field) for (const a of this.fields().get(field) ?? []) visit(a.value, a.def, depth + 1);
+      if (field) for (const value of this.host.fieldAssignments(field)) visit(value, this.host.functionContaining(value), depth + 1);
       const param = fn.params.indexOf(place);
       if (param >= 0) {
         for (const site of this.host.callSitesOf(fn)) {
@@ -228,7 +212,9 @@ export class AllocationFlow {
   findings(def: FunctionDefinition): AllocationFindings {
     const cached = this.findingsCache.get(def);
     if (cached) return cached;
-    const result = analyzeChecks(def, this);
+    // Most functions allocate nothing: skip them without walking their bodies.
+    const allocates = def.cfg.nodes.some((n) => n.calls.some((c) => allocatorCallIn(c) !== undefined));
+    const result = allocates ? analyzeChecks(def, this) : { uncheckedUses: [], uninitializedCopies: [] };
     this.findingsCache.set(def, result);
     return result;
   }
@@ -320,9 +306,11 @@ function transferChecks(
   copies: Map<string, UninitializedCopy>,
 ): Map<string, Tracked> {
   const state = input;
+  // Copies of a pointer (`ext->Foo = p`) share what is learnt about any of them.
   const mark = (place: string, change: Partial<Tracked>) => {
     const t = state.get(place);
-    if (t) state.set(place, { ...t, ...change });
+    if (!t) return;
+    for (const [other, u] of state) if (u.site === t.site) state.set(other, { ...u, ...change });
   };
   const use = (node: SyntaxNode, place: string, kind: UncheckedUse['kind']) => {
     const t = state.get(place);
@@ -339,12 +327,10 @@ function transferChecks(
       }
     });
   };
-  if (isCondition) {
-    checksIn(ast);
-    return state;
-  }
   const visit = (n: SyntaxNode): void => {
     switch (n.type) {
+      case 'sizeof_expression':
+        return; // not evaluated
       case 'conditional_expression': {
         const cond = n.childForFieldName('condition');
         if (cond) checksIn(cond);
@@ -364,6 +350,8 @@ function transferChecks(
           return;
         }
         if ((op === '==' || op === '!=') && left && right) {
+          visit(left);
+          visit(right);
           checksIn(n);
           return;
         }
@@ -371,6 +359,7 @@ function transferChecks(
       }
       case 'unary_expression':
         if (n.child(0)?.type === '!') {
+          for (const c of n.namedChildren) visit(c);
           checksIn(n);
           return;
         }
@@ -415,8 +404,9 @@ function transferChecks(
         const args = argumentsOf(n);
         for (const a of args) visit(a);
         const first = args[0] ? placeOf(args[0]) : undefined;
-        if (COPIES.has(name) && args[1]) {
-          const source = placeOf(args[1]);
+        const sourceArg = name === 'memcpy_s' ? args[2] : args[1];
+        if (COPIES.has(name) && sourceArg) {
+          const source = placeOf(sourceArg);
           const t = state.get(source);
           if (t && !t.initialized && first && isUserVisible(first, userPlaces)) {
             const key = `${t.site.call.id}:${n.id}`;
@@ -460,5 +450,7 @@ function transferChecks(
     }
   };
   visit(ast);
+  // Whatever a condition mentions, it checks (`if (p)`, `if (p->Count == 0)` after reporting the dereference).
+  if (isCondition) checksIn(ast);
   return state;
 }

@@ -54,9 +54,24 @@ export interface FileModel {
   readonly includes: readonly string[];
   /** Names used as values rather than called (function pointers, registrations). */
   readonly addressTaken: ReadonlySet<string>;
+  /** Comments that mention `ddi-lint-` and `#pragma` lines: the candidates for suppression directives. */
+  readonly directiveComments: readonly SyntaxNode[];
+  readonly pragmas: readonly SyntaxNode[];
+  /** Every `x->Field = value` / `x.Field = value` in the file, by field name (for the allocation flow). */
+  readonly fieldAssignments: ReadonlyMap<string, readonly SyntaxNode[]>;
   /** Assignments to configuration fields that refine roles (`ConfigInfo->SynchronizationModel = …`). */
   readonly configAssignments: readonly { readonly field: string; readonly value: string; readonly site: SyntaxNode }[];
 }
+
+const FILE_WALK_TYPES = new Set([
+  'enum_specifier',
+  'call_expression',
+  'assignment_expression',
+  'initializer_pair',
+  'identifier',
+  'comment',
+  'preproc_call',
+]);
 
 const CONTAINERS = new Set([
   'translation_unit',
@@ -123,6 +138,7 @@ export function buildFileModel(source: ParsedSource): FileModel {
   const includes: string[] = [];
   const addressTaken = new Set<string>();
   const configAssignments: { field: string; value: string; site: SyntaxNode }[] = [];
+  const fieldAssignments = new Map<string, SyntaxNode[]>();
   const annotations = source.annotations;
 
   /** Annotations from `from` up to `to` (offsets), consumed in order. */
@@ -175,9 +191,12 @@ export function buildFileModel(source: ParsedSource): FileModel {
   };
   visitTopLevel(source.root);
 
-  // One walk over the whole tree for enum constants, registrations and functions used as values.
+  // One walk over the whole tree for enum constants, registrations, functions used as values, comments and
+  // pragmas (suppression directives).
   const functionNames = new Set([...definitions, ...declarations].map((d) => d.name));
-  walk(source.root, (node) => {
+  const comments: SyntaxNode[] = [];
+  const pragmas: SyntaxNode[] = [];
+  walkTypes(source.root, FILE_WALK_TYPES, (node) => {
     switch (node.type) {
       case 'enum_specifier': {
         let next = 0n;
@@ -219,14 +238,28 @@ export function buildFileModel(source: ParsedSource): FileModel {
           registrations.push({ functionName: fn, roleType: FIELD_REGISTRATIONS[field], site: node, via: field });
         }
         if (field && value && REFINEMENT_FIELDS.has(field)) configAssignments.push({ field, value: unwrapParens(value).text.trim(), site: node });
+        if (node.type === 'assignment_expression' && target?.type === 'field_expression' && value) {
+          const name = target.childForFieldName('field')?.text;
+          if (name) {
+            const list = fieldAssignments.get(name);
+            if (list) list.push(value);
+            else fieldAssignments.set(name, [value]);
+          }
+        }
         break;
       }
+      case 'comment':
+        if (node.text.includes('ddi-lint-')) comments.push(node);
+        break;
+      case 'preproc_call':
+        if (node.childForFieldName('directive')?.text === '#pragma') pragmas.push(node);
+        break;
       case 'identifier': {
-        if (!functionNames.has(node.text)) break;
         const parent = node.parent;
         if (!parent) break;
         if (parent.type === 'call_expression' && parent.childForFieldName('function')?.id === node.id) break;
-        if (parent.type === 'function_declarator' || parent.type === 'declaration' || parent.type === 'init_declarator') break;
+        if (parent.type === 'function_declarator' || parent.type === 'declaration') break;
+        if (parent.type === 'init_declarator' && parent.childForFieldName('declarator')?.id === node.id) break;
         if (parent.type === 'preproc_call' || parent.type === 'argument_list') {
           // An argument: a registration or a pointer passed on.
           addressTaken.add(node.text);
@@ -238,9 +271,23 @@ export function buildFileModel(source: ParsedSource): FileModel {
       default:
         break;
     }
-  });
+  }, (type, text) => type !== 'identifier' || functionNames.has(text()));
 
-  return { source, definitions, declarations, registrations, pagedSections, defines, enumConstants, includes, addressTaken, configAssignments };
+  return {
+    source,
+    definitions,
+    declarations,
+    registrations,
+    pagedSections,
+    defines,
+    enumConstants,
+    includes,
+    addressTaken,
+    configAssignments,
+    fieldAssignments,
+    directiveComments: comments,
+    pragmas,
+  };
 }
 
 /** `x->Field`, `x.Field`, `x->MajorFunction[IRP_MJ_READ]`, designator `.Field` → the field name. */
@@ -346,6 +393,27 @@ export function walk(root: SyntaxNode, visit: (node: SyntaxNode) => void): void 
   const cursor = root.walk();
   for (;;) {
     visit(cursor.currentNode);
+    if (cursor.gotoFirstChild()) continue;
+    while (!cursor.gotoNextSibling()) {
+      if (!cursor.gotoParent()) return;
+    }
+  }
+}
+
+/**
+ * Pre-order walk that materialises only the nodes whose type is in `types` (reading a cursor's type is cheap,
+ * building a node object is not). `enter` may look at the cursor's text first to skip a node.
+ */
+export function walkTypes(
+  root: SyntaxNode,
+  types: ReadonlySet<string>,
+  visit: (node: SyntaxNode) => void,
+  accept?: (type: string, text: () => string) => boolean,
+): void {
+  const cursor = root.walk();
+  for (;;) {
+    const type = cursor.nodeType;
+    if (types.has(type) && (!accept || accept(type, () => cursor.nodeText))) visit(cursor.currentNode);
     if (cursor.gotoFirstChild()) continue;
     while (!cursor.gotoNextSibling()) {
       if (!cursor.gotoParent()) return;

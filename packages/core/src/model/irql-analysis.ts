@@ -57,7 +57,8 @@ export interface CalleeSummary {
   readonly restores?: readonly string[];
   /** The callee's parameter names and locals, to rename its slots into the caller's terms. */
   readonly params?: readonly string[];
-  readonly locals?: ReadonlySet<string>;
+  /** Whether a name is one of the callee's locals (computed only when a slot needs renaming). */
+  readonly isLocal?: (name: string) => boolean;
 }
 
 export interface AnalysisContext {
@@ -247,7 +248,7 @@ function renameSlot(key: string, summary: CalleeSummary, args: readonly SyntaxNo
   if (!m) return undefined;
   const [, lockPrefix = '', star, root, rest] = m;
   const index = summary.params?.indexOf(root) ?? -1;
-  if (index < 0) return summary.locals?.has(root) ? undefined : key;
+  if (index < 0) return summary.isLocal?.(root) ? undefined : key;
   const argNode = args[index];
   if (!argNode) return undefined;
   const arg = normalize(argNode.text);

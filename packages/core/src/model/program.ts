@@ -72,6 +72,11 @@ export class Program {
   private analyses?: Map<FunctionDefinition, FunctionIrql>;
   private entries?: Map<FunctionDefinition, EntryFact>;
   private readonly modelCache = new Map<string, DriverModel>();
+  /** Indexes that keep the whole-program queries linear. */
+  private readonly registrationsByName = new Map<string, { file: FileModel; registration: FileModel['registrations'][number] }[]>();
+  private readonly addressTakenIn = new Map<string, FileModel[]>();
+  private readonly filesByBaseName = new Map<string, FileModel[]>();
+  private readonly normalizedPath = new Map<FileModel, string>();
 
   constructor(
     sources: readonly ParsedSource[],
@@ -85,6 +90,11 @@ export class Program {
         this.definitionByNode.set(d.node.id, d);
       }
       for (const d of f.declarations) push(this.declarationsByName, d.name, d);
+      for (const r of f.registrations) push(this.registrationsByName, r.functionName, { file: f, registration: r });
+      for (const name of f.addressTaken) push(this.addressTakenIn, name, f);
+      const norm = f.source.filePath.replace(/\\/g, '/').toLowerCase();
+      this.normalizedPath.set(f, norm);
+      push(this.filesByBaseName, norm.slice(norm.lastIndexOf('/') + 1), f);
       for (const [k, v] of f.defines) if (!this.globalDefines.has(k)) this.globalDefines.set(k, v);
       for (const [k, v] of f.enumConstants) if (!this.globalEnums.has(k)) this.globalEnums.set(k, v);
     }
@@ -106,6 +116,17 @@ export class Program {
 
   fileModel(filePath: string): FileModel | undefined {
     return this.byPath.get(filePath);
+  }
+
+  private readonly calleeNames = new Map<number, string | undefined>();
+
+  /** The called name when the callee is a plain identifier (cached: every rule asks it of every call). */
+  calleeName(call: SyntaxNode): string | undefined {
+    if (this.calleeNames.has(call.id)) return this.calleeNames.get(call.id);
+    const f = call.childForFieldName('function');
+    const name = f?.type === 'identifier' ? f.text : undefined;
+    this.calleeNames.set(call.id, name);
+    return name;
   }
 
   /** The project function a call goes to: a definition in the same file first, then a non-static one anywhere. */
@@ -137,7 +158,17 @@ export class Program {
 
   /** Used as a value (a pointer stored or passed on): callers the analysis cannot see may exist. */
   isAddressTaken(def: FunctionDefinition): boolean {
-    return this.files.some((f) => (def.isStatic ? f.source === def.source : true) && f.addressTaken.has(def.name));
+    return (this.addressTakenIn.get(def.name) ?? []).some((f) => !def.isStatic || f.source === def.source);
+  }
+
+  /** A declaration (prototype or role-type declaration) of that name anywhere in the run. */
+  declarationNamed(name: string): FunctionDeclaration | undefined {
+    return this.declarationsByName.get(name)?.[0];
+  }
+
+  /** Registrations of a function (by name) anywhere in the run. */
+  registrationsOf(def: FunctionDefinition): { file: FileModel; registration: FileModel['registrations'][number] }[] {
+    return (this.registrationsByName.get(def.name) ?? []).filter((r) => !def.isStatic || r.file.source === def.source);
   }
 
   callSitesOf(def: FunctionDefinition): readonly CallSite[] {
@@ -157,6 +188,7 @@ export class Program {
         return file ? this.resolveCall(file, call) : undefined;
       },
       definitions: () => this.definitions(),
+      fieldAssignments: (field) => this.files.flatMap((f) => f.fieldAssignments.get(field) ?? []),
       callSitesOf: (def) => this.callSitesOf(def),
     });
     return this.flow;
@@ -207,16 +239,17 @@ export class Program {
    * with that path suffix nearest to the includer (project include directories are not known here).
    */
   resolveInclude(from: FileModel, include: string): FileModel | undefined {
-    const norm = (p: string) => p.replace(/\\/g, '/').toLowerCase();
-    const fromPath = norm(from.source.filePath);
+    const fromPath = this.normalizedPath.get(from)!;
     const dir = fromPath.slice(0, fromPath.lastIndexOf('/') + 1);
-    const wanted = norm(include).replace(/^\.\//, '');
-    const direct = this.files.find((f) => norm(f.source.filePath) === normalizePath(dir + wanted));
+    const wanted = include.replace(/\\/g, '/').toLowerCase().replace(/^\.\//, '');
+    const candidates = this.filesByBaseName.get(wanted.slice(wanted.lastIndexOf('/') + 1)) ?? [];
+    const exact = normalizePath(dir + wanted);
+    const direct = candidates.find((f) => this.normalizedPath.get(f) === exact);
     if (direct) return direct;
     let best: FileModel | undefined;
     let bestShared = -1;
-    for (const f of this.files) {
-      const p = norm(f.source.filePath);
+    for (const f of candidates) {
+      const p = this.normalizedPath.get(f)!;
       if (f === from || !(p === wanted || p.endsWith(`/${wanted}`))) continue;
       let shared = 0;
       while (shared < p.length && shared < fromPath.length && p[shared] === fromPath[shared]) shared++;
@@ -293,7 +326,7 @@ export class Program {
             saved: result?.exitSaved,
             restores: result?.restoresUnsaved,
             params: callee.params,
-            locals: callee.locals,
+            isLocal: (name: string) => callee.locals.has(name),
           };
         }
         const decl = this.declarationsByName.get(name)?.[0];
@@ -337,10 +370,9 @@ export class Program {
     }
     const byName = ROLE_BY_FUNCTION_NAME[def.name];
     if (byName && !out.some((r) => r.roleType === byName)) out.push({ roleType: byName, how: 'name', step: step(def, def.nameNode, `${def.name} is the driver's ${byName} routine`) });
-    for (const f of this.files) {
-      if (def.isStatic && f.source !== def.source) continue;
-      for (const r of f.registrations) {
-        if (r.functionName !== def.name || out.some((o) => o.roleType === r.roleType)) continue;
+    for (const { file: f, registration: r } of this.registrationsOf(def)) {
+      {
+        if (out.some((o) => o.roleType === r.roleType)) continue;
         out.push({
           roleType: r.roleType,
           how: 'registered',
@@ -499,10 +531,8 @@ export class Program {
     }
     // 3. Registrations anywhere in the run.
     const evidence: Evidence[] = [];
-    for (const f of this.files) {
-      for (const r of f.registrations) {
-        if (r.functionName !== def.name) continue;
-        if (def.isStatic && f.source !== def.source) continue;
+    for (const { file: f, registration: r } of this.registrationsOf(def)) {
+      {
         const role = lookupRole(r.roleType);
         if (!role) continue;
         const refined = this.refineRole(def, role.roleType);

@@ -49,10 +49,27 @@ const MODIFIER_MASK = BigInt(Object.values(POOL_TYPE_MODIFIERS).reduce((a, b) =>
 
 const POOL_TYPE_FLAGS = ['POOL_FLAG_NON_PAGED', 'POOL_FLAG_NON_PAGED_EXECUTE', 'POOL_FLAG_PAGED'] as const;
 
-/** Identifiers written in an expression (not those behind a `#define`). */
-function identifiers(node: SyntaxNode): string[] {
-  if (node.type === 'identifier') return [node.text];
-  return node.namedChildren.flatMap(identifiers);
+/**
+ * The names that make up an argument's value as written: through parentheses, casts, operators and the branches of
+ * `?:`, not into calls (a helper may convert a POOL_TYPE into POOL_FLAGS) nor behind `#define`s.
+ */
+function writtenNames(node: SyntaxNode): string[] {
+  switch (node.type) {
+    case 'identifier':
+      return [node.text];
+    case 'parenthesized_expression':
+    case 'binary_expression':
+    case 'unary_expression':
+      return node.namedChildren.flatMap(writtenNames);
+    case 'cast_expression': {
+      const value = node.childForFieldName('value');
+      return value ? writtenNames(value) : [];
+    }
+    case 'conditional_expression':
+      return [node.childForFieldName('consequence'), node.childForFieldName('alternative')].flatMap((n) => (n ? writtenNames(n) : []));
+    default:
+      return [];
+  }
 }
 
 export default defineRule({
@@ -89,7 +106,7 @@ export default defineRule({
         if (!allocation || !pool) return;
         const callee = allocation.spec.name;
         const poolText = context.sourceCode.getText(pool).replace(/\s+/g, ' ');
-        const written = identifiers(pool);
+        const written = writtenNames(pool);
 
         if (allocation.spec.pool.kind === 'flags') {
           const typeName = written.find((name) => name in POOL_TYPE_VALUES || name in POOL_TYPE_MODIFIERS);
@@ -122,7 +139,7 @@ export default defineRule({
           data: {
             callee,
             type: poolText === name ? name : `${name} (${poolText})`,
-            instead: (base & 1) === 1 ? 'PagedPool' : 'NonPagedPoolNx',
+            instead: kind === 'reservedType' ? 'NonPagedPoolNx or PagedPool' : (base & 1) === 1 ? 'PagedPool' : 'NonPagedPoolNx',
           },
         });
       },

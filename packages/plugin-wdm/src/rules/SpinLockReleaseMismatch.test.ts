@@ -230,7 +230,7 @@ VOID UartTouchAnyLevel(_Inout_ PUART_EXTENSION Ext)
 `,
     },
     {
-      name: 'lowering: to the saved IRQL, from HIGH_LEVEL to DISPATCH_LEVEL, to a constant PASSIVE_LEVEL',
+      name: 'lowering: to the saved IRQL, from HIGH_LEVEL to DISPATCH_LEVEL, and to the constant PASSIVE_LEVEL the function was entered at',
       code: `${EXTENSION}
 _IRQL_requires_(PASSIVE_LEVEL)
 VOID UartProgramDivisor(_In_ volatile UCHAR *Lcr, _In_ UCHAR Divisor)

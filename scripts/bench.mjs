@@ -1,0 +1,442 @@
+#!/usr/bin/env node
+/**
+ * scripts/bench.mjs — one measured run of ddi-lint over a directory of driver sources.
+ *
+ *   pnpm bench [dir] [--per-folder] [--json] [--findings out.json] [--e2e]
+ *   node scripts/bench.mjs /tmp/wds --per-folder
+ *
+ * Build first (`npx tsc -b`): it runs the compiled packages/*\/dist, exactly what the CLI runs.
+ *
+ * What it measures, over every `.c` / `.h` file under <dir> (default: examples/), found and read as the CLI
+ * finds and reads them:
+ *
+ *  - size: files, lines, bytes;
+ *  - parse only: every file through the front end (`parseSource`: annotation blanking + tree-sitter + line
+ *    index), nothing kept; then, separately, annotation blanking alone;
+ *  - full lint, the Linter's own pipeline with a timer between each step:
+ *      parse  — `parseSource` for every file (second time round, so the JIT is warm),
+ *      model  — `new Program(sources)`: file models, CFGs, call graph,
+ *      irql   — `program.irqlOf(def)` and `program.entryOf(def)` for every definition, which runs the
+ *               whole-program IRQL pass (summaries callees first, then entry facts callers first),
+ *      rules  — `linter.lintSource(...)` per file with the recommended preset of the file's driver model
+ *               (wdm / kmdf / storport), which is what the CLI's embedded default applies when no config file
+ *               is found;
+ *    and the ratio full / parse-only;
+ *  - peak RSS (`process.resourceUsage().maxRSS`) after each pass;
+ *  - findings per rule (messages without a rule id are the Linter's "Parsing error" notices);
+ *  - parse robustness: the share of function definitions (as the file model sees them) whose subtree holds an
+ *    ERROR or MISSING node (`node.hasError`), overall, per extension, and per top-level folder of <dir> with
+ *    `--per-folder`.
+ *
+ * Options:
+ *   --per-folder        also break sizes, findings and the parse-error share down by top-level folder of <dir>
+ *   --json              print one machine-readable JSON summary instead of the text report
+ *   --findings FILE     write every file's lint result (messages with traces) to FILE as JSON
+ *   --rule-times        also time each rule (its create() and its listeners; adds a little overhead to "rules")
+ *   --e2e               also time `DdiLint.lintFiles([dir])` from the CLI package end to end (discovery, reading,
+ *                       lint; no config lookup) and check that it reports the same findings
+ *
+ * It is one run, not a statistical benchmark: numbers move by a few per cent from run to run. It is a script,
+ * not a test, and asserts nothing about time.
+ */
+import { statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = (path) => new URL(`../packages/${path}`, import.meta.url).href;
+
+const USAGE = 'usage: node scripts/bench.mjs [dir] [--per-folder] [--json] [--findings FILE] [--rule-times] [--e2e]';
+
+// ---- arguments ------------------------------------------------------------------------------------------------
+
+function parseArgs(argv) {
+  const opts = { dir: undefined, perFolder: false, json: false, findings: undefined, e2e: false, ruleTimes: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--per-folder') opts.perFolder = true;
+    else if (a === '--json') opts.json = true;
+    else if (a === '--e2e') opts.e2e = true;
+    else if (a === '--rule-times') opts.ruleTimes = true;
+    else if (a === '--findings') opts.findings = argv[++i];
+    else if (a.startsWith('--findings=')) opts.findings = a.slice('--findings='.length);
+    else if (a === '-h' || a === '--help') {
+      console.log(USAGE);
+      process.exit(0);
+    } else if (a.startsWith('-')) {
+      console.error(`unknown option ${a}\n${USAGE}`);
+      process.exit(2);
+    } else if (opts.dir === undefined) opts.dir = a;
+    else {
+      console.error(`only one directory, please\n${USAGE}`);
+      process.exit(2);
+    }
+  }
+  if (opts.findings === undefined && argv.includes('--findings')) {
+    console.error(`--findings needs a file name\n${USAGE}`);
+    process.exit(2);
+  }
+  // `pnpm bench dir` runs in the repository root; a relative dir is meant from where the user typed it.
+  const base = process.env.INIT_CWD ?? process.cwd();
+  opts.dir = opts.dir === undefined ? resolve(ROOT, 'examples') : resolve(base, opts.dir);
+  return opts;
+}
+
+// ---- the packages under test ------------------------------------------------------------------------------------
+
+async function loadPackages() {
+  try {
+    const core = await import(dist('core/dist/index.js'));
+    const wdm = (await import(dist('plugin-wdm/dist/index.js'))).default;
+    const kmdf = (await import(dist('plugin-kmdf/dist/index.js'))).default;
+    const storport = (await import(dist('plugin-storport/dist/index.js'))).default;
+    // The CLI's own discovery and reading (UTF-16 marks, Latin-1 fallback, binary files skipped).
+    const files = await import(dist('cli/dist/files.js'));
+    return { core, plugins: { wdm, kmdf, storport }, files };
+  } catch (error) {
+    console.error(`could not load the built packages (${error.message}); run \`npx tsc -b\` first`);
+    process.exit(2);
+  }
+}
+
+/** `configFor` as the CLI's embedded default builds it: the driver model's recommended preset, no settings. */
+function embeddedConfigs(core, plugins) {
+  const resolved = new Map();
+  const presetOf = (model) => {
+    let config = resolved.get(model);
+    if (config) return config;
+    const preset = plugins[model].configs.recommended;
+    const rules = {};
+    for (const [id, entry] of Object.entries(preset.rules ?? {})) rules[id] = core.normalizeRuleEntry(entry, `rules.${id}`);
+    const used = { [model]: plugins[model] };
+    for (const name of preset.plugins ?? []) used[name] = plugins[name];
+    config = { rules, settings: preset.settings ?? {}, plugins: used };
+    resolved.set(model, config);
+    return config;
+  };
+  return (_filePath, model = 'wdm') => presetOf(model);
+}
+
+/**
+ * Copies of the plugins whose rules add the time spent in their create() and listeners to `times[ruleId]`.
+ * Nested calls (none today) would be counted twice.
+ */
+function timedPlugins(plugins, times) {
+  const out = {};
+  for (const [prefix, plugin] of Object.entries(plugins)) {
+    const rules = {};
+    for (const [name, rule] of Object.entries(plugin.rules)) {
+      const id = `${prefix}/${name}`;
+      times[id] ??= 0;
+      rules[name] = {
+        ...rule,
+        create(context) {
+          let t = now();
+          const visitors = rule.create(context);
+          times[id] += now() - t;
+          const wrapped = {};
+          for (const [key, fn] of Object.entries(visitors ?? {})) {
+            if (typeof fn !== 'function') continue;
+            wrapped[key] = (node) => {
+              const start = now();
+              try {
+                return fn(node);
+              } finally {
+                times[id] += now() - start;
+              }
+            };
+          }
+          return wrapped;
+        },
+      };
+    }
+    out[prefix] = { ...plugin, rules };
+  }
+  return out;
+}
+
+// ---- helpers ----------------------------------------------------------------------------------------------------
+
+const now = () => performance.now();
+const peakRssMB = () => process.resourceUsage().maxRSS / 1024; // maxRSS is in kilobytes
+
+function countLines(text) {
+  if (!text.length) return 0;
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return text.endsWith('\n') ? n : n + 1;
+}
+
+function topFolder(dir, filePath) {
+  const rel = relative(dir, filePath);
+  const i = rel.indexOf(sep);
+  return i < 0 ? '.' : rel.slice(0, i);
+}
+
+function extensionOf(filePath) {
+  const m = /\.[^./\\]+$/.exec(filePath);
+  return m ? m[0].toLowerCase() : '';
+}
+
+function bump(map, key, by = 1) {
+  map[key] = (map[key] ?? 0) + by;
+}
+
+const pct = (part, whole) => (whole ? (100 * part) / whole : 0);
+const fmtMs = (ms) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`);
+const fmtInt = (n) => n.toLocaleString('en-US');
+const fmtPct = (p) => `${p.toFixed(1)}%`;
+
+function table(rows, align) {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c]).length)));
+  return rows
+    .map((r) => r.map((cell, c) => (align[c] === 'r' ? String(cell).padStart(widths[c]) : String(cell).padEnd(widths[c]))).join('  ').trimEnd())
+    .join('\n');
+}
+
+// ---- the run ----------------------------------------------------------------------------------------------------
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const { core, plugins, files } = await loadPackages();
+  const loadBefore = loadavg()[0];
+
+  // Discover and read (not part of any timed phase below, but reported).
+  let t = now();
+  const found = files.findFiles([opts.dir], process.cwd(), ['.c', '.h']);
+  const inputs = [];
+  const skipped = [];
+  const sizeOf = new Map(); // bytes on disk
+  let bytes = 0;
+  let lines = 0;
+  for (const f of found) {
+    const read = files.readSource(f.filePath);
+    if ('error' in read) {
+      skipped.push({ filePath: f.filePath, reason: read.error });
+      continue;
+    }
+    const size = statSync(f.filePath).size;
+    sizeOf.set(f.filePath, size);
+    inputs.push({ filePath: f.filePath, text: read.text });
+    bytes += size;
+    lines += countLines(read.text);
+  }
+  const readMs = now() - t;
+
+  // Pass 1: parse only, same front end, nothing kept.
+  t = now();
+  for (const input of inputs) core.parseSource(input.filePath, input.text);
+  const parseOnlyMs = now() - t;
+  const rssAfterParse = peakRssMB();
+
+  // The front end's own share: annotation blanking alone (the rest of parse-only is tree-sitter + line index).
+  t = now();
+  for (const input of inputs) core.blankAnnotations(input.text);
+  const blankingMs = now() - t;
+
+  // Pass 2: full lint, phase by phase (the steps of Linter.lintFiles).
+  const ruleTimes = opts.ruleTimes ? {} : undefined;
+  const configFor = embeddedConfigs(core, ruleTimes ? timedPlugins(plugins, ruleTimes) : plugins);
+  const irql = core.irqlSettingsFrom(undefined);
+  const phases = {};
+  t = now();
+  const sources = inputs.map((i) => core.parseSource(i.filePath, i.text));
+  phases.parse = now() - t;
+
+  t = now();
+  const program = new core.Program(sources, irql);
+  phases.model = now() - t;
+
+  t = now();
+  let definitions = 0;
+  for (const file of program.files) {
+    for (const def of file.definitions) {
+      program.irqlOf(def);
+      program.entryOf(def);
+      definitions++;
+    }
+  }
+  phases.irql = now() - t;
+
+  t = now();
+  const linter = new core.Linter();
+  const models = {};
+  const perFileRulesMs = [];
+  const results = sources.map((source) => {
+    const model = program.driverModel(program.fileModel(source.filePath));
+    bump(models, model);
+    const start = now();
+    const result = linter.lintSource(program, source, configFor(source.filePath, model), {});
+    perFileRulesMs.push([source.filePath, now() - start]);
+    return result;
+  });
+  phases.rules = now() - t;
+  const fullMs = phases.parse + phases.model + phases.irql + phases.rules;
+  const rssAfterLint = peakRssMB();
+
+  // Findings.
+  const byRule = {};
+  const crashes = {};
+  for (const r of results) {
+    for (const m of r.messages) {
+      const id = m.ruleId ?? '(parsing error notice)';
+      if (m.ruleId && m.fatal) bump(crashes, m.ruleId);
+      else bump(byRule, id);
+    }
+  }
+  const totalFindings = Object.values(byRule).reduce((a, b) => a + b, 0);
+
+  // Parse robustness: function definitions whose subtree has an ERROR or MISSING node.
+  const blank = () => ({ files: 0, lines: 0, bytes: 0, definitions: 0, withError: 0, filesWithError: 0, findings: 0 });
+  const overall = blank();
+  const perExt = {};
+  const perFolder = {};
+  const resultByPath = new Map(results.map((r) => [r.filePath, r]));
+  for (const file of program.files) {
+    const path = file.source.filePath;
+    const buckets = [overall, (perExt[extensionOf(path)] ??= blank())];
+    if (opts.perFolder) buckets.push((perFolder[topFolder(opts.dir, path)] ??= blank()));
+    const text = file.source.text;
+    const fileLines = countLines(text);
+    const fileBytes = sizeOf.get(path) ?? 0;
+    const withError = file.definitions.filter((d) => d.node.hasError).length;
+    const findings = resultByPath.get(path)?.messages.filter((m) => m.ruleId && !m.fatal).length ?? 0;
+    for (const b of buckets) {
+      b.files++;
+      b.lines += fileLines;
+      b.bytes += fileBytes;
+      b.definitions += file.definitions.length;
+      b.withError += withError;
+      b.filesWithError += file.source.root.hasError ? 1 : 0;
+      b.findings += findings;
+    }
+  }
+  const share = (b) => ({ ...b, errorShare: b.definitions ? b.withError / b.definitions : 0 });
+
+  // Optional: the CLI engine end to end, as a cross-check of the preset wiring.
+  let e2e;
+  if (opts.e2e) {
+    const { DdiLint } = await import(dist('cli/dist/engine.js'));
+    t = now();
+    const cliResults = await new DdiLint({ cwd: process.cwd(), useConfigLookup: false }).lintFiles([opts.dir]);
+    const ms = now() - t;
+    const cliFindings = {};
+    for (const r of cliResults) for (const m of r.messages) if (m.ruleId && !m.fatal) bump(cliFindings, m.ruleId);
+    const ours = Object.fromEntries(Object.entries(byRule).filter(([id]) => !id.startsWith('(')));
+    const same = JSON.stringify(Object.entries(ours).sort()) === JSON.stringify(Object.entries(cliFindings).sort());
+    e2e = { ms, findingsPerRule: cliFindings, sameFindings: same };
+  }
+
+  if (opts.findings) {
+    const out = results.map((r) => ({ ...r, filePath: relative(opts.dir, r.filePath), messages: r.messages.map(({ fix, suggestions, ...m }) => m) }));
+    writeFileSync(resolve(process.env.INIT_CWD ?? process.cwd(), opts.findings), JSON.stringify(out, null, 1));
+  }
+
+  const summary = {
+    dir: opts.dir,
+    node: process.version,
+    // Other processes on the machine skew every time below: the 1-minute load average before and after the run.
+    machine: { cpus: cpus().length, loadAverageBefore: loadBefore, loadAverageAfter: loadavg()[0] },
+    files: inputs.length,
+    skippedFiles: skipped,
+    lines,
+    bytes,
+    driverModels: models,
+    timesMs: {
+      read: readMs,
+      parseOnly: parseOnlyMs,
+      blankingOnly: blankingMs,
+      full: fullMs,
+      phases,
+      ...(e2e ? { cliEndToEnd: e2e.ms } : {}),
+    },
+    fullOverParse: fullMs / parseOnlyMs,
+    throughput: { parseOnlyMBps: bytes / 1e6 / (parseOnlyMs / 1000), parseOnlyLinesPerSec: lines / (parseOnlyMs / 1000) },
+    peakRssMB: { afterParseOnly: rssAfterParse, afterFullLint: rssAfterLint, end: peakRssMB() },
+    functionDefinitions: definitions,
+    findingsPerRule: byRule,
+    totalFindings,
+    slowestFilesInRules: perFileRulesMs
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 5)
+      .map(([filePath, ms]) => ({ file: relative(opts.dir, filePath), ms })),
+    ruleCrashes: crashes,
+    ...(ruleTimes ? { ruleTimesMs: ruleTimes } : {}),
+    parseErrors: {
+      overall: share(overall),
+      perExtension: Object.fromEntries(Object.entries(perExt).map(([k, v]) => [k, share(v)])),
+      ...(opts.perFolder ? { perFolder: Object.fromEntries(Object.entries(perFolder).map(([k, v]) => [k, share(v)])) } : {}),
+    },
+    ...(e2e ? { e2e: { sameFindings: e2e.sameFindings, findingsPerRule: e2e.findingsPerRule } } : {}),
+  };
+
+  if (opts.json) {
+    console.log(JSON.stringify(summary, null, 2));
+    return;
+  }
+  printReport(summary, opts);
+}
+
+function printReport(s, opts) {
+  const out = [];
+  const p = s.timesMs.phases;
+  out.push(`ddi-lint bench — ${s.dir}  (Node ${s.node}, ${s.machine.cpus} CPUs, load average ${s.machine.loadAverageBefore.toFixed(1)} before, ${s.machine.loadAverageAfter.toFixed(1)} after)`);
+  out.push('');
+  out.push(`files      ${fmtInt(s.files)}${s.skippedFiles.length ? `  (${s.skippedFiles.length} skipped: unreadable or binary)` : ''}`);
+  out.push(`lines      ${fmtInt(s.lines)}`);
+  out.push(`bytes      ${fmtInt(s.bytes)}  (${(s.bytes / 1e6).toFixed(1)} MB)`);
+  out.push(`models     ${Object.entries(s.driverModels).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  out.push('');
+  out.push(`read files          ${fmtMs(s.timesMs.read)}`);
+  out.push(
+    `parse only          ${fmtMs(s.timesMs.parseOnly)}  (${s.throughput.parseOnlyMBps.toFixed(1)} MB/s, ${fmtInt(Math.round(s.throughput.parseOnlyLinesPerSec))} lines/s)`,
+  );
+  out.push(`  annotation blanking alone ${fmtMs(s.timesMs.blankingOnly)} (separate pass)`);
+  out.push(`full lint           ${fmtMs(s.timesMs.full)}  = ${s.fullOverParse.toFixed(2)} × parse only`);
+  for (const [name, ms] of Object.entries(p)) {
+    out.push(`  ${name.padEnd(17)} ${fmtMs(ms).padStart(8)}  ${fmtPct(pct(ms, s.timesMs.full)).padStart(6)}`);
+  }
+  if (s.timesMs.cliEndToEnd !== undefined) {
+    out.push(`CLI end to end      ${fmtMs(s.timesMs.cliEndToEnd)}  (DdiLint.lintFiles; same findings: ${s.e2e.sameFindings ? 'yes' : 'NO'})`);
+  }
+  out.push(`slowest files in the rules phase: ${s.slowestFilesInRules.map((f) => `${f.file} ${fmtMs(f.ms)}`).join(', ')}`);
+  out.push(`peak RSS            ${s.peakRssMB.afterParseOnly.toFixed(0)} MB after parse only, ${s.peakRssMB.afterFullLint.toFixed(0)} MB after full lint`);
+  out.push('');
+
+  const pe = s.parseErrors;
+  out.push(
+    `function definitions with an ERROR/MISSING node: ${fmtInt(pe.overall.withError)} of ${fmtInt(pe.overall.definitions)} = ${fmtPct(100 * pe.overall.errorShare)}` +
+      `  (files with any error: ${fmtInt(pe.overall.filesWithError)} of ${fmtInt(pe.overall.files)})`,
+  );
+  for (const [ext, b] of Object.entries(pe.perExtension).sort()) {
+    out.push(`  ${ext.padEnd(4)} ${fmtInt(b.withError)} of ${fmtInt(b.definitions)} = ${fmtPct(100 * b.errorShare)}`);
+  }
+  out.push('');
+
+  out.push(`findings: ${fmtInt(s.totalFindings)}`);
+  const rules = Object.entries(s.findingsPerRule).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  if (rules.length) out.push(table(rules.map(([id, n]) => ['  ' + id, fmtInt(n)]), ['l', 'r']));
+  for (const [id, n] of Object.entries(s.ruleCrashes)) out.push(`  rule ${id} crashed in ${n} file(s)`);
+  if (s.ruleTimesMs) {
+    out.push('');
+    out.push('time per rule (create + listeners, lazily computed analyses included):');
+    const times = Object.entries(s.ruleTimesMs).filter(([, ms]) => ms > 0).sort((a, b) => b[1] - a[1]);
+    out.push(table(times.map(([id, ms]) => ['  ' + id, fmtMs(ms), fmtPct(pct(ms, s.timesMs.phases.rules))]), ['l', 'r', 'r']));
+  }
+
+  if (opts.perFolder && pe.perFolder) {
+    out.push('');
+    out.push('per top-level folder:');
+    const rows = [['  folder', 'files', 'lines', 'fn defs', 'with error', 'share', 'findings']];
+    const folders = Object.entries(pe.perFolder).sort((a, b) => b[1].errorShare - a[1].errorShare || a[0].localeCompare(b[0]));
+    for (const [name, b] of folders) {
+      rows.push(['  ' + name, fmtInt(b.files), fmtInt(b.lines), fmtInt(b.definitions), fmtInt(b.withError), fmtPct(100 * b.errorShare), fmtInt(b.findings)]);
+    }
+    out.push(table(rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r']));
+  }
+  console.log(out.join('\n'));
+}
+
+await main();
