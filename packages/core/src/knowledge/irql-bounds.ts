@@ -49,3 +49,13 @@ export function argumentMatches(test: ArgumentTest, text: string, value: bigint 
       return value === 0n;
   }
 }
+
+/**
+ * DDIs whose reference page gives no usable range in the table ("see remarks"), or a range the header's SAL
+ * annotation states differently, with the range wdm.h / ntddk.h annotate them with.
+ */
+export const DDI_BOUND_OVERRIDES: Readonly<Record<string, { readonly min?: Level; readonly max?: Level }>> = {
+  KeAcquireSpinLockAtDpcLevel: { min: Level.Dispatch, max: Level.Dispatch },
+  KeReleaseInStackQueuedSpinLockFromDpcLevel: { min: Level.Dispatch, max: Level.Dispatch },
+  IoSetCancelRoutine: { min: Level.Passive, max: Level.Dispatch },
+};

@@ -35,6 +35,8 @@ const ROLE_OVERRIDES: readonly RoleSpec[] = [
   { roleType: 'EVT_WDF_REQUEST_COMPLETION_ROUTINE', entry: interval(Level.Passive, Level.Dispatch) },
   { roleType: 'EVT_WDF_REQUEST_CANCEL', entry: interval(Level.Passive, Level.Dispatch) },
   { roleType: 'IO_DPC_ROUTINE', entry: interval(Level.Dispatch) },
+  { roleType: 'WORKER_THREAD_ROUTINE', entry: interval(Level.Passive), note: 'system worker threads run at PASSIVE_LEVEL' },
+  { roleType: 'KSTART_ROUTINE', entry: interval(Level.Passive), note: 'a system thread starts at PASSIVE_LEVEL' },
   { roleType: 'IO_TIMER_ROUTINE', entry: interval(Level.Dispatch) },
   {
     roleType: 'HW_STARTIO',
@@ -71,17 +73,52 @@ export const ROLE_BY_FUNCTION_NAME: Readonly<Record<string, string>> = {
  * half duplex at DIRQL.
  */
 export interface RoleRefinement {
-  readonly roleType: string;
-  readonly field: string;
-  readonly values: Readonly<Record<string, Interval>>;
+  readonly roleTypes: readonly string[];
+  /** A configuration field and the entry each of its values gives, */
+  readonly field?: string;
+  readonly values?: Readonly<Record<string, Interval>>;
+  /** or a marker in the source that gives `entry`. */
+  readonly marker?: RegExp;
+  readonly entry?: Interval;
+  readonly why: string;
 }
 
+/**
+ * Refinements are program-wide: one miniport, one interrupt model, one execution level per run is the common
+ * case; a driver that mixes them gets the refinement for all (stated in the IRQL model's limits).
+ */
 export const ROLE_REFINEMENTS: readonly RoleRefinement[] = [
   {
-    roleType: 'HW_STARTIO',
+    roleTypes: ['HW_STARTIO'],
+    marker: /\bP?VIRTUAL_HW_INITIALIZATION_DATA\b/,
+    entry: interval(Level.Passive, Level.Dispatch),
+    why: 'a virtual miniport (VIRTUAL_HW_INITIALIZATION_DATA) has its HwStorStartIo called at IRQL <= DISPATCH_LEVEL',
+  },
+  {
+    roleTypes: ['HW_STARTIO'],
     field: 'SynchronizationModel',
     values: { StorSynchronizeFullDuplex: interval(Level.Dispatch), StorSynchronizeHalfDuplex: interval(Level.Dirql) },
+    why: 'the miniport sets SynchronizationModel',
+  },
+  {
+    roleTypes: ['EVT_WDF_INTERRUPT_ISR', 'EVT_WDF_INTERRUPT_DPC'],
+    field: 'PassiveHandling',
+    values: { TRUE: interval(Level.Passive) },
+    why: 'the interrupt is configured with PassiveHandling = TRUE',
+  },
+  {
+    roleTypes: [
+      'EVT_WDF_TIMER',
+      'EVT_WDF_IO_QUEUE_IO_READ',
+      'EVT_WDF_IO_QUEUE_IO_WRITE',
+      'EVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL',
+      'EVT_WDF_IO_QUEUE_IO_INTERNAL_DEVICE_CONTROL',
+      'EVT_WDF_IO_QUEUE_IO_DEFAULT',
+    ],
+    field: 'ExecutionLevel',
+    values: { WdfExecutionLevelPassive: interval(Level.Passive) },
+    why: 'the object attributes set ExecutionLevel = WdfExecutionLevelPassive',
   },
 ];
 
-export const REFINEMENT_FIELDS: ReadonlySet<string> = new Set(ROLE_REFINEMENTS.map((r) => r.field));
+export const REFINEMENT_FIELDS: ReadonlySet<string> = new Set(ROLE_REFINEMENTS.flatMap((r) => (r.field ? [r.field] : [])));

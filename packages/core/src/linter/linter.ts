@@ -6,7 +6,7 @@
 import { type ParsedSource, type SyntaxNode, parseSource } from '../frontend/parser.js';
 import { lookupAllocator } from '../knowledge/pool.js';
 import { lookupDdi } from '../knowledge/ddi-table.js';
-import { ARGUMENT_DEPENDENT_BOUNDS, argumentMatches } from '../knowledge/irql-bounds.js';
+import { ARGUMENT_DEPENDENT_BOUNDS, DDI_BOUND_OVERRIDES, argumentMatches } from '../knowledge/irql-bounds.js';
 import { isPagedPoolFlags, isPagedPoolType } from '../knowledge/pool.js';
 import { type DriverModel, type FileModel, walk, walkTypes } from '../model/file-model.js';
 import { applyDirectives, parseDirectives } from './directives.js';
@@ -572,6 +572,8 @@ function callBounds(program: Program, file: FileModel | undefined, call: SyntaxN
       source: hit ? `${callee} with ${dependent.argName} = ${arg!.text.replace(/\s+/g, ' ')}` : 'documented',
     };
   }
+  const override = DDI_BOUND_OVERRIDES[callee];
+  if (override) return { callee, max: override.max, min: override.min, kind: 'ddi', header: entry?.header, source: 'annotated in the WDK headers' };
   if (!entry || (entry.irqlMax === undefined && entry.irqlMin === undefined)) return undefined;
   return { callee, max: entry.irqlMax, min: entry.irqlMin, kind: 'ddi', header: entry.header, source: 'documented' };
 }

@@ -7,6 +7,7 @@ import type { ParsedSource, SyntaxNode } from '../frontend/parser.js';
 import { CALL_REGISTRATIONS, DISPATCH_TYPE_ANNOTATIONS, FIELD_REGISTRATIONS } from '../knowledge/registrations.js';
 import { REFINEMENT_FIELDS, lookupRole } from '../knowledge/roles.js';
 import { type Cfg, buildCfg, unwrapParens } from './cfg.js';
+import { evaluateConstant } from './constants.js';
 
 export type DriverModel = 'wdm' | 'kmdf' | 'storport';
 
@@ -140,6 +141,7 @@ export function buildFileModel(source: ParsedSource): FileModel {
   const configAssignments: { field: string; value: string; site: SyntaxNode }[] = [];
   const fieldAssignments = new Map<string, SyntaxNode[]>();
   const annotations = source.annotations;
+  let codeSegment: SyntaxNode | undefined;
 
   /** Annotations from `from` up to `to` (offsets), consumed in order. */
   const annotationsIn = (from: number, to: number): Annotation[] => {
@@ -158,6 +160,7 @@ export function buildFileModel(source: ParsedSource): FileModel {
           if (nameNode && body) {
             const own = annotationsIn(previousEnd, body.startIndex);
             definitions.push(makeDefinition(source, node, nameNode, body, own));
+            if (codeSegment && !pagedSections.has(nameNode.text)) pagedSections.set(nameNode.text, codeSegment);
           }
           break;
         }
@@ -180,6 +183,9 @@ export function buildFileModel(source: ParsedSource): FileModel {
           const arg = node.childForFieldName('argument')?.text ?? '';
           const m = directive === '#pragma' ? /^\s*alloc_text\s*\(\s*("?)(PAGE\w*)\1\s*,\s*([^)]*)\)/.exec(arg) : null;
           if (m) for (const fn of m[3].split(',')) if (fn.trim()) pagedSections.set(fn.trim(), node);
+          // #pragma code_seg("PAGE") … #pragma code_seg(): every function defined in between is pageable.
+          const seg = directive === '#pragma' ? /^\s*code_seg\s*\(\s*(?:"([^"]*)")?/.exec(arg) : null;
+          if (seg) codeSegment = seg[1]?.toUpperCase().startsWith('PAGE') ? node : undefined;
           break;
         }
         default:
@@ -206,10 +212,7 @@ export function buildFileModel(source: ParsedSource): FileModel {
           const name = e.childForFieldName('name')?.text;
           const valueNode = e.childForFieldName('value');
           let value: bigint | undefined = next;
-          if (valueNode) {
-            const t = valueNode.text.trim();
-            value = /^-?\d+$/.test(t) ? BigInt(t) : /^0[xX][0-9a-fA-F]+$/.test(t) ? BigInt(t) : enumConstants.get(t);
-          }
+          if (valueNode) value = evaluateConstant(valueNode.text, (n) => enumConstants.get(n) ?? defines.get(n));
           if (name && value !== undefined) {
             enumConstants.set(name, value);
             next = value + 1n;

@@ -87,6 +87,12 @@ export function step(def: FunctionDefinition, node: SyntaxNode, message: string)
   return { message, source: def.source, start: node.startIndex, end: node.endIndex };
 }
 
+/** A lock argument's name: `&(ext->Lock)`, `&ext->Lock` and `(&ext->Lock)` are the same lock. */
+function lockName(text: string): string {
+  const t = normalize(text);
+  return t.startsWith('&') ? normalize(t.slice(1)) : t;
+}
+
 function normalize(text: string): string {
   let t = text.replace(/\s+/g, '');
   while (/^\((.*)\)$/.test(t)) t = t.slice(1, -1);
@@ -181,7 +187,7 @@ function transfer(def: FunctionDefinition, state: IrqlState, call: SyntaxNode, c
     if (key) {
       saved.set(key, state.value);
       const lock = effect.lock !== undefined ? args[effect.lock] : undefined;
-      if (lock) locks.set(key, normalize(lock.text).replace(/^&/, ''));
+      if (lock) locks.set(key, lockName(lock.text));
       else locks.delete(key);
     }
     return { value, saved, locks };
@@ -431,7 +437,7 @@ function postPass(
         if (key && !state.saved.has(key) && savedSlots.length > 0 && !constant) {
           issues.push({ call, kind: 'slot', slot: key, savedSlots });
         } else if (key && effect.lock !== undefined && state.locks.has(key)) {
-          const released = args[effect.lock] ? normalize(args[effect.lock].text).replace(/^&/, '') : undefined;
+          const released = args[effect.lock] ? lockName(args[effect.lock].text) : undefined;
           const acquired = state.locks.get(key)!;
           if (released && released !== acquired) issues.push({ call, kind: 'lock', slot: key, savedSlots, acquiredLock: acquired, releasedLock: released });
         }

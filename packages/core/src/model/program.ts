@@ -56,6 +56,8 @@ const MAX_IRQL_ANNOTATIONS = new Set(['_IRQL_requires_max_', '__drv_maxIRQL', '_
 const MIN_IRQL_ANNOTATIONS = new Set(['_IRQL_requires_min_', '__drv_minIRQL', '_IRQL_always_function_min_', '__drv_minFunctionIRQL']);
 const EXACT_IRQL_ANNOTATIONS = new Set(['_IRQL_requires_', '__drv_requiresIRQL']);
 const RAISES_IRQL_ANNOTATIONS = new Set(['_IRQL_raises_', '__drv_raisesIRQL', '__drv_setsIRQL']);
+/** IRQL annotations that state no range themselves: any of them implies IRQL <= DISPATCH_LEVEL (SAL rules). */
+const OTHER_IRQL_ANNOTATION = /^(?:_IRQL_raises_|_IRQL_saves_global_|_IRQL_restores_global_|_IRQL_requires_same_|__drv_raisesIRQL|__drv_setsIRQL|__drv_savesIRQLGlobal|__drv_restoresIRQLGlobal|__drv_sameIRQL)$/;
 /** Annotations saying the function deliberately returns with a lock held or the IRQL changed. */
 const EXIT_STATE_ANNOTATIONS = /^(?:_IRQL_saves_global_|__drv_savesIRQLGlobal|_Acquires_\w*lock_|__drv_acquiresResource|_IRQL_always_function_min_)$/;
 
@@ -407,8 +409,7 @@ export class Program {
    * undefined when it has no IRQL annotation.
    */
   annotatedBounds(def: FunctionDeclaration): { readonly interval: Interval; readonly step: TraceStep } | undefined {
-    const definition = this.definitionNamed(def.name) ?? (def as FunctionDefinition);
-    const contract = 'cfg' in definition ? this.salContract(definition) : undefined;
+    const contract = this.salContract(this.definitionNamed(def.name) ?? def, true);
     return contract ? { interval: contract.interval, step: contract.steps[0] } : undefined;
   }
 
@@ -455,15 +456,22 @@ export class Program {
     return { root: best.root, steps };
   }
 
-  /** The entry contract from SAL IRQL annotations on any declaration, or undefined. */
-  private salContract(def: FunctionDefinition): Evidence | undefined {
+  /**
+   * The entry contract from SAL IRQL annotations on any declaration, or undefined. With `implied`, an IRQL
+   * annotation that states no range (`_IRQL_raises_`, `_IRQL_requires_same_`, …) gives PASSIVE..DISPATCH.
+   */
+  private salContract(def: FunctionDeclaration, implied = false): Evidence | undefined {
     const decls = this.declarationsOf(def);
     // 1. SAL annotations.
     let max: Level | undefined;
     let min: Level | undefined;
     let annotationSteps: Evidence['steps'] = [];
+    let otherIrqlAnnotation: Evidence['steps'][number] | undefined;
     for (const d of decls) {
       for (const a of d.annotations) {
+        if (OTHER_IRQL_ANNOTATION.test(a.name) && !otherIrqlAnnotation) {
+          otherIrqlAnnotation = { message: `${def.name} is annotated ${a.name}${a.args ? `(${a.args.trim()})` : ''}, which implies IRQL <= DISPATCH_LEVEL`, source: d.source, start: a.start, end: a.end };
+        }
         if (!a.args) continue;
         const level = parseLevel(a.args) ?? levelOf(this.evaluate(this.fileModel(d.source.filePath), a.args));
         if (level === undefined) continue;
@@ -484,6 +492,9 @@ export class Program {
       const lo = min ?? Level.Passive;
       const hi = max ?? (Math.max(lo, Level.Dispatch) as Level);
       return { interval: interval(lo, hi), basis: 'contract', key: `sal:${def.name}`, steps: annotationSteps.slice(0, 2) };
+    }
+    if (otherIrqlAnnotation && implied) {
+      return { interval: interval(Level.Passive, Level.Dispatch), basis: 'contract', key: `sal:${def.name}`, steps: [otherIrqlAnnotation] };
     }
     return undefined;
   }
@@ -555,16 +566,29 @@ export class Program {
         });
       }
     }
-    return evidence.length ? evidence : undefined;
+    if (evidence.length) return evidence;
+    // 4. An IRQL annotation that states no range still bounds the function to DISPATCH_LEVEL.
+    const implied = this.salContract(def, true);
+    return implied ? [implied] : undefined;
   }
 
   /** A role's entry narrowed by configuration in the run (StorPort's SynchronizationModel), or undefined. */
   private refineRole(def: FunctionDefinition, roleType: string): Evidence | undefined {
     for (const refinement of ROLE_REFINEMENTS) {
-      if (refinement.roleType !== roleType) continue;
+      if (!refinement.roleTypes.includes(roleType)) continue;
       for (const f of this.files) {
+        if (refinement.marker && refinement.entry) {
+          const m = refinement.marker.exec(f.source.text);
+          if (!m) continue;
+          return {
+            interval: refinement.entry,
+            basis: 'contract',
+            key: `role:${def.name}`,
+            steps: [{ message: `${def.name} is ${roleType}, and ${refinement.why}`, source: f.source, start: m.index, end: m.index + m[0].length }],
+          };
+        }
         for (const a of f.configAssignments) {
-          const entry = a.field === refinement.field ? refinement.values[a.value] : undefined;
+          const entry = a.field === refinement.field ? refinement.values?.[a.value] : undefined;
           if (!entry) continue;
           return {
             interval: entry,
@@ -591,7 +615,9 @@ export class Program {
     const pragma = file.pagedSections.get(def.name);
     const at = def.pagedCode ?? pragma;
     if (!at) return undefined;
-    const why = def.pagedCode ? 'calls PAGED_CODE()' : 'is placed in a pageable section by #pragma alloc_text';
+    const why = def.pagedCode
+      ? 'calls PAGED_CODE()'
+      : `is placed in a pageable section by #pragma ${/code_seg/.test(at.text) ? 'code_seg' : 'alloc_text'}`;
     return {
       interval: interval(Level.Passive, Level.Apc),
       basis: 'contract',

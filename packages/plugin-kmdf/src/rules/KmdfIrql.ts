@@ -12,6 +12,7 @@ export const KmdfIrql = createIrqlRangeRule({
     description: 'Call a WDF DDI only within the IRQL range it allows.',
     url: docsUrl('kmdf', 'KmdfIrql'),
     recommended: true,
+    microsoftRule: 'KmdfIrql',
     prefast: 'C28121',
   },
 });

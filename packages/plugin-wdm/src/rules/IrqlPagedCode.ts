@@ -13,7 +13,6 @@ export default defineRule({
       description: 'Pageable code must not run at DISPATCH_LEVEL or above.',
       url: docsUrl('wdm', 'IrqlPagedCode'),
       recommended: true,
-      prefast: 'C28172',
       codeql: 'cpp/drivers/irql-too-high',
     },
     messages: {
@@ -38,7 +37,7 @@ export default defineRule({
           messageId: 'pagedAtDispatch',
           data: {
             fn: fn.name,
-            why: fn.pagedCode ? 'PAGED_CODE()' : '#pragma alloc_text(PAGE…)',
+            why: fn.pagedCode ? 'PAGED_CODE()' : /code_seg/.test(marker.message) ? '#pragma code_seg(PAGE…)' : '#pragma alloc_text(PAGE…)',
             irql: `${explanation.definite ? 'runs at' : 'may run at'} ${formatInterval(explanation.interval)}`,
           },
           explanation,

@@ -517,6 +517,8 @@ NTSTATUS PortEvtD0Exit(WDFDEVICE Device, WDF_POWER_DEVICE_STATE TargetState)
       name: 'KeReleaseSpinLockFromDpcLevel in a dispatch routine (PASSIVE_LEVEL)',
       code: DPC_RELEASE_IN_DISPATCH,
       errors: [
+        // The acquire needs DISPATCH_LEVEL too (WDK header annotation; the reference page says "see remarks").
+        { messageId: 'tooLow', line: lineOf(DPC_RELEASE_IN_DISPATCH, 'KeAcquireSpinLockAtDpcLevel(') },
         {
           messageId: 'tooLow',
           message:
@@ -551,6 +553,8 @@ NTSTATUS PortEvtD0Exit(WDFDEVICE Device, WDF_POWER_DEVICE_STATE TargetState)
           basis: 'contract',
           trace: ['PortReadComplete is declared IO_COMPLETION_ROUTINE, entered at PASSIVE_LEVEL..DISPATCH_LEVEL'],
         },
+        // The release needs DISPATCH_LEVEL too (WDK header annotation; the reference page states nothing).
+        { messageId: 'tooLow', line: lineOf(COMPLETION_DPC_LOCK, 'KeReleaseInStackQueuedSpinLockFromDpcLevel(') },
       ],
     },
     {
@@ -645,6 +649,8 @@ NTSTATUS PortEvtD0Exit(WDFDEVICE Device, WDF_POWER_DEVICE_STATE TargetState)
           basis: 'assumed',
           trace: ['PortDrainAtDpc has no IRQL annotation, role or caller here'],
         },
+        // The release needs DISPATCH_LEVEL too (WDK header annotation; the reference page states nothing).
+        { messageId: 'tooLow', line: lineOf(ASSUMED_HELPER, 'KeReleaseInStackQueuedSpinLockFromDpcLevel(') },
       ],
     },
   ],

@@ -15,8 +15,6 @@ export default defineRule({
       description: 'Release a spin lock (or lower the IRQL) with the IRQL saved by the matching acquire.',
       url: docsUrl('wdm', 'SpinLockReleaseMismatch'),
       recommended: true,
-      prefast: 'C28141',
-      codeql: 'cpp/drivers/irql-lowered-improperly',
     },
     messages: {
       unsavedIrql:
