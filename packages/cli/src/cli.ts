@@ -3,12 +3,14 @@
  * Exit codes as ESLint's: 0 no errors, 1 lint errors (or too many warnings), 2 bad usage, bad config or a crash.
  */
 import type { LintResult, RuleEntry } from '@ddi-lint/core';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigFileError, UsageError } from './config/errors.js';
-import { DdiLint } from './engine.js';
+import { SEARCH_PLACES } from './config/config-loader.js';
+import { DdiLint, driverModelOf } from './engine.js';
+import { findFiles, readSource } from './files.js';
 import { loadFormatter } from './formatters/index.js';
 
 const require = createRequire(import.meta.url);
@@ -29,7 +31,7 @@ Options:
   -c, --config FILE           Use this config file instead of looking one up
       --no-config-lookup      Use only -c or the embedded default (per driver model)
       --rule 'ID: SEVERITY'   Set a rule, e.g. --rule 'wdm/UnsafeAllocatePool: warn' (repeatable)
-  -f, --format NAME|PATH      stylish (default), json, sarif, github, or a formatter module
+  -f, --format NAME|PATH      stylish (default), json, sarif, github, junit, or a formatter module
   -o, --output-file FILE      Write the report to FILE instead of standard output
       --max-warnings N        Exit 1 when there are more than N warnings
       --quiet                 Report errors only
@@ -37,6 +39,8 @@ Options:
       --report-unused-disable-directives
                               Report ddi-lint-disable comments that suppress nothing
       --debug                 Print config and driver-model decisions to standard error
+      --print-config FILE     Print the configuration that applies to FILE
+      --init                  Write a .ddirc.json for the driver model(s) found under the current directory
   -h, --help                  Show this help
   -v, --version               Show the version
 `;
@@ -61,6 +65,39 @@ function parseRuleOption(values: readonly string[]): Record<string, RuleEntry> {
   return out;
 }
 
+/** `--init`: look at the drivers under the directory and write a `.ddirc.json` that fits them. */
+async function initConfig(io: CliIo, positionals: readonly string[]): Promise<number> {
+  const target = join(io.cwd, '.ddirc.json');
+  const existing = SEARCH_PLACES.filter((p) => p !== 'package.json').find((p) => existsSync(join(io.cwd, p)));
+  if (existing) throw new UsageError(`${join(io.cwd, existing)} already exists; --init writes a config only where there is none`);
+  const files = findFiles(positionals.length ? positionals : ['.'], io.cwd).filter((f) => f.filePath.endsWith('.c'));
+  const byModel = new Map<string, string[]>();
+  for (const f of files) {
+    const read = readSource(f.filePath);
+    if ('error' in read) continue;
+    const model = driverModelOf(f.filePath, read.text);
+    const dir = relative(io.cwd, dirname(f.filePath)).split(sep).join('/') || '.';
+    const list = byModel.get(model) ?? [];
+    if (!list.includes(dir)) list.push(dir);
+    byModel.set(model, list);
+  }
+  const models = [...byModel.keys()].sort((a, b) => (byModel.get(b)!.length - byModel.get(a)!.length) || a.localeCompare(b));
+  // One model: its preset for everything. Several: each model's preset for its folders only, since presets add
+  // up (a KMDF preset on top of the WDM one would report the deprecated allocators twice).
+  const config: Record<string, unknown> = { root: true };
+  if (models.length <= 1) config.extends = [`${models[0] ?? 'wdm'}/recommended`];
+  else {
+    config.overrides = models.map((m) => ({
+      files: byModel.get(m)!.map((d) => (d === '.' ? '*.{c,h}' : `${d}/**`)),
+      extends: [`${m}/recommended`],
+    }));
+  }
+  writeFileSync(target, `${JSON.stringify(config, null, 2)}\n`);
+  const summary = models.map((m) => `${m} (${byModel.get(m)!.length} folder${byModel.get(m)!.length === 1 ? '' : 's'})`).join(', ') || 'none found, defaulting to wdm';
+  io.stdout.write(`Wrote ${target}\nDriver models: ${summary}\n`);
+  return 0;
+}
+
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   let parsed;
   try {
@@ -79,6 +116,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         fix: { type: 'boolean' },
         'report-unused-disable-directives': { type: 'boolean' },
         debug: { type: 'boolean' },
+        'print-config': { type: 'string' },
+        init: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -111,6 +150,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       reportUnusedDisableDirectives: values['report-unused-disable-directives'] ? 'error' : 'off',
       debug: values.debug ? (line) => io.stderr.write(`ddi-lint:debug ${line}\n`) : undefined,
     });
+    if (values['print-config'] !== undefined) {
+      io.stdout.write(`${JSON.stringify(await engine.calculateConfigForFile(values['print-config']), null, 2)}\n`);
+      return 0;
+    }
+    if (values.init) return await initConfig(io, positionals);
     const formatter = await loadFormatter(values.format ?? 'stylish', io.cwd);
     let results: LintResult[] = await engine.lintFiles(positionals);
     if (values.fix) DdiLint.outputFixes(results);

@@ -14,6 +14,8 @@ import {
   findRule,
   irqlSettingsFrom,
   normalizeRuleEntry,
+  validateRuleOptions,
+  buildProgram,
 } from '@ddi-lint/core';
 import { renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -25,7 +27,7 @@ import {
   isIgnored,
   mergeConfigs,
 } from './config/config-loader.js';
-import { ConfigFileError } from './config/errors.js';
+import { ConfigFileError, UsageError } from './config/errors.js';
 import { BUNDLED_PLUGINS } from './config/plugins.js';
 import { DEFAULT_EXTENSIONS, findFiles, readSource } from './files.js';
 
@@ -51,6 +53,21 @@ export const EMBEDDED_PRESETS: Readonly<Record<DriverModel, string>> = {
   kmdf: 'kmdf/recommended',
   storport: 'storport/recommended',
 };
+
+const SEVERITY_NAMES = ['off', 'warn', 'error'] as const;
+
+/** A file's driver model from its own includes and those of the headers beside it that it includes. */
+export function driverModelOf(filePath: string, text: string): DriverModel {
+  const inputs = [{ filePath, text }];
+  const dir = dirname(filePath);
+  for (const m of text.matchAll(/^\s*#\s*include\s*"([^"]+)"/gm)) {
+    const header = resolve(dir, m[1]);
+    const read = readSource(header);
+    if (!('error' in read)) inputs.push({ filePath: header, text: read.text });
+  }
+  const { program } = buildProgram(inputs);
+  return program.driverModel(program.fileModel(filePath)!);
+}
 
 export class DdiLint {
   readonly cwd: string;
@@ -114,8 +131,41 @@ export class DdiLint {
             : `definition for rule "${id}" was not found: plugin "${prefix}" is not loaded (add "${prefix}" to "plugins" or extend one of its presets)`;
       throw new ConfigFileError(reason, origin === '--rule' ? undefined : origin, origin === '--rule' ? `--rule ${id}` : `rules.${id}`);
     }
+    for (const [id, entry] of Object.entries(perFile.rules)) {
+      if (entry[0] === 0) continue;
+      const rule = findRule(id, plugins)!;
+      const problems = validateRuleOptions(entry.slice(1), rule.meta.schema);
+      if (problems.length) {
+        const origin = perFile.ruleOrigins[id];
+        throw new ConfigFileError(`invalid options: ${problems[0]}`, origin === '--rule' ? undefined : origin, origin === '--rule' ? `--rule ${id}` : `rules.${id}`);
+      }
+    }
     for (const [name, plugin] of Object.entries(plugins)) this.usedPlugins.set(name, plugin);
     return { rules: perFile.rules, settings: perFile.settings, plugins };
+  }
+
+  /**
+   * The config that applies to one file, as `--print-config` shows it: the cascade (or `-c`, or the embedded
+   * default for the file's driver model, read from its includes), its overrides and `--rule`.
+   */
+  async calculateConfigForFile(filePath: string): Promise<{ rules: Record<string, unknown>; settings: unknown; plugins: string[]; sources: string[]; driverModel: DriverModel }> {
+    const abs = resolve(this.cwd, filePath);
+    const read = readSource(abs);
+    if ('error' in read) throw new UsageError(read.error);
+    const model = driverModelOf(abs, read.text);
+    const base = await this.baseConfigFor(abs);
+    for (const m of Object.keys(EMBEDDED_PRESETS) as DriverModel[]) await this.embeddedConfig(m);
+    let expanded = base ?? this.embedded.get(model)!;
+    const overrides = this.ruleOverrideLayer();
+    if (overrides) expanded = mergeConfigs(expanded, overrides);
+    const resolved = this.resolve(expanded, abs);
+    return {
+      rules: Object.fromEntries(Object.entries(resolved.rules).map(([id, [sev, ...opts]]) => [id, opts.length ? [SEVERITY_NAMES[sev], ...opts] : SEVERITY_NAMES[sev]])),
+      settings: resolved.settings,
+      plugins: Object.keys(resolved.plugins),
+      sources: base ? [...base.sources] : [`embedded default ${EMBEDDED_PRESETS[model]}`],
+      driverModel: model,
+    };
   }
 
   /** Every rule's meta from every plugin used so far (formatters describe rules with it). */

@@ -88,3 +88,4 @@ export {
 export { parseDirectives, applyDirectives, type Directive } from './linter/directives.js';
 export type * from './rules/types.js';
 export { defineRule, definePlugin } from './rules/define.js';
+export { validateRuleOptions, validateSchema, type JsonSchema } from './rules/options-schema.js';

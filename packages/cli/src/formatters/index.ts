@@ -4,11 +4,12 @@ import { pathToFileURL } from 'node:url';
 import { UsageError } from '../config/errors.js';
 import { github } from './github.js';
 import { json } from './json.js';
+import { junit } from './junit.js';
 import { sarif } from './sarif.js';
 import { stylish } from './stylish.js';
 import type { Formatter } from './types.js';
 
-export const FORMATTERS: Readonly<Record<string, Formatter>> = { stylish, json, sarif, github };
+export const FORMATTERS: Readonly<Record<string, Formatter>> = { stylish, json, sarif, github, junit };
 
 /** A built-in formatter by name, or a module (path) whose default export is a formatter function. */
 export async function loadFormatter(name: string, cwd: string): Promise<Formatter> {

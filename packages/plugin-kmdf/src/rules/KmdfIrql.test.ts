@@ -1,4 +1,3 @@
-import { describe } from 'vitest';
 import { RuleTester } from '@ddi-lint/core/rule-tester';
 import rule from './KmdfIrql.js';
 
@@ -360,6 +359,66 @@ VOID SensorEvtInterruptDpc(WDFINTERRUPT Interrupt, WDFOBJECT AssociatedObject)
       name: 'an unannotated helper with no caller is only assumed PASSIVE..DISPATCH: not reported by default',
       code: ASSUMED_HELPER,
     },
+    {
+      // The queue is created with WDF_OBJECT_ATTRIBUTES.ExecutionLevel = WdfExecutionLevelPassive, so the framework
+      // calls its request handlers at PASSIVE_LEVEL.
+      name: 'a synchronous send in EvtIoDeviceControl of a queue created with WdfExecutionLevelPassive',
+      code: `${HEADER}
+EVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL SensorEvtIoDeviceControl;
+
+NTSTATUS SensorCreateQueue(WDFDEVICE Device)
+{
+    WDF_IO_QUEUE_CONFIG queueConfig;
+    WDF_OBJECT_ATTRIBUTES attributes;
+    WDFQUEUE queue;
+
+    WDF_IO_QUEUE_CONFIG_INIT_DEFAULT_QUEUE(&queueConfig, WdfIoQueueDispatchSequential);
+    queueConfig.EvtIoDeviceControl = SensorEvtIoDeviceControl;
+    WDF_OBJECT_ATTRIBUTES_INIT(&attributes);
+    attributes.ExecutionLevel = WdfExecutionLevelPassive;
+    return WdfIoQueueCreate(Device, &queueConfig, &attributes, &queue);
+}
+
+VOID SensorEvtIoDeviceControl(WDFQUEUE Queue, WDFREQUEST Request, size_t OutputBufferLength,
+                              size_t InputBufferLength, ULONG IoControlCode)
+{
+    PSENSOR_CONTEXT ctx = SensorGetContext(WdfIoQueueGetDevice(Queue));
+    NTSTATUS status;
+
+    status = WdfIoTargetSendIoctlSynchronously(ctx->BusTarget, Request, IoControlCode, NULL, NULL, NULL, NULL);
+    WdfRequestComplete(Request, status);
+}
+`,
+    },
+    {
+      // A passive-level interrupt (WDF_INTERRUPT_CONFIG.PassiveHandling = TRUE) has its EvtInterruptIsr called at
+      // PASSIVE_LEVEL with the passive interrupt lock held.
+      name: 'WdfRequestComplete in the ISR of a passive-level interrupt',
+      code: `${HEADER}
+EVT_WDF_INTERRUPT_ISR SensorEvtPassiveIsr;
+
+BOOLEAN SensorEvtPassiveIsr(WDFINTERRUPT Interrupt, ULONG MessageID)
+{
+    PSENSOR_CONTEXT ctx = SensorGetContext(WdfInterruptGetDevice(Interrupt));
+    WDFREQUEST request;
+
+    UNREFERENCED_PARAMETER(MessageID);
+    if (NT_SUCCESS(WdfIoQueueRetrieveNextRequest(ctx->PendingQueue, &request))) {
+        WdfRequestComplete(request, STATUS_SUCCESS);
+    }
+    return TRUE;
+}
+
+NTSTATUS SensorCreateInterrupt(WDFDEVICE Device, PSENSOR_CONTEXT Ctx)
+{
+    WDF_INTERRUPT_CONFIG config;
+
+    WDF_INTERRUPT_CONFIG_INIT(&config, SensorEvtPassiveIsr, NULL);
+    config.PassiveHandling = TRUE;
+    return WdfInterruptCreate(Device, &config, WDF_NO_OBJECT_ATTRIBUTES, &Ctx->Interrupt);
+}
+`,
+    },
   ],
   invalid: [
     {
@@ -502,77 +561,4 @@ VOID SensorEvtInterruptDpc(WDFINTERRUPT Interrupt, WDFOBJECT AssociatedObject)
       ],
     },
   ],
-});
-
-// ---- Known gaps: the expected behaviour is certain, the rule does not meet it yet. Kept out of the passing suite;
-// run them with DDI_KNOWN_GAPS=1 (each is expected to fail until the rule is fixed). ----
-
-(process.env.DDI_KNOWN_GAPS ? describe : describe.skip)('known gaps', () => {
-  new RuleTester().run('kmdf/KmdfIrql (known gaps)', rule, {
-    valid: [
-      {
-        // The queue is created with WDF_OBJECT_ATTRIBUTES.ExecutionLevel = WdfExecutionLevelPassive, so the framework
-        // calls its request handlers at PASSIVE_LEVEL. Actual: tooHigh "may run at PASSIVE_LEVEL..DISPATCH_LEVEL" —
-        // the execution level is not read; the role's documented range is used.
-        name: 'a synchronous send in EvtIoDeviceControl of a queue created with WdfExecutionLevelPassive',
-        code: `${HEADER}
-EVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL SensorEvtIoDeviceControl;
-
-NTSTATUS SensorCreateQueue(WDFDEVICE Device)
-{
-    WDF_IO_QUEUE_CONFIG queueConfig;
-    WDF_OBJECT_ATTRIBUTES attributes;
-    WDFQUEUE queue;
-
-    WDF_IO_QUEUE_CONFIG_INIT_DEFAULT_QUEUE(&queueConfig, WdfIoQueueDispatchSequential);
-    queueConfig.EvtIoDeviceControl = SensorEvtIoDeviceControl;
-    WDF_OBJECT_ATTRIBUTES_INIT(&attributes);
-    attributes.ExecutionLevel = WdfExecutionLevelPassive;
-    return WdfIoQueueCreate(Device, &queueConfig, &attributes, &queue);
-}
-
-VOID SensorEvtIoDeviceControl(WDFQUEUE Queue, WDFREQUEST Request, size_t OutputBufferLength,
-                              size_t InputBufferLength, ULONG IoControlCode)
-{
-    PSENSOR_CONTEXT ctx = SensorGetContext(WdfIoQueueGetDevice(Queue));
-    NTSTATUS status;
-
-    status = WdfIoTargetSendIoctlSynchronously(ctx->BusTarget, Request, IoControlCode, NULL, NULL, NULL, NULL);
-    WdfRequestComplete(Request, status);
-}
-`,
-      },
-      {
-        // A passive-level interrupt (WDF_INTERRUPT_CONFIG.PassiveHandling = TRUE) has its EvtInterruptIsr called at
-        // PASSIVE_LEVEL with the passive interrupt lock held. Actual: tooHigh "runs at DIRQL" — the role's DIRQL
-        // entry is used whatever the configuration.
-        name: 'WdfRequestComplete in the ISR of a passive-level interrupt',
-        code: `${HEADER}
-EVT_WDF_INTERRUPT_ISR SensorEvtPassiveIsr;
-
-BOOLEAN SensorEvtPassiveIsr(WDFINTERRUPT Interrupt, ULONG MessageID)
-{
-    PSENSOR_CONTEXT ctx = SensorGetContext(WdfInterruptGetDevice(Interrupt));
-    WDFREQUEST request;
-
-    UNREFERENCED_PARAMETER(MessageID);
-    if (NT_SUCCESS(WdfIoQueueRetrieveNextRequest(ctx->PendingQueue, &request))) {
-        WdfRequestComplete(request, STATUS_SUCCESS);
-    }
-    return TRUE;
-}
-
-NTSTATUS SensorCreateInterrupt(WDFDEVICE Device, PSENSOR_CONTEXT Ctx)
-{
-    WDF_INTERRUPT_CONFIG config;
-
-    WDF_INTERRUPT_CONFIG_INIT(&config, SensorEvtPassiveIsr, NULL);
-    config.PassiveHandling = TRUE;
-    return WdfInterruptCreate(Device, &config, WDF_NO_OBJECT_ATTRIBUTES, &Ctx->Interrupt);
-}
-`,
-      },
-    ],
-    invalid: [],
-  });
 });

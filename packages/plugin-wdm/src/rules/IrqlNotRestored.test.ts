@@ -551,6 +551,8 @@ VOID NicCancel(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 
 // ---- Known gaps: the expected behaviour is certain, the rule does not meet it yet. Kept out of the passing suite;
 // run them with DDI_KNOWN_GAPS=1 (each is expected to fail until the rule is fixed). ----
+// - Dropping and re-taking a lock held on entry (_Requires_lock_held_) is taken as a new raise left unrestored.
+// - A raise known only from a callee's annotations (_IRQL_raises_, basis contract) is filtered out, not followed.
 
 const GAP_ANNOTATED_HELPER_NOT_RELEASED = `${EXTENSION}
 _IRQL_raises_(DISPATCH_LEVEL)

@@ -1,4 +1,3 @@
-import { describe } from 'vitest';
 import { RuleTester } from '@ddi-lint/core/rule-tester';
 import rule from './IrqlPagedCode.js';
 
@@ -235,6 +234,25 @@ NTSTATUS DiskEvtDeviceAdd(WDFDRIVER Driver, PWDFDEVICE_INIT DeviceInit)
 
     WDF_INTERRUPT_CONFIG_INIT(&interruptConfig, DiskEvtInterruptIsr, DiskEvtInterruptDpc);
     return STATUS_SUCCESS;
+}
+`;
+
+// ---- An I/O timer routine placed in the PAGE section by #pragma code_seg. ----
+
+const GAP_CODE_SEG = `${EXTENSION}
+#pragma code_seg("PAGE")
+
+static VOID DiskRetryTimer(PDEVICE_OBJECT DeviceObject, PVOID Context)
+{
+    UNREFERENCED_PARAMETER(DeviceObject);
+    ((PDISK_EXTENSION)Context)->Retries = 0;
+}
+
+#pragma code_seg()
+
+NTSTATUS DiskStartRetryTimer(PDEVICE_OBJECT DeviceObject, PDISK_EXTENSION Ext)
+{
+    return IoInitializeTimer(DeviceObject, DiskRetryTimer, Ext);
 }
 `;
 
@@ -523,41 +541,12 @@ NTSTATUS DiskEvtDeviceAdd(WDFDRIVER Driver, PWDFDEVICE_INIT DeviceInit)
         },
       ],
     },
+    {
+      // `#pragma code_seg("PAGE")` places every function up to `#pragma code_seg()` in the pageable PAGE section,
+      // like `#pragma alloc_text(PAGE, …)` does for the functions it names.
+      name: 'an I/O timer routine placed in PAGE by #pragma code_seg',
+      code: GAP_CODE_SEG,
+      errors: [{ messageId: 'pagedAtDispatch', line: lineOf(GAP_CODE_SEG, 'static VOID DiskRetryTimer(') }],
+    },
   ],
-});
-
-// ---- Known gaps: the expected behaviour is certain, the rule does not meet it yet. Kept out of the passing suite;
-// run them with DDI_KNOWN_GAPS=1 (each is expected to fail until the rule is fixed). ----
-
-const GAP_CODE_SEG = `${EXTENSION}
-#pragma code_seg("PAGE")
-
-static VOID DiskRetryTimer(PDEVICE_OBJECT DeviceObject, PVOID Context)
-{
-    UNREFERENCED_PARAMETER(DeviceObject);
-    ((PDISK_EXTENSION)Context)->Retries = 0;
-}
-
-#pragma code_seg()
-
-NTSTATUS DiskStartRetryTimer(PDEVICE_OBJECT DeviceObject, PDISK_EXTENSION Ext)
-{
-    return IoInitializeTimer(DeviceObject, DiskRetryTimer, Ext);
-}
-`;
-
-(process.env.DDI_KNOWN_GAPS ? describe : describe.skip)('known gaps', () => {
-  new RuleTester().run('wdm/IrqlPagedCode (known gaps)', rule, {
-    valid: [],
-    invalid: [
-      {
-        // `#pragma code_seg("PAGE")` places every function up to `#pragma code_seg()` in the pageable PAGE section,
-        // like `#pragma alloc_text(PAGE, …)` does for the functions it names. Actual: no finding — only
-        // alloc_text and PAGED_CODE() are recognised as evidence of pageable code.
-        name: 'an I/O timer routine placed in PAGE by #pragma code_seg',
-        code: GAP_CODE_SEG,
-        errors: [{ messageId: 'pagedAtDispatch', line: lineOf(GAP_CODE_SEG, 'static VOID DiskRetryTimer(') }],
-      },
-    ],
-  });
 });
