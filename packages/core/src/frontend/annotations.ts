@@ -96,8 +96,16 @@ export function isAnnotationMacro(name: string): boolean {
   return SAL1.test(name);
 }
 
-const IDENT_START = /[A-Za-z_]/;
-const IDENT_CHAR = /[A-Za-z0-9_]/;
+function isIdentStart(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
+}
+
+function isIdentChar(code: number): boolean {
+  return isIdentStart(code) || (code >= 48 && code <= 57);
+}
+
+/** First characters of the macro names this scanner acts on: `_`, `I`/`O` (IN, OUT, OPTIONAL), capitals, `W`… */
+const CANDIDATE_START = /[_A-Z]/;
 
 /** Scan `source`, blank every annotation macro, and return the facts. */
 export function blankAnnotations(source: string): BlankedSource {
@@ -150,9 +158,14 @@ export function blankAnnotations(source: string): BlankedSource {
     } else if (c === '}') {
       if (braces.pop() !== false) braceDepth = Math.max(0, braceDepth - 1);
     }
-    if (IDENT_START.test(c) && (i === 0 || !IDENT_CHAR.test(source[i - 1]))) {
+    const code = source.charCodeAt(i);
+    if (isIdentStart(code) && (i === 0 || !isIdentChar(source.charCodeAt(i - 1)))) {
       let j = i + 1;
-      while (j < n && IDENT_CHAR.test(source[j])) j++;
+      while (j < n && isIdentChar(source.charCodeAt(j))) j++;
+      if (!CANDIDATE_START.test(c)) {
+        i = j;
+        continue;
+      }
       const name = source.slice(i, j);
       const fileScopeMacro = braceDepth === 0 && FILE_SCOPE_MACROS.has(name);
       if (isAnnotationMacro(name) || fileScopeMacro) {

@@ -84,8 +84,9 @@ export interface RoleRefinement {
 }
 
 /**
- * Refinements are program-wide: one miniport, one interrupt model, one execution level per run is the common
- * case; a driver that mixes them gets the refinement for all (stated in the IRQL model's limits).
+ * Refinements apply driver-wide (files in the same folder tree): one miniport, one interrupt model, one execution
+ * level per driver is the common case; a driver that mixes them gets the refinement for all (stated in the IRQL
+ * model's limits).
  */
 export const ROLE_REFINEMENTS: readonly RoleRefinement[] = [
   {

@@ -64,6 +64,7 @@ const EXIT_STATE_ANNOTATIONS = /^(?:_IRQL_saves_global_|__drv_savesIRQLGlobal|_A
 export class Program {
   readonly files: readonly FileModel[];
   private readonly byPath = new Map<string, FileModel>();
+  private readonly byTree = new Map<unknown, FileModel>();
   private readonly definitionsByName = new Map<string, FunctionDefinition[]>();
   private readonly declarationsByName = new Map<string, FunctionDeclaration[]>();
   private readonly definitionByNode = new Map<number, FunctionDefinition>();
@@ -87,6 +88,7 @@ export class Program {
     this.files = sources.map(buildFileModel);
     for (const f of this.files) {
       this.byPath.set(f.source.filePath, f);
+      this.byTree.set(f.source.tree, f);
       for (const d of f.definitions) {
         push(this.definitionsByName, d.name, d);
         this.definitionByNode.set(d.node.id, d);
@@ -152,8 +154,20 @@ export class Program {
 
   /** The function definition that contains a node. */
   functionContaining(node: SyntaxNode): FunctionDefinition | undefined {
-    for (let n: SyntaxNode | null = node; n; n = n.parent) {
-      if (n.type === 'function_definition') return this.definitionByNode.get(n.id);
+    // Definitions do not nest in C: a binary search over the file's definitions by offset (walking up parents
+    // through the native binding costs far more).
+    const file = this.byTree.get(node.tree);
+    if (!file) return undefined;
+    const defs = file.definitions;
+    let lo = 0;
+    let hi = defs.length - 1;
+    const at = node.startIndex;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const d = defs[mid];
+      if (at < d.node.startIndex) hi = mid - 1;
+      else if (at >= d.node.endIndex) lo = mid + 1;
+      else return node.endIndex <= d.node.endIndex ? d : undefined;
     }
     return undefined;
   }
@@ -574,9 +588,11 @@ export class Program {
 
   /** A role's entry narrowed by configuration in the run (StorPort's SynchronizationModel), or undefined. */
   private refineRole(def: FunctionDefinition, roleType: string): Evidence | undefined {
+    const home = this.byPath.get(def.source.filePath)!;
     for (const refinement of ROLE_REFINEMENTS) {
       if (!refinement.roleTypes.includes(roleType)) continue;
       for (const f of this.files) {
+        if (!this.sameDriver(home, f)) continue;
         if (refinement.marker && refinement.entry) {
           const m = refinement.marker.exec(f.source.text);
           if (!m) continue;
@@ -607,6 +623,16 @@ export class Program {
       }
     }
     return undefined;
+  }
+
+  /**
+   * Whether two files belong to the same driver, as far as the tree tells: one's folder contains the other's.
+   * Program-wide configuration (a miniport's SynchronizationModel, a WDF ExecutionLevel) applies within a driver.
+   */
+  sameDriver(a: FileModel, b: FileModel): boolean {
+    const da = dirnameOf(this.normalizedPath.get(a)!);
+    const db = dirnameOf(this.normalizedPath.get(b)!);
+    return da.startsWith(db) || db.startsWith(da);
   }
 
   /** Why a function is pageable (`PAGED_CODE()` or `#pragma alloc_text(PAGE…)`), as evidence; undefined if not. */
@@ -673,7 +699,13 @@ export class Program {
       if (!paged && (!outsideCallers || this.isAddressTaken(def))) evidence.push(this.unknownEvidence(def));
       return entryFact(evidence);
     };
-    const queue = [...derived];
+    // Callers before callees (reverse of the callees-first component order), so that most functions are
+    // computed once, after all their callers.
+    const order = new Map<FunctionDefinition, number>();
+    stronglyConnected([...this.callees.keys()], (d) => this.callees.get(d) ?? [])
+      .reverse()
+      .forEach((scc, i) => scc.forEach((d) => order.set(d, i)));
+    const queue = [...derived].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
     const queued = new Set(queue);
     const propagateFrom = (def: FunctionDefinition): void => {
       for (const callee of this.callees.get(def) ?? []) {
@@ -706,6 +738,10 @@ export class Program {
     this.entries = entries;
     return entries;
   }
+}
+
+function dirnameOf(p: string): string {
+  return p.slice(0, p.lastIndexOf('/') + 1);
 }
 
 /** Collapse `a/b/../c` and `./` segments. */
