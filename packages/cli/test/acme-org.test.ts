@@ -23,6 +23,18 @@ const APPROVED = "'Acme', 'AcRq', 'AcBf'";
 
 const ruleTester = new RuleTester();
 
+/** Approved tags written four ways, with four tagged allocators. */
+const EVERY_FORM = `#define ACME_REQUEST_TAG 'AcRq'
+
+VOID AcmeAllocateAll(PACME_EXTENSION Ext)
+{
+    Ext->A = ExAllocatePoolWithTag(NonPagedPoolNx, 64, ACME_REQUEST_TAG);
+    Ext->B = ExAllocatePoolZero(NonPagedPoolNx, 64, (ULONG)'AcBf');
+    Ext->C = ExAllocatePool3(POOL_FLAG_NON_PAGED, 64, 0x41636d65, NULL, 0);
+    Ext->D = ExAllocatePoolWithTagPriority(NonPagedPoolNx, 64, 'Acme', NormalPoolPriority);
+}
+`;
+
 // ---- acme/approved-pool-tag ----
 
 const START_DEVICE = `#include <ntddk.h>
@@ -60,16 +72,7 @@ ruleTester.run('acme/approved-pool-tag', approvedPoolTag, {
     },
     {
       name: 'approved tags through a #define, a cast and a number, with every tagged allocator',
-      code: `#define ACME_REQUEST_TAG 'AcRq'
-
-VOID AcmeAllocateAll(PACME_EXTENSION Ext)
-{
-    Ext->A = ExAllocatePoolWithTag(NonPagedPoolNx, 64, ACME_REQUEST_TAG);
-    Ext->B = ExAllocatePoolZero(NonPagedPoolNx, 64, (ULONG)'AcBf');
-    Ext->C = ExAllocatePool3(POOL_FLAG_NON_PAGED, 64, 0x41636d65, NULL, 0);
-    Ext->D = ExAllocatePoolWithTagPriority(NonPagedPoolNx, 64, 'Acme', NormalPoolPriority);
-}
-`,
+      code: EVERY_FORM,
       options: TAGS,
     },
     {
@@ -88,6 +91,17 @@ VOID AcmeAllocateAll(PACME_EXTENSION Ext)
     },
   ],
   invalid: [
+    {
+      name: 'the same four tags are evaluated, not skipped: with another list all four are reported',
+      code: EVERY_FORM,
+      options: [{ tags: ['Zzzz'] }],
+      errors: [
+        { messageId: 'unapproved', data: { callee: 'ExAllocatePoolWithTag', tag: "'AcRq' (ACME_REQUEST_TAG)", approved: "'Zzzz'" }, line: 5 },
+        { messageId: 'unapproved', data: { callee: 'ExAllocatePoolZero', tag: "'AcBf' ((ULONG)'AcBf')", approved: "'Zzzz'" }, line: 6 },
+        { messageId: 'unapproved', data: { callee: 'ExAllocatePool3', tag: "'Acme' (0x41636d65)", approved: "'Zzzz'" }, line: 7 },
+        { messageId: 'unapproved', data: { callee: 'ExAllocatePoolWithTagPriority', tag: "'Acme'", approved: "'Zzzz'" }, line: 8 },
+      ],
+    },
     {
       name: 'a #defined tag that is not registered',
       code: START_DEVICE,

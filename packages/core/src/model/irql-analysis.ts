@@ -234,7 +234,11 @@ function transfer(def: FunctionDefinition, state: IrqlState, call: SyntaxNode, c
   }
   let value = state.value;
   if (restored.length && summary.exit && !summary.exit.parts.length) value = restored.reduce(joinValues);
-  else if (summary.exit) value = applySummary(def, state.value, summary, call);
+  else if ((summary.restores?.length ?? 0) > 0 && summary.exit && !summary.exit.parts.length) {
+    // An unlock wrapper restoring a slot this function never saw: as for a release here, assume it goes back
+    // to this function's entry IRQL (stated in the header's limits).
+    value = ENTRY_VALUE;
+  } else if (summary.exit) value = applySummary(def, state.value, summary, call);
   // A lock wrapper leaves its save behind, under the caller's name for the place.
   for (const [key, v] of summary.saved ?? []) {
     const mine = rename(key);
@@ -383,6 +387,7 @@ export function analyzeFunction(definition: FunctionDefinition, ctx: AnalysisCon
       beforeCall.set(call.id, prev ? joinValues(prev, state.value) : state.value);
       state = transfer(definition, state, call, ctx);
     }
+    state = copySavedSlot(node, state);
     for (const edge of node.succ) {
       const out = narrowOnEdge(state, edge.guard, ctx);
       if (!out) continue;
@@ -409,6 +414,28 @@ export function analyzeFunction(definition: FunctionDefinition, ctx: AnalysisCon
     restoresUnsaved: post.restoresUnsaved,
     releaseIssues: post.issues,
   };
+}
+
+/**
+ * `LockHandle->Context.OldIrql = (UCHAR)oldIrql;` — a saved IRQL copied to another place is saved there too
+ * (wrappers keep the value of a local in the caller's lock handle).
+ */
+function copySavedSlot(node: CfgNode, state: IrqlState): IrqlState {
+  const ast = node.ast;
+  if (node.kind !== 'statement' || ast?.type !== 'expression_statement') return state;
+  const assignment = ast.namedChildren[0];
+  if (assignment?.type !== 'assignment_expression' || assignment.child(1)?.type !== '=') return state;
+  let right = assignment.childForFieldName('right');
+  while (right && (right.type === 'cast_expression' || right.type === 'parenthesized_expression')) {
+    right = right.type === 'cast_expression' ? right.childForFieldName('value') : (right.namedChildren[0] ?? null);
+  }
+  const from = right ? normalize(right.text) : undefined;
+  const value = from ? state.saved.get(from) : undefined;
+  const left = assignment.childForFieldName('left');
+  if (!value || !left) return state;
+  const saved = new Map(state.saved);
+  saved.set(normalize(left.text), value);
+  return { ...state, saved };
 }
 
 /**
