@@ -646,9 +646,11 @@ export class Program {
       : `is placed in a pageable section by #pragma ${/code_seg/.test(at.text) ? 'code_seg' : 'alloc_text'}`;
     return {
       interval: interval(Level.Passive, Level.Apc),
-      basis: 'contract',
+      // PAGED_CODE() caps the IRQL; it does not say the function ever runs at APC_LEVEL. Without a caller or a
+      // role, PASSIVE..APC is an assumption, and findings that rest on it need settings.irql.reportAssumed.
+      basis: 'assumed',
       key: `paged:${def.name}`,
-      steps: [step(def, at, `${def.name} ${why}, so it runs at PASSIVE_LEVEL..APC_LEVEL`)],
+      steps: [step(def, at, `${def.name} ${why}, so it runs at PASSIVE_LEVEL..APC_LEVEL at most (assumed without callers)`)],
     };
   }
 
