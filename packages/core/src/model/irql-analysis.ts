@@ -34,6 +34,8 @@ export interface IrqlState {
   readonly saved: ReadonlyMap<string, IrqlValue>;
   /** For a saved slot, the lock it was acquired with (normalised text), when the acquire names one. */
   readonly locks: ReadonlyMap<string, string>;
+  /** Branch conditions known on the way here (only conditions the function tests more than once). */
+  readonly facts?: ReadonlyMap<string, boolean>;
 }
 
 /** A release that does not match what this function acquired (SpinLockReleaseMismatch). */
@@ -295,7 +297,9 @@ function joinStates(a: IrqlState, b: IrqlState): IrqlState {
   }
   const locks = new Map(a.locks);
   for (const [k, v] of b.locks) if (!locks.has(k)) locks.set(k, v);
-  return { value: joinValues(a.value, b.value), saved, locks };
+  const facts = new Map<string, boolean>();
+  for (const [k, v] of a.facts ?? []) if (b.facts?.get(k) === v) facts.set(k, v);
+  return { value: joinValues(a.value, b.value), saved, locks, facts };
 }
 
 function stateKey(s: IrqlState): string {
@@ -368,12 +372,16 @@ function narrowOnEdge(state: IrqlState, guard: Guard | undefined, ctx: AnalysisC
 /** Run the dataflow over one function. */
 export function analyzeFunction(definition: FunctionDefinition, ctx: AnalysisContext): FunctionIrql {
   const cfg: Cfg = definition.cfg;
-  const nodeIn = new Map<number, IrqlState>();
+  const correlated = correlatedConditions(cfg);
+  // Each node holds up to MAX_VARIANTS states told apart by the branch facts on the way (`AtDIRQL` true/false),
+  // so that `if (!AtDIRQL) acquire; … if (!AtDIRQL) release;` is not read as acquire-without-release. Functions
+  // without a condition tested twice keep one state per node.
+  const variants = new Map<number, Map<string, IrqlState>>();
   const keys = new Map<number, string>();
   const beforeCall = new Map<number, IrqlValue>();
-  const start: IrqlState = { value: ENTRY_VALUE, saved: new Map(), locks: new Map() };
-  nodeIn.set(cfg.entry.id, start);
-  keys.set(cfg.entry.id, stateKey(start));
+  const start: IrqlState = { value: ENTRY_VALUE, saved: new Map(), locks: new Map(), facts: new Map() };
+  variants.set(cfg.entry.id, new Map([['', start]]));
+  keys.set(cfg.entry.id, variantsKey(variants.get(cfg.entry.id)!));
   const queued = new Set<number>([cfg.entry.id]);
   const worklist: CfgNode[] = [cfg.entry];
   // A finite lattice guarantees termination; the budget only bounds pathological inputs.
@@ -381,28 +389,33 @@ export function analyzeFunction(definition: FunctionDefinition, ctx: AnalysisCon
   while (worklist.length && budget-- > 0) {
     const node = worklist.shift()!;
     queued.delete(node.id);
-    let state = nodeIn.get(node.id)!;
-    for (const call of node.calls) {
-      const prev = beforeCall.get(call.id);
-      beforeCall.set(call.id, prev ? joinValues(prev, state.value) : state.value);
-      state = transfer(definition, state, call, ctx);
-    }
-    state = copySavedSlot(node, state);
-    for (const edge of node.succ) {
-      const out = narrowOnEdge(state, edge.guard, ctx);
-      if (!out) continue;
-      const prev = nodeIn.get(edge.to.id);
-      const next = prev ? joinStates(prev, out) : out;
-      const key = stateKey(next);
-      if (key === keys.get(edge.to.id)) continue;
-      nodeIn.set(edge.to.id, next);
-      keys.set(edge.to.id, key);
-      if (!queued.has(edge.to.id)) {
-        queued.add(edge.to.id);
-        worklist.push(edge.to);
+    for (let state of variants.get(node.id)!.values()) {
+      for (const call of node.calls) {
+        const prev = beforeCall.get(call.id);
+        beforeCall.set(call.id, prev ? joinValues(prev, state.value) : state.value);
+        state = transfer(definition, state, call, ctx);
+      }
+      state = copySavedSlot(node, state);
+      state = forgetAssignedFacts(node, state);
+      for (const edge of node.succ) {
+        let out = narrowOnEdge(state, edge.guard, ctx);
+        if (out && edge.guard && correlated.size) out = recordFact(out, edge.guard, correlated);
+        if (!out) continue;
+        const target = variants.get(edge.to.id) ?? new Map<string, IrqlState>();
+        addVariant(target, out);
+        const key = variantsKey(target);
+        if (key === keys.get(edge.to.id)) continue;
+        variants.set(edge.to.id, target);
+        keys.set(edge.to.id, key);
+        if (!queued.has(edge.to.id)) {
+          queued.add(edge.to.id);
+          worklist.push(edge.to);
+        }
       }
     }
   }
+  const nodeIn = new Map<number, IrqlState>();
+  for (const [id, v] of variants) nodeIn.set(id, [...v.values()].reduce(joinStates));
   const exitState = nodeIn.get(cfg.exit.id);
   const post = postPass(definition, nodeIn, ctx);
   return {
@@ -414,6 +427,85 @@ export function analyzeFunction(definition: FunctionDefinition, ctx: AnalysisCon
     restoresUnsaved: post.restoresUnsaved,
     releaseIssues: post.issues,
   };
+}
+
+const MAX_VARIANTS = 6;
+
+/** A condition without calls, reduced to its tested expression and polarity: `!AtDIRQL` → AtDIRQL, false. */
+function conditionFact(cond: SyntaxNode): { base: string; polarity: boolean } | undefined {
+  let text = normalize(cond.text);
+  let polarity = true;
+  while (text.startsWith('!')) {
+    polarity = !polarity;
+    text = normalize(text.slice(1));
+  }
+  const eq = /^(.+?)(==|!=)(FALSE|TRUE|0|NULL)$/.exec(text);
+  if (eq) {
+    const isFalse = eq[3] !== 'TRUE';
+    text = eq[1];
+    if ((eq[2] === '==') === isFalse) polarity = !polarity;
+  }
+  return /^[A-Za-z_][\w>.\-[\]]*$/.test(text) ? { base: text, polarity } : undefined;
+}
+
+/** Condition expressions tested by two or more branches of the function: the ones worth keeping apart. */
+function correlatedConditions(cfg: Cfg): Set<string> {
+  const counts = new Map<string, number>();
+  for (const node of cfg.nodes) {
+    for (const edge of node.succ) {
+      if (!edge.guard || !edge.guard.whenTrue) continue;
+      const fact = conditionFact(edge.guard.condition);
+      if (fact) counts.set(fact.base, (counts.get(fact.base) ?? 0) + 1);
+    }
+  }
+  return new Set([...counts].filter(([, n]) => n >= 2).map(([base]) => base));
+}
+
+function recordFact(state: IrqlState, guard: Guard, correlated: ReadonlySet<string>): IrqlState | null {
+  const fact = conditionFact(guard.condition);
+  if (!fact || !correlated.has(fact.base)) return state;
+  const value = guard.whenTrue ? fact.polarity : !fact.polarity;
+  const known = state.facts?.get(fact.base);
+  if (known !== undefined) return known === value ? state : null;
+  const facts = new Map(state.facts ?? []);
+  facts.set(fact.base, value);
+  return { ...state, facts };
+}
+
+/** A statement that assigns a tested variable ends what the branches knew about it. */
+function forgetAssignedFacts(node: CfgNode, state: IrqlState): IrqlState {
+  if (!state.facts?.size || !node.ast || node.kind !== 'statement') return state;
+  const text = node.ast.text;
+  let facts: Map<string, boolean> | undefined;
+  for (const base of state.facts.keys()) {
+    const escaped = base.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+    if (new RegExp(`(^|[^\\w>.])${escaped}\\s*(=[^=]|\\+\\+|--|[-+|&^]=)|(\\+\\+|--)\\s*${escaped}\\b|&\\s*${escaped}\\b`).test(text)) {
+      facts ??= new Map(state.facts);
+      facts.delete(base);
+    }
+  }
+  return facts ? { ...state, facts } : state;
+}
+
+function factsKey(facts: ReadonlyMap<string, boolean> | undefined): string {
+  return facts?.size ? [...facts].map(([k, v]) => `${v ? '' : '!'}${k}`).sort().join('&') : '';
+}
+
+function addVariant(target: Map<string, IrqlState>, state: IrqlState): void {
+  const key = factsKey(state.facts);
+  const prev = target.get(key);
+  target.set(key, prev ? joinStates(prev, state) : state);
+  if (target.size > MAX_VARIANTS) {
+    // Too many paths apart: fold them into one state that knows only what all of them know.
+    const all = [...target.values()];
+    const merged = all.reduce(joinStates);
+    target.clear();
+    target.set(factsKey(merged.facts), merged);
+  }
+}
+
+function variantsKey(v: ReadonlyMap<string, IrqlState>): string {
+  return [...v].map(([k, s]) => `${k}=>${stateKey(s)}`).sort().join('||');
 }
 
 /**

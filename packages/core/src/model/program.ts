@@ -433,7 +433,10 @@ export class Program {
       if (d.annotations.some((a) => RAISES_IRQL_ANNOTATIONS.has(a.name) || EXIT_STATE_ANNOTATIONS.test(a.name))) return [];
     }
     const exit = this.irqlOf(def).exit;
-    return (exit?.parts ?? []).filter((p) => p.basis === 'proven' && p.key.includes('raise@'));
+    // Returning at the level it was entered at is no raise left behind: a helper entered with a spin lock held
+    // that drops and re-takes it returns as it came.
+    const entry = this.entryOf(def).interval;
+    return (exit?.parts ?? []).filter((p) => p.basis === 'proven' && p.key.includes('raise@') && p.interval.hi > entry.lo);
   }
 
   /** All function definitions of the run, in file order. */
