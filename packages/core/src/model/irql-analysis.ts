@@ -308,6 +308,7 @@ function stateKey(s: IrqlState): string {
 }
 
 const IRQL_QUERY = /^KeGetCurrentIrql\s*\(\s*\)$/;
+const TRY_ACQUIRE_AT_DPC = new Set(['KeTryToAcquireSpinLockAtDpcLevel']);
 
 /**
  * The IRQL range a guard on `KeGetCurrentIrql()` proves along one edge: undefined when it proves nothing, null
@@ -319,6 +320,9 @@ export function guardInterval(cond: SyntaxNode, whenTrue: boolean, ctx: Analysis
     const arg = c.childForFieldName('argument');
     return arg ? guardInterval(arg, !whenTrue, ctx) : undefined;
   }
+  // `if (KeTryToAcquireSpinLockAtDpcLevel(&l))`: either way, the caller is at DISPATCH_LEVEL or above (the DDI
+  // requires it), and on the true edge it holds the lock without any change of IRQL.
+  if (c.type === 'call_expression' && TRY_ACQUIRE_AT_DPC.has(calleeName(c) ?? '')) return interval(Level.Dispatch, Level.High);
   if (c.type !== 'binary_expression') return undefined;
   const op = c.child(1)?.type ?? '';
   const left = c.childForFieldName('left');

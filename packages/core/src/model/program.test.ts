@@ -1062,3 +1062,18 @@ VOID F(VOID)
     expect(w.program.irqlAt(call(w, 'Never'))).toBeUndefined();
   });
 });
+
+describe('KeTryToAcquireSpinLockAtDpcLevel results', () => {
+  it('narrow the branch to DISPATCH_LEVEL and above', () => {
+    const w = world(`
+VOID Poll(PKSPIN_LOCK Lock)
+{
+    if (KeTryToAcquireSpinLockAtDpcLevel(Lock)) {
+        Drain(Lock);
+        KeReleaseSpinLockFromDpcLevel(Lock);
+    }
+}`);
+    // The entry is unknown (PASSIVE..DISPATCH assumed); the DDI's own requirement narrows the branch.
+    expect(at(w, 'Drain')).toBe('DISPATCH_LEVEL');
+  });
+});
