@@ -57,6 +57,15 @@ const EMPTY_MACROS = new Set([
   'DECLSPEC_SELECTANY',
   'CALLBACK',
   'VOLATILE',
+  'INLINE',
+  '_inline',
+  '_cdecl',
+  'PASCAL',
+  'FASTCALL',
+  'FLTAPI',
+  'WSKAPI',
+  'SCSIPORT_API',
+  'PAGED_CODE_SEG',
   'CFORCEINLINE',
 ]);
 
@@ -88,7 +97,7 @@ const FILE_SCOPE_MACROS = new Set([
 const SAL2 = /^_[A-Z][A-Za-z0-9_]*_$/;
 /** SAL 1 and driver annotations (`__in`, `__out_bcount(n)`, `__drv_maxIRQL(2)`, `__checkReturn`). */
 const SAL1 =
-  /^__(?:in|out|inout|deref|drv_[A-Za-z0-9_]*|field_[A-Za-z0-9_]*|bcount|ecount|xcount|checkReturn|success|range|nullterminated|notnull|maybenull|reserved|callback|control_entrypoint|format_string|typefix|struct_bcount|struct_xcount|analysis_assume|kernel_entry|user_code|kernel_code|allocator|readableTo|post|pre|valid|opt|possibly_notnullterminated|override|fallthrough|bound|elem_readableTo|elem_writableTo|byte_readableTo|byte_writableTo|writableTo)(?:_[A-Za-z0-9_]*)?$/;
+  /^__(?:in|out|inout|deref|drv_[A-Za-z0-9_]*|field_[A-Za-z0-9_]*|bcount|ecount|xcount|checkReturn|success|range|nullterminated|notnull|maybenull|reserved|callback|control_entrypoint|format_string|typefix|struct_bcount|struct_xcount|analysis_assume|kernel_entry|user_code|kernel_code|allocator|readableTo|post|pre|valid|opt|possibly_notnullterminated|override|fallthrough|bound|elem_readableTo|elem_writableTo|byte_readableTo|byte_writableTo|writableTo|on_failure)(?:_[A-Za-z0-9_]*)?$/;
 
 export function isAnnotationMacro(name: string): boolean {
   if (EMPTY_MACROS.has(name) || MACROS_WITH_ARGS.has(name)) return true;

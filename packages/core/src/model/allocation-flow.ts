@@ -57,8 +57,8 @@ export interface AllocationFlowHost {
   functionContaining(node: SyntaxNode): FunctionDefinition | undefined;
   resolveCallee(call: SyntaxNode): FunctionDefinition | undefined;
   definitions(): readonly FunctionDefinition[];
-  /** Every `x->Field = value` in the run, by field name. */
-  fieldAssignments(field: string): readonly SyntaxNode[];
+  /** Every `x->Field = value` by field name, in the files nearest to `near` (the same driver). */
+  fieldAssignments(field: string, near?: SyntaxNode): readonly SyntaxNode[];
   callSitesOf(def: FunctionDefinition): readonly { readonly caller: FunctionDefinition; readonly call: SyntaxNode }[];
 }
 
@@ -195,7 +195,7 @@ export class AllocationFlow {
       seen.add(key);
       for (const value of this.assignments(fn).get(place) ?? []) visit(value, fn, depth + 1);
       const field = /(?:->|\.)(\w+)$/.exec(place)?.[1];
-      if (field) for (const value of this.host.fieldAssignments(field)) visit(value, this.host.functionContaining(value), depth + 1);
+      if (field) for (const value of this.host.fieldAssignments(field, fn.body)) visit(value, this.host.functionContaining(value), depth + 1);
       const param = fn.params.indexOf(place);
       if (param >= 0) {
         for (const site of this.host.callSitesOf(fn)) {

@@ -192,7 +192,7 @@ function transfer(def: FunctionDefinition, state: IrqlState, call: SyntaxNode, c
       if (lock) locks.set(key, lockName(lock.text));
       else locks.delete(key);
     }
-    return { value, saved, locks };
+    return { ...state, value, saved, locks };
   }
   if (effect?.kind === 'restore') {
     const key = slotKey(effect.from, args, call);
@@ -215,7 +215,7 @@ function transfer(def: FunctionDefinition, state: IrqlState, call: SyntaxNode, c
         });
       }
     }
-    return { value: value ?? ENTRY_VALUE, saved, locks };
+    return { ...state, value: value ?? ENTRY_VALUE, saved, locks };
   }
   const summary = ctx.summaryOf(call, name);
   if (!summary) return state;
@@ -248,7 +248,7 @@ function transfer(def: FunctionDefinition, state: IrqlState, call: SyntaxNode, c
     saved ??= new Map(state.saved);
     saved.set(mine, v.entryCap ? joinValues(narrowValue(state.value, v.entryCap) ?? { entryCap: null, parts: [] }, { entryCap: null, parts: v.parts }) : v);
   }
-  return { value, saved: saved ?? state.saved, locks: locks ?? state.locks };
+  return { ...state, value, saved: saved ?? state.saved, locks: locks ?? state.locks };
 }
 
 /**
@@ -500,11 +500,21 @@ function addVariant(target: Map<string, IrqlState>, state: IrqlState): void {
   const prev = target.get(key);
   target.set(key, prev ? joinStates(prev, state) : state);
   if (target.size > MAX_VARIANTS) {
-    // Too many paths apart: fold them into one state that knows only what all of them know.
-    const all = [...target.values()];
-    const merged = all.reduce(joinStates);
+    // Too many paths apart. First merge the ones whose IRQL state is the same (their facts no longer matter for
+    // what they differ in); if that is not enough, fold all into one state that knows what all of them know.
+    const groups = new Map<string, IrqlState>();
+    for (const v of target.values()) {
+      const k = stateKey(v);
+      const g = groups.get(k);
+      groups.set(k, g ? joinStates(g, v) : v);
+    }
     target.clear();
-    target.set(factsKey(merged.facts), merged);
+    const merged = groups.size > MAX_VARIANTS ? [[...groups.values()].reduce(joinStates)] : [...groups.values()];
+    for (const v of merged) {
+      const key = factsKey(v.facts);
+      const prev = target.get(key);
+      target.set(key, prev ? joinStates(prev, v) : v);
+    }
   }
 }
 

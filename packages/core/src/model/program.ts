@@ -143,13 +143,45 @@ export class Program {
   definitionNamed(name: string, from?: FileModel): FunctionDefinition | undefined {
     const defs = this.definitionsByName.get(name);
     if (!defs) return undefined;
-    return defs.find((d) => from && d.source === from.source) ?? defs.find((d) => !d.isStatic);
+    const own = defs.find((d) => from && d.source === from.source);
+    if (own) return own;
+    const visible = defs.filter((d) => !d.isStatic);
+    return from ? this.nearest(from, visible, (d) => this.byPath.get(d.source.filePath)!)[0] : visible[0];
+  }
+
+  /**
+   * Of several candidates for one name, those in the files nearest to `from` in the folder tree. A run over many
+   * drivers at once (a samples repository) must not mix up their same-named functions, declarations and fields;
+   * within one driver every candidate is near.
+   */
+  nearest<T>(from: FileModel, candidates: readonly T[], fileOf: (t: T) => FileModel): T[] {
+    if (candidates.length <= 1) return [...candidates];
+    const here = this.normalizedPath.get(from)!;
+    let best = -1;
+    let out: T[] = [];
+    for (const c of candidates) {
+      const there = this.normalizedPath.get(fileOf(c))!;
+      let i = 0;
+      while (i < here.length && i < there.length && here[i] === there[i]) i++;
+      // The length of the deepest folder both paths are in.
+      const depth = i > 0 ? here.lastIndexOf('/', i - 1) + 1 : 0;
+      if (depth > best) {
+        best = depth;
+        out = [c];
+      } else if (depth === best) out.push(c);
+    }
+    return out;
   }
 
   /** Declarations and the definition that speak of the same function as `def`. */
   declarationsOf(def: FunctionDeclaration): FunctionDeclaration[] {
     const all = [...(this.declarationsByName.get(def.name) ?? []), ...(this.definitionsByName.get(def.name) ?? [])];
-    return all.filter((d) => d === def || (!d.isStatic && !def.isStatic) || d.source === def.source);
+    const visible = all.filter((d) => d === def || (!d.isStatic && !def.isStatic) || d.source === def.source);
+    const home = this.byPath.get(def.source.filePath);
+    if (!home || visible.length <= 1) return visible;
+    // Declarations of the same driver: the nearest folder that has any.
+    const near = new Set(this.nearest(home, visible.filter((d) => d !== def), (d) => this.byPath.get(d.source.filePath)!));
+    return visible.filter((d) => d === def || near.has(d));
   }
 
   /** The function definition that contains a node. */
@@ -184,7 +216,9 @@ export class Program {
 
   /** Registrations of a function (by name) anywhere in the run. */
   registrationsOf(def: FunctionDefinition): { file: FileModel; registration: FileModel['registrations'][number] }[] {
-    return (this.registrationsByName.get(def.name) ?? []).filter((r) => !def.isStatic || r.file.source === def.source);
+    const visible = (this.registrationsByName.get(def.name) ?? []).filter((r) => !def.isStatic || r.file.source === def.source);
+    const home = this.byPath.get(def.source.filePath)!;
+    return this.nearest(home, visible, (r) => r.file);
   }
 
   callSitesOf(def: FunctionDefinition): readonly CallSite[] {
@@ -204,7 +238,11 @@ export class Program {
         return file ? this.resolveCall(file, call) : undefined;
       },
       definitions: () => this.definitions(),
-      fieldAssignments: (field) => this.files.flatMap((f) => f.fieldAssignments.get(field) ?? []),
+      fieldAssignments: (field, near) => {
+        const files = this.files.filter((f) => f.fieldAssignments.has(field));
+        const home = near ? this.byTree.get(near.tree) : undefined;
+        return (home ? this.nearest(home, files, (f) => f) : files).flatMap((f) => f.fieldAssignments.get(field) ?? []);
+      },
       callSitesOf: (def) => this.callSitesOf(def),
     });
     return this.flow;

@@ -426,6 +426,21 @@ VOID NicCancel(PDEVICE_OBJECT DeviceObject, PIRP Irp)
         '    if (Count > 0x10000) {\n        ExReleaseFastMutex(&Ext->StatsMutex);\n        return STATUS_INVALID_PARAMETER;',
       ),
     },
+    {
+      // Entered at DISPATCH_LEVEL with the lock held, it drops the lock around the call and takes it again: it
+      // returns at the IRQL it was entered at, as its _IRQL_requires_ / _Requires_lock_held_ contract says.
+      name: 'a _Requires_lock_held_ helper that drops and re-takes the lock',
+      code: `${EXTENSION}
+_IRQL_requires_(DISPATCH_LEVEL)
+_Requires_lock_held_(Ext->RxLock)
+static VOID NicIndicateLocked(_Inout_ PNIC_EXTENSION Ext, _In_ PDEVICE_OBJECT Upper, _In_ PIRP Irp)
+{
+    KeReleaseSpinLock(&Ext->RxLock, Ext->RxIrql);
+    IoCallDriver(Upper, Irp);
+    KeAcquireSpinLock(&Ext->RxLock, &Ext->RxIrql);
+}
+`,
+    },
   ],
   invalid: [
     {
@@ -551,7 +566,6 @@ VOID NicCancel(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 
 // ---- Known gaps: the expected behaviour is certain, the rule does not meet it yet. Kept out of the passing suite;
 // run them with DDI_KNOWN_GAPS=1 (each is expected to fail until the rule is fixed). ----
-// - Dropping and re-taking a lock held on entry (_Requires_lock_held_) is taken as a new raise left unrestored.
 // - A raise known only from a callee's annotations (_IRQL_raises_, basis contract) is filtered out, not followed.
 
 const GAP_ANNOTATED_HELPER_NOT_RELEASED = `${EXTENSION}
@@ -583,24 +597,7 @@ NTSTATUS NicFlush(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 
 (process.env.DDI_KNOWN_GAPS ? describe : describe.skip)('known gaps', () => {
   new RuleTester().run('wdm/IrqlNotRestored (known gaps)', rule, {
-    valid: [
-      {
-        // Entered at DISPATCH_LEVEL with the lock held, it drops the lock around the call and takes it again: it
-        // returns at the IRQL it was entered at, as its _IRQL_requires_ / _Requires_lock_held_ contract says.
-        // Actual: notRestored at the re-acquire.
-        name: 'a _Requires_lock_held_ helper that drops and re-takes the lock',
-        code: `${EXTENSION}
-_IRQL_requires_(DISPATCH_LEVEL)
-_Requires_lock_held_(Ext->RxLock)
-static VOID NicIndicateLocked(_Inout_ PNIC_EXTENSION Ext, _In_ PDEVICE_OBJECT Upper, _In_ PIRP Irp)
-{
-    KeReleaseSpinLock(&Ext->RxLock, Ext->RxIrql);
-    IoCallDriver(Upper, Irp);
-    KeAcquireSpinLock(&Ext->RxLock, &Ext->RxIrql);
-}
-`,
-      },
-    ],
+    valid: [],
     invalid: [
       {
         // The helper returns raised and says so; its caller returns on the error path with the lock still held

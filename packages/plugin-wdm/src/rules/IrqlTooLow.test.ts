@@ -1,4 +1,3 @@
-import { describe } from 'vitest';
 import { RuleTester } from '@ddi-lint/core/rule-tester';
 import rule from './IrqlTooLow.js';
 
@@ -555,6 +554,30 @@ NTSTATUS PortRead(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 }
 `,
     },
+    {
+      // The release runs only when the lock was taken (same condition).
+      name: 'a lock taken and released under the same condition',
+      code: `${EXTENSION}
+static VOID PortBumpCount(_Inout_ PPORT_EXTENSION Ext, _In_ BOOLEAN TakeLock)
+{
+    KIRQL oldIrql = PASSIVE_LEVEL;
+
+    if (TakeLock) {
+        KeAcquireSpinLock(&Ext->QueueLock, &oldIrql);
+    }
+    Ext->Outstanding++;
+    if (TakeLock) {
+        KeReleaseSpinLock(&Ext->QueueLock, oldIrql);
+    }
+}
+
+NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+{
+    PortBumpCount((PPORT_EXTENSION)DriverObject->DriverExtension, TRUE);
+    return STATUS_SUCCESS;
+}
+`,
+    },
   ],
   invalid: [
     {
@@ -708,41 +731,4 @@ NTSTATUS PortRead(PDEVICE_OBJECT DeviceObject, PIRP Irp)
       ],
     },
   ],
-});
-
-// ---- Known gaps: the expected behaviour is certain, the rule does not meet it yet. Kept out of the passing suite;
-// run them with DDI_KNOWN_GAPS=1 (each is expected to fail until the rule is fixed). ----
-// - Same-condition branches are not correlated: a release guarded like its acquire may seem to run unraised.
-
-(process.env.DDI_KNOWN_GAPS ? describe : describe.skip)('known gaps', () => {
-  new RuleTester().run('wdm/IrqlTooLow (known gaps)', rule, {
-    valid: [
-      {
-        // The release runs only when the lock was taken (same condition). Actual: "may run at
-        // PASSIVE_LEVEL..DISPATCH_LEVEL" — the analysis does not correlate the two branches.
-        name: 'a lock taken and released under the same condition',
-        code: `${EXTENSION}
-static VOID PortBumpCount(_Inout_ PPORT_EXTENSION Ext, _In_ BOOLEAN TakeLock)
-{
-    KIRQL oldIrql = PASSIVE_LEVEL;
-
-    if (TakeLock) {
-        KeAcquireSpinLock(&Ext->QueueLock, &oldIrql);
-    }
-    Ext->Outstanding++;
-    if (TakeLock) {
-        KeReleaseSpinLock(&Ext->QueueLock, oldIrql);
-    }
-}
-
-NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
-{
-    PortBumpCount((PPORT_EXTENSION)DriverObject->DriverExtension, TRUE);
-    return STATUS_SUCCESS;
-}
-`,
-      },
-    ],
-    invalid: [],
-  });
 });
