@@ -36,6 +36,7 @@ Options:
       --max-warnings N        Exit 1 when there are more than N warnings
       --quiet                 Report errors only
       --fix                   Apply automatic fixes to the files
+      --fix-dry-run           Compute the fixes and report them (json "output") without writing
       --report-unused-disable-directives
                               Report ddi-lint-disable comments that suppress nothing
       --debug                 Print config and driver-model decisions to standard error
@@ -114,6 +115,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         'max-warnings': { type: 'string' },
         quiet: { type: 'boolean' },
         fix: { type: 'boolean' },
+        'fix-dry-run': { type: 'boolean' },
         'report-unused-disable-directives': { type: 'boolean' },
         debug: { type: 'boolean' },
         'print-config': { type: 'string' },
@@ -146,7 +148,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       overrideConfigFile: values.config,
       useConfigLookup: !values['no-config-lookup'],
       ruleOverrides: parseRuleOption(values.rule ?? []),
-      fix: values.fix,
+      fix: values.fix || values['fix-dry-run'],
       reportUnusedDisableDirectives: values['report-unused-disable-directives'] ? 'error' : 'off',
       debug: values.debug ? (line) => io.stderr.write(`ddi-lint:debug ${line}\n`) : undefined,
     });
@@ -157,7 +159,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (values.init) return await initConfig(io, positionals);
     const formatter = await loadFormatter(values.format ?? 'stylish', io.cwd);
     let results: LintResult[] = await engine.lintFiles(positionals);
-    if (values.fix) DdiLint.outputFixes(results);
+    // --fix writes the files; --fix-dry-run only puts the fixed text in the results (`output` in json).
+    if (values.fix && !values['fix-dry-run']) DdiLint.outputFixes(results);
     if (values.quiet) {
       results = results.map((r) => ({ ...r, messages: r.messages.filter((m) => m.severity === 2), warningCount: 0, fixableWarningCount: 0 }));
     }

@@ -16,5 +16,6 @@ export const json: Formatter = (results) =>
       fixableErrorCount: r.fixableErrorCount,
       fixableWarningCount: r.fixableWarningCount,
       usedDeprecatedRules: [],
+      ...(r.output !== undefined ? { output: r.output } : {}),
     })),
   );

@@ -293,6 +293,9 @@ export class Linter {
     const reportAssumed = config.settings.irql?.reportAssumed === true;
     const listeners = new Map<string, { ruleId: string; fn: (node: SyntaxNode) => void }[]>();
 
+    for (const failure of program.failures.get(parsed.filePath) ?? []) {
+      messages.push({ ruleId: null, severity: 1, message: `Analysis incomplete: ${failure}`, ...locationOf(parsed, 0, 0) });
+    }
     const share = errorShare(parsed.root, parsed.text.length);
     if (share > 0.3) {
       messages.push({
@@ -345,12 +348,19 @@ export class Linter {
       if (!hasExit) {
         walkTypes(parsed.root, new Set(listeners.keys()), (node) => call(node.type, node));
       } else {
-        const visit = (node: SyntaxNode): void => {
+        // Iterative, so that deeply nested code cannot overflow the stack.
+        const stack: { node: SyntaxNode; exit: boolean }[] = [{ node: parsed.root, exit: false }];
+        while (stack.length) {
+          const { node, exit } = stack.pop()!;
+          if (exit) {
+            call(`${node.type}:exit`, node);
+            continue;
+          }
           call(node.type, node);
-          for (const child of node.children) visit(child);
-          call(`${node.type}:exit`, node);
-        };
-        visit(parsed.root);
+          stack.push({ node, exit: true });
+          const children = node.children;
+          for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i], exit: false });
+        }
       }
     }
 

@@ -87,13 +87,19 @@ export function unwrapParens(node: SyntaxNode): SyntaxNode {
 
 /** Calls inside `node` in evaluation order: post-order, arguments before the call they feed. */
 export function callsIn(node: SyntaxNode): SyntaxNode[] {
+  // Iterative post-order (expressions can nest thousands deep in generated code).
   const out: SyntaxNode[] = [];
-  const visit = (n: SyntaxNode): void => {
-    // Nested statements of an unparsed region are lowered on their own only when they are real statements.
-    for (const child of n.namedChildren) visit(child);
-    if (n.type === 'call_expression') out.push(n);
-  };
-  visit(node);
+  const stack: { node: SyntaxNode; expanded: boolean }[] = [{ node, expanded: false }];
+  while (stack.length) {
+    const top = stack.pop()!;
+    if (top.expanded) {
+      if (top.node.type === 'call_expression') out.push(top.node);
+      continue;
+    }
+    stack.push({ node: top.node, expanded: true });
+    const children = top.node.namedChildren;
+    for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i], expanded: false });
+  }
   return out;
 }
 

@@ -85,7 +85,7 @@ export class Program {
     sources: readonly ParsedSource[],
     readonly settings: IrqlSettings = DEFAULT_IRQL_SETTINGS,
   ) {
-    this.files = sources.map(buildFileModel);
+    this.files = sources.map((source) => this.buildResilient(source));
     for (const f of this.files) {
       this.byPath.set(f.source.filePath, f);
       this.byTree.set(f.source.tree, f);
@@ -116,6 +116,39 @@ export class Program {
         this.callees.set(def, out);
       }
     }
+  }
+
+  /** Per file, what could not be analysed (a function nested too deep to lower, say): shown as notices. */
+  readonly failures = new Map<string, string[]>();
+
+  /**
+   * A file's model, with every function whose CFG cannot be built left out (and said so): one pathological
+   * function must not stop the analysis of the others, nor the run.
+   */
+  private buildResilient(source: ParsedSource): FileModel {
+    let model: FileModel;
+    try {
+      model = buildFileModel(source);
+    } catch (error) {
+      this.fail(source.filePath, `the file could not be modelled (${reason(error)}); it is linted without its functions`);
+      return { ...emptyModel(source) };
+    }
+    const kept = model.definitions.filter((def) => {
+      try {
+        void def.cfg;
+        return true;
+      } catch (error) {
+        this.fail(source.filePath, `${def.name} could not be analysed (${reason(error)}); the other functions were`);
+        return false;
+      }
+    });
+    return kept.length === model.definitions.length ? model : { ...model, definitions: kept };
+  }
+
+  private fail(filePath: string, message: string): void {
+    const list = this.failures.get(filePath);
+    if (list) list.push(message);
+    else this.failures.set(filePath, [message]);
   }
 
   fileModel(filePath: string): FileModel | undefined {
@@ -785,6 +818,29 @@ export class Program {
 
 function dirnameOf(p: string): string {
   return p.slice(0, p.lastIndexOf('/') + 1);
+}
+
+function reason(error: unknown): string {
+  if (error instanceof RangeError && /call stack/i.test(error.message)) return 'nesting too deep';
+  return error instanceof Error ? error.message : String(error);
+}
+
+function emptyModel(source: ParsedSource): FileModel {
+  return {
+    source,
+    definitions: [],
+    declarations: [],
+    registrations: [],
+    pagedSections: new Map(),
+    defines: new Map(),
+    enumConstants: new Map(),
+    includes: [],
+    addressTaken: new Set(),
+    configAssignments: [],
+    fieldAssignments: new Map(),
+    directiveComments: [],
+    pragmas: [],
+  };
 }
 
 /** Collapse `a/b/../c` and `./` segments. */
