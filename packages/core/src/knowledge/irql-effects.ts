@@ -19,7 +19,14 @@ export type RaiseTarget =
 
 /** `lock`: the argument naming the lock, so that a release can be checked against its acquire. */
 export type IrqlEffect =
-  | { readonly kind: 'raise'; readonly to: RaiseTarget; readonly save?: SaveSlot; readonly lock?: number }
+  | {
+      readonly kind: 'raise';
+      readonly to: RaiseTarget;
+      readonly save?: SaveSlot;
+      readonly lock?: number;
+      /** No IRQL change when the driver sets this configuration field to TRUE (passive-level interrupts). */
+      readonly noRaiseWhen?: string;
+    }
   | { readonly kind: 'restore'; readonly from: SaveSlot; readonly lock?: number };
 
 const ptr = (arg: number): SaveSlot => ({ arg, pointer: true });
@@ -60,7 +67,8 @@ export const IRQL_EFFECTS: Readonly<Record<string, IrqlEffect>> = {
   KeReleaseInterruptSpinLock: { kind: 'restore', from: val(1), lock: 0 },
   WdfSpinLockAcquire: { kind: 'raise', to: Level.Dispatch, save: obj(0) },
   WdfSpinLockRelease: { kind: 'restore', from: obj(0) },
-  WdfInterruptAcquireLock: { kind: 'raise', to: Level.Dirql, save: obj(0) },
+  // A passive-level interrupt's lock is a wait lock: no IRQL change.
+  WdfInterruptAcquireLock: { kind: 'raise', to: Level.Dirql, save: obj(0), noRaiseWhen: 'PassiveHandling' },
   WdfInterruptReleaseLock: { kind: 'restore', from: obj(0) },
   NdisAcquireSpinLock: { kind: 'raise', to: Level.Dispatch, save: obj(0) },
   NdisReleaseSpinLock: { kind: 'restore', from: obj(0) },

@@ -68,6 +68,8 @@ export interface AnalysisContext {
   summaryOf(call: SyntaxNode, calleeName: string): CalleeSummary | undefined;
   /** Constant value of an expression's text (levels, lock kinds). */
   evaluate(text: string): bigint | undefined;
+  /** Whether the function's driver sets a configuration field to TRUE (`PassiveHandling = TRUE`). */
+  configured?(field: string): boolean;
 }
 
 export interface FunctionIrql {
@@ -163,6 +165,7 @@ function transfer(def: FunctionDefinition, state: IrqlState, call: SyntaxNode, c
   if (!name) return state;
   const effect = irqlEffectOf(name);
   const args = argumentsOf(call);
+  if (effect?.kind === 'raise' && effect.noRaiseWhen && ctx.configured?.(effect.noRaiseWhen)) return state;
   if (effect?.kind === 'raise') {
     const level = raiseLevel(effect.to, args, ctx);
     const value: IrqlValue =

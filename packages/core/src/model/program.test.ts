@@ -1077,3 +1077,20 @@ VOID Poll(PKSPIN_LOCK Lock)
     expect(at(w, 'Drain')).toBe('DISPATCH_LEVEL');
   });
 });
+
+describe('passive-level interrupts', () => {
+  it('WdfInterruptAcquireLock raises to DIRQL, unless the driver sets PassiveHandling = TRUE', () => {
+    const body = `
+VOID Poke(WDFINTERRUPT Interrupt)
+{
+    WdfInterruptAcquireLock(Interrupt);
+    Touch();
+    WdfInterruptReleaseLock(Interrupt);
+}`;
+    expect(at(world(body), 'Touch')).toBe('DIRQL');
+    const passive = world(`
+VOID Setup(WDF_INTERRUPT_CONFIG *config) { config->PassiveHandling = TRUE; }
+${body}`);
+    expect(at(passive, 'Touch')).toBe('PASSIVE_LEVEL..DISPATCH_LEVEL');
+  });
+});

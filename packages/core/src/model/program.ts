@@ -421,6 +421,8 @@ export class Program {
         return annotated ? { name, exit: annotated } : undefined;
       },
       evaluate: (text: string) => this.evaluate(fileOf(def), text),
+      configured: (field: string) =>
+        this.files.some((f) => this.sameDriver(fileOf(def), f) && f.configAssignments.some((a) => a.field === field && a.value === 'TRUE')),
     });
     for (const scc of stronglyConnected([...this.callees.keys()], (d) => this.callees.get(d) ?? [])) {
       for (let round = 0; round < 8; round++) {
