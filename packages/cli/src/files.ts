@@ -8,7 +8,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { UsageError } from './config/errors.js';
 
-export const DEFAULT_EXTENSIONS = ['.c', '.h'];
+export const DEFAULT_EXTENSIONS = ['.c', '.h', '.cpp', '.cc', '.cxx', '.hpp', '.hxx'];
 const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', '.hg', '.svn']);
 
 export interface FoundFile {

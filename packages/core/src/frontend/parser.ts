@@ -14,16 +14,23 @@ const Parser = require('tree-sitter') as typeof ParserType;
 export type SyntaxNode = ParserType.SyntaxNode;
 export type Tree = ParserType.Tree;
 
-export type SourceLanguage = 'c';
+/** C for `.c`/`.h`; C++ (tree-sitter-cpp) for `.cpp`, `.cc`, `.cxx`, `.hpp`, `.hxx`: drivers written in C++ run the same rules on their C subset. */
+export type SourceLanguage = 'c' | 'cpp';
 
-let cParser: ParserType | undefined;
+const parsers = new Map<SourceLanguage, ParserType>();
 
-function parserFor(_language: SourceLanguage): ParserType {
-  if (!cParser) {
-    cParser = new Parser();
-    cParser.setLanguage(require('tree-sitter-c'));
+function parserFor(language: SourceLanguage): ParserType {
+  let parser = parsers.get(language);
+  if (!parser) {
+    parser = new Parser();
+    parser.setLanguage(require(language === 'cpp' ? 'tree-sitter-cpp' : 'tree-sitter-c'));
+    parsers.set(language, parser);
   }
-  return cParser;
+  return parser;
+}
+
+export function languageOf(filePath: string): SourceLanguage {
+  return /\.(?:cpp|cc|cxx|c\+\+|hpp|hxx|hh|inl)$/i.test(filePath) ? 'cpp' : 'c';
 }
 
 export interface ParsedSource {
@@ -34,9 +41,10 @@ export interface ParsedSource {
   readonly root: SyntaxNode;
   readonly annotations: readonly Annotation[];
   readonly lines: LineIndex;
+  readonly language: SourceLanguage;
 }
 
-export function parseSource(filePath: string, text: string, language: SourceLanguage = 'c'): ParsedSource {
+export function parseSource(filePath: string, text: string, language: SourceLanguage = languageOf(filePath)): ParsedSource {
   const blanked = blankAnnotations(text);
   const parser = parserFor(language);
   // The Node binding reads the input in chunks of bufferSize; the default is too small for large files.
@@ -48,6 +56,7 @@ export function parseSource(filePath: string, text: string, language: SourceLang
     root: tree.rootNode,
     annotations: blanked.annotations,
     lines: new LineIndex(text),
+    language,
   };
 }
 

@@ -547,9 +547,8 @@ export class Linter {
 }
 
 function callBounds(program: Program, file: FileModel | undefined, call: SyntaxNode): CallIrqlBounds | undefined {
-  const f = call.childForFieldName('function');
-  if (f?.type !== 'identifier') return undefined;
-  const callee = f.text;
+  const callee = program.calleeName(call);
+  if (!callee) return undefined;
   const project = file ? program.definitionNamed(callee, file) : undefined;
   const declared = project ?? program.declarationNamed(callee);
   if (declared) {

@@ -74,7 +74,9 @@ function argumentsOf(call: SyntaxNode): SyntaxNode[] {
 
 function calleeName(call: SyntaxNode): string | undefined {
   const f = call.childForFieldName('function');
-  return f?.type === 'identifier' ? f.text : undefined;
+  if (f?.type === 'identifier') return f.text;
+  if (f?.type === 'qualified_identifier' && !f.childForFieldName('scope')) return f.childForFieldName('name')?.text;
+  return undefined;
 }
 
 /** The allocator call an expression is, casts and parentheses aside. */

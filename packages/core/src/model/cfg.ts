@@ -217,6 +217,16 @@ class CfgBuilder {
       case 'case_statement':
         // A case label outside a switch body (unparsed code): lower its statements.
         return this.sequence(this.caseBody(stmt), incoming);
+      case 'try_statement':
+        // C++ try/catch: like __try/__except, any node of the body may throw into each handler.
+        return this.lowerCppTry(stmt, incoming);
+      case 'for_range_loop':
+        return this.lowerWhile(stmt, incoming);
+      case 'throw_statement': {
+        const n = this.simple(stmt, incoming);
+        this.connect([{ from: n }], this.exit);
+        return [];
+      }
       default:
         return [{ from: this.simple(stmt, incoming) }];
     }
@@ -361,6 +371,21 @@ class CfgBuilder {
     } finally {
       this.breakTargets.pop();
     }
+  }
+
+  private lowerCppTry(stmt: SyntaxNode, incoming: readonly Pending[]): Pending[] {
+    const body = stmt.childForFieldName('body');
+    const firstNode = this.nodes.length;
+    const head = this.node('join');
+    this.connect(incoming, head);
+    const bodyExits = body ? this.lower(body, [{ from: head }]) : [{ from: head }];
+    const raising: Pending[] = this.nodes.slice(firstNode).filter((n) => n.kind !== 'join' || n === head).map((n) => ({ from: n }));
+    const out = [...bodyExits];
+    for (const handler of stmt.namedChildren.filter((c) => c.type === 'catch_clause')) {
+      const handlerBody = handler.childForFieldName('body');
+      out.push(...(handlerBody ? this.lower(handlerBody, raising) : raising));
+    }
+    return out;
   }
 
   private lowerTry(stmt: SyntaxNode, incoming: readonly Pending[]): Pending[] {

@@ -84,6 +84,12 @@ const CONTAINERS = new Set([
   'linkage_specification',
   'declaration_list',
   'ERROR',
+  // C++: namespaces, classes (inline methods), templates.
+  'namespace_definition',
+  'class_specifier',
+  'struct_specifier',
+  'field_declaration_list',
+  'template_declaration',
 ]);
 
 /** The identifier naming the function a declarator declares, if it declares one. */
@@ -93,7 +99,13 @@ export function functionNameNode(declarator: SyntaxNode | null): SyntaxNode | un
     if (d.type === 'function_declarator') {
       let inner = d.childForFieldName('declarator');
       while (inner && inner.type === 'parenthesized_declarator') inner = inner.namedChildren[0] ?? null;
-      return inner?.type === 'identifier' ? inner : undefined;
+      // C++: a method in its class (field_identifier) or defined outside it (Class::Method).
+      if (inner?.type === 'identifier' || inner?.type === 'field_identifier' || inner?.type === 'qualified_identifier') return inner;
+      return undefined;
+    }
+    if (d.type === 'reference_declarator') {
+      d = d.namedChildren.find((c) => c.type.endsWith('declarator')) ?? null;
+      continue;
     }
     if (d.type === 'pointer_declarator' || d.type === 'attributed_declarator' || d.type === 'parenthesized_declarator') {
       d = d.childForFieldName('declarator') ?? d.namedChildren.find((c) => c.type.endsWith('declarator')) ?? null;

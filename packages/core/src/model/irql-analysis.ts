@@ -111,7 +111,10 @@ function pointee(text: string): string {
 
 function calleeName(call: SyntaxNode): string | undefined {
   const f = call.childForFieldName('function');
-  return f?.type === 'identifier' ? f.text : undefined;
+  if (f?.type === 'identifier') return f.text;
+  // C++: `::KeAcquireSpinLock(…)`.
+  if (f?.type === 'qualified_identifier' && !f.childForFieldName('scope')) return f.childForFieldName('name')?.text;
+  return undefined;
 }
 
 function argumentsOf(call: SyntaxNode): SyntaxNode[] {

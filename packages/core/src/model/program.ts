@@ -160,17 +160,15 @@ export class Program {
   /** The called name when the callee is a plain identifier (cached: every rule asks it of every call). */
   calleeName(call: SyntaxNode): string | undefined {
     if (this.calleeNames.has(call.id)) return this.calleeNames.get(call.id);
-    const f = call.childForFieldName('function');
-    const name = f?.type === 'identifier' ? f.text : undefined;
+    const name = plainCallee(call);
     this.calleeNames.set(call.id, name);
     return name;
   }
 
   /** The project function a call goes to: a definition in the same file first, then a non-static one anywhere. */
   resolveCall(file: FileModel, call: SyntaxNode): FunctionDefinition | undefined {
-    const f = call.childForFieldName('function');
-    if (f?.type !== 'identifier') return undefined;
-    return this.definitionNamed(f.text, file);
+    const name = plainCallee(call);
+    return name ? this.definitionNamed(name, file) : undefined;
   }
 
   definitionNamed(name: string, from?: FileModel): FunctionDefinition | undefined {
@@ -820,6 +818,14 @@ export class Program {
 
 function dirnameOf(p: string): string {
   return p.slice(0, p.lastIndexOf('/') + 1);
+}
+
+/** The called name: `F(…)`, or C++'s global-scope `::F(…)`. */
+export function plainCallee(call: SyntaxNode): string | undefined {
+  const f = call.childForFieldName('function');
+  if (f?.type === 'identifier') return f.text;
+  if (f?.type === 'qualified_identifier' && !f.childForFieldName('scope')) return f.childForFieldName('name')?.text;
+  return undefined;
 }
 
 function reason(error: unknown): string {
