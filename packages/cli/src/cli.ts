@@ -39,6 +39,8 @@ Options:
       --fix-dry-run           Compute the fixes and report them (json "output") without writing
       --report-unused-disable-directives
                               Report ddi-lint-disable comments that suppress nothing
+      --shard I/N             Report only the I-th of N parts of the files (CI matrices); all files are still
+                              analysed, so cross-file facts are the same as without sharding
       --debug                 Print config and driver-model decisions to standard error
       --print-config FILE     Print the configuration that applies to FILE
       --init                  Write a .ddirc.json for the driver model(s) found under the current directory
@@ -116,6 +118,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         quiet: { type: 'boolean' },
         fix: { type: 'boolean' },
         'fix-dry-run': { type: 'boolean' },
+        shard: { type: 'string' },
         'report-unused-disable-directives': { type: 'boolean' },
         debug: { type: 'boolean' },
         'print-config': { type: 'string' },
@@ -143,7 +146,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       maxWarnings = Number(values['max-warnings']);
       if (!Number.isInteger(maxWarnings) || maxWarnings < -1) throw new UsageError(`--max-warnings ${values['max-warnings']}: expected a whole number`);
     }
+    let shard: { index: number; count: number } | undefined;
+    if (values.shard !== undefined) {
+      const m = /^(\d+)\/(\d+)$/.exec(values.shard);
+      if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new UsageError(`--shard ${values.shard}: expected i/n with 1 <= i <= n, e.g. --shard 2/4`);
+      shard = { index: Number(m[1]), count: Number(m[2]) };
+    }
     const engine = new DdiLint({
+      shard,
       cwd: io.cwd,
       overrideConfigFile: values.config,
       useConfigLookup: !values['no-config-lookup'],

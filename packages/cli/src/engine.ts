@@ -18,7 +18,7 @@ import {
   buildProgram,
 } from '@ddi-lint/core';
 import { renameSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve, sep } from 'node:path';
 import {
   ConfigLoader,
   EMPTY_CONFIG,
@@ -40,6 +40,8 @@ export interface DdiLintOptions {
   /** `--rule 'id: severity'`, applied last. */
   readonly ruleOverrides?: Readonly<Record<string, RuleEntry>>;
   readonly fix?: boolean;
+  /** `--shard i/n`: report only the i-th of n deterministic parts of the files (1-based). */
+  readonly shard?: { readonly index: number; readonly count: number };
   /** `--report-unused-disable-directives`. */
   readonly reportUnusedDisableDirectives?: 'off' | 'warn' | 'error';
   readonly extensions?: readonly string[];
@@ -212,7 +214,8 @@ export class DdiLint {
     };
     const firstBase = inputs.length ? bases.get(inputs[0].filePath) : undefined;
     const irql = irqlSettingsFrom(firstBase?.settings);
-    const linted = this.lintWithFixes(inputs, configFor, irql);
+    const inShard = this.shardFilter();
+    const linted = this.lintWithFixes(inputs, configFor, irql, inShard);
     for (const r of linted) {
       const base = bases.get(r.filePath);
       this.debug(
@@ -222,7 +225,22 @@ export class DdiLint {
       );
       results.set(r.filePath, r);
     }
-    return found.map((f) => results.get(f.filePath)).filter((r): r is LintResult => r !== undefined);
+    return found
+      .filter((f) => !inShard || inShard(f.filePath))
+      .map((f) => results.get(f.filePath))
+      .filter((r): r is LintResult => r !== undefined);
+  }
+
+  /** Which files belong to this shard: a stable hash of the path relative to cwd, so shards do not move when files are added. */
+  private shardFilter(): ((filePath: string) => boolean) | undefined {
+    const shard = this.options.shard;
+    if (!shard) return undefined;
+    return (filePath) => {
+      const rel = relative(this.cwd, filePath).split(sep).join('/');
+      let h = 0x811c9dc5;
+      for (let i = 0; i < rel.length; i++) h = Math.imul(h ^ rel.charCodeAt(i), 0x01000193) >>> 0;
+      return h % shard.count === shard.index - 1;
+    };
   }
 
   /**
@@ -233,10 +251,11 @@ export class DdiLint {
     inputs: readonly { filePath: string; text: string }[],
     configFor: (filePath: string, model?: DriverModel) => ResolvedConfig,
     irql: ReturnType<typeof irqlSettingsFrom>,
+    lintOnly?: (filePath: string) => boolean,
   ): LintResult[] {
     const linter = new Linter();
     const report = this.options.reportUnusedDisableDirectives;
-    let results = linter.lintFiles(inputs, configFor, { irql, fix: this.options.fix, reportUnusedDisableDirectives: report });
+    let results = linter.lintFiles(inputs, configFor, { irql, fix: this.options.fix, reportUnusedDisableDirectives: report, lintOnly });
     if (!this.options.fix) return results;
     const original = new Map(inputs.map((i) => [i.filePath, i.text]));
     const current = new Map(original);
@@ -252,7 +271,7 @@ export class DdiLint {
       results = linter.lintFiles(
         inputs.map((i) => ({ filePath: i.filePath, text: current.get(i.filePath)! })),
         configFor,
-        { irql, fix: true, reportUnusedDisableDirectives: report },
+        { irql, fix: true, reportUnusedDisableDirectives: report, lintOnly },
       );
       for (const r of results) {
         if ((r.parseErrorCount ?? 0) > (baselineErrors.get(r.filePath) ?? 0)) {

@@ -103,3 +103,21 @@ describe('fixes', () => {
     expect(readFileSync(join(dir, 'a.c'), 'utf8')).toBe(fixed);
   });
 });
+
+describe('--shard', () => {
+  it('splits the files deterministically, every file in exactly one shard, with whole-program facts kept', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 12; i++) files[`drv/f${i}.c`] = `#include <ntddk.h>\nVOID Helper${i}(VOID) { PVOID p = ExAllocatePoolWithTag(PagedPool, 8, 'gaT1'); }\n`;
+    // The caller holding the lock is in one file; the helpers' findings depend on it, whatever the shard.
+    files['drv/caller.c'] = `#include <ntddk.h>\nDRIVER_DISPATCH Dispatch;\nNTSTATUS Dispatch(PDEVICE_OBJECT D, PIRP I) { KIRQL o; KeAcquireSpinLock(&g_Lock, &o); ${Array.from({ length: 12 }, (_, i) => `Helper${i}();`).join(' ')} KeReleaseSpinLock(&g_Lock, o); return 0; }\n`;
+    const dir = project(files);
+    const all = findings((await run(['-f', 'json', 'drv'], dir)).stdout).sort();
+    const parts: string[][] = [];
+    for (let i = 1; i <= 3; i++) parts.push(findings((await run(['-f', 'json', '--shard', `${i}/3`, 'drv'], dir)).stdout));
+    expect(parts.flat().sort()).toEqual(all);
+    expect(all.filter((f) => f.includes('IrqlExAllocatePool'))).toHaveLength(12);
+    expect(parts.filter((p) => p.length > 0).length).toBeGreaterThan(1);
+    expect(findings((await run(['-f', 'json', '--shard', '2/3', 'drv'], dir)).stdout)).toEqual(parts[1]);
+    expect((await run(['--shard', '4/3', 'drv'], dir)).code).toBe(2);
+  });
+});
