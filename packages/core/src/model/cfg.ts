@@ -16,6 +16,8 @@
  *   finally block, which then flows on and, for returns, to the function exit. `__leave` jumps to the end of the
  *   `__try` (through the finally block when there is one).
  *
+ * - `#if`/`#ifdef`/`#else` inside a body: each branch is an alternative path (which one is compiled is unknown).
+ *
  * Statements tree-sitter could not parse (ERROR nodes) become plain statement nodes: their calls are still seen in
  * order, and the rest of the function is lowered as usual.
  */
@@ -217,6 +219,16 @@ class CfgBuilder {
       case 'case_statement':
         // A case label outside a switch body (unparsed code): lower its statements.
         return this.sequence(this.caseBody(stmt), incoming);
+      case 'preproc_if':
+      case 'preproc_ifdef':
+      case 'preproc_elif':
+      case 'preproc_else':
+        return this.lowerConditionalCompilation(stmt, incoming);
+      case 'preproc_call':
+      case 'preproc_def':
+      case 'preproc_function_def':
+      case 'preproc_include':
+        return [...incoming];
       case 'try_statement':
         // C++ try/catch: like __try/__except, any node of the body may throw into each handler.
         return this.lowerCppTry(stmt, incoming);
@@ -371,6 +383,19 @@ class CfgBuilder {
     } finally {
       this.breakTargets.pop();
     }
+  }
+
+  /**
+   * `#if`/`#ifdef` inside a function: which branch is compiled is not known here, so each branch is an
+   * alternative path (as an `if` whose condition is unknown), and the code after it follows all of them.
+   */
+  private lowerConditionalCompilation(stmt: SyntaxNode, incoming: readonly Pending[]): Pending[] {
+    const skip = new Set([stmt.childForFieldName('condition')?.id, stmt.childForFieldName('name')?.id, stmt.childForFieldName('alternative')?.id]);
+    const body = stmt.namedChildren.filter((c) => !skip.has(c.id) && c.type !== 'comment');
+    const taken = this.sequence(body, incoming);
+    const alternative = stmt.childForFieldName('alternative');
+    const other = alternative ? this.lower(alternative, incoming) : [...incoming];
+    return [...taken, ...other];
   }
 
   private lowerCppTry(stmt: SyntaxNode, incoming: readonly Pending[]): Pending[] {

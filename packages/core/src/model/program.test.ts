@@ -1094,3 +1094,26 @@ ${body}`);
     expect(at(passive, 'Touch')).toBe('PASSIVE_LEVEL..DISPATCH_LEVEL');
   });
 });
+
+describe('conditional compilation inside a function', () => {
+  it('each #if branch is an alternative path', () => {
+    const w = world(`
+VOID Touch(PCTX Ctx)
+{
+    KIRQL old;
+#ifdef USE_SPINLOCK
+    KeAcquireSpinLock(&Ctx->Lock, &old);
+    Update(Ctx);
+    KeReleaseSpinLock(&Ctx->Lock, old);
+#else
+    ExAcquireFastMutex(&Ctx->Mutex);
+    Update(Ctx);
+    ExReleaseFastMutex(&Ctx->Mutex);
+#endif
+    After(Ctx);
+}`);
+    expect(at(w, 'Update', 0)).toBe('DISPATCH_LEVEL');
+    expect(at(w, 'Update', 1)).toBe('APC_LEVEL');
+    expect(at(w, 'After')).toBe('PASSIVE_LEVEL..DISPATCH_LEVEL');
+  });
+});
