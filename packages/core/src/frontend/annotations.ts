@@ -116,93 +116,71 @@ function isIdentChar(code: number): boolean {
 /** First characters of the macro names this scanner acts on: `_`, `I`/`O` (IN, OUT, OPTIONAL), capitals, `W`… */
 const CANDIDATE_START = /[_A-Z]/;
 
+/**
+ * The tokens the scanner cares about, in one regular expression (far faster than a character loop): comments,
+ * string and character literals, preprocessor lines (with continuations and comments), braces, identifiers.
+ */
+const TOKENS =
+  /\/\/[^\n]*|\/\*[\s\S]*?(?:\*\/|$(?![\s\S]))|"(?:\\.|[^"\\\n])*"?|'(?:\\.|[^'\\\n])*'?|^[ \t]*#(?:\\\r?\n|\/\*[\s\S]*?\*\/|[^\n])*|[{}]|[A-Za-z_][A-Za-z0-9_]*/gm;
+
 /** Scan `source`, blank every annotation macro, and return the facts. */
 export function blankAnnotations(source: string): BlankedSource {
-  const out = source.split('');
   const annotations: Annotation[] = [];
-  const n = source.length;
-  let i = 0;
-  let atLineStart = true;
+  const blanks: [number, number][] = [];
   let braceDepth = 0;
   const braces: boolean[] = [];
-
-  const blank = (from: number, to: number): void => {
-    for (let k = from; k < to; k++) if (out[k] !== '\n' && out[k] !== '\r') out[k] = ' ';
-  };
-
-  while (i < n) {
-    const c = source[i];
-    if (c === '\n') {
-      atLineStart = true;
-      i++;
+  TOKENS.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = TOKENS.exec(source))) {
+    const token = m[0];
+    const at = m.index;
+    if (token.length === 0) {
+      TOKENS.lastIndex++;
       continue;
     }
-    if (c === ' ' || c === '\t' || c === '\r' || c === '\f' || c === '\v') {
-      i++;
-      continue;
-    }
-    if (c === '#' && atLineStart) {
-      i = skipPreprocessorLine(source, i);
-      continue;
-    }
-    atLineStart = false;
-    if (c === '/' && source[i + 1] === '/') {
-      while (i < n && source[i] !== '\n') i++;
-      continue;
-    }
-    if (c === '/' && source[i + 1] === '*') {
-      const close = source.indexOf('*/', i + 2);
-      i = close < 0 ? n : close + 2;
-      continue;
-    }
-    if (c === '"' || c === "'") {
-      i = skipQuoted(source, i, c);
-      continue;
-    }
-    if (c === '{') {
+    const c = token.charCodeAt(0);
+    if (c === 123 /* { */) {
       // `extern "C" {` opens no body: what is inside is still at file scope.
-      const linkage = /extern\s*"C"\s*$/.test(source.slice(Math.max(0, i - 40), i));
+      const linkage = /extern\s*"C"\s*$/.test(source.slice(Math.max(0, at - 40), at));
       braces.push(!linkage);
       if (!linkage) braceDepth++;
-    } else if (c === '}') {
-      if (braces.pop() !== false) braceDepth = Math.max(0, braceDepth - 1);
-    }
-    const code = source.charCodeAt(i);
-    if (isIdentStart(code) && (i === 0 || !isIdentChar(source.charCodeAt(i - 1)))) {
-      let j = i + 1;
-      while (j < n && isIdentChar(source.charCodeAt(j))) j++;
-      if (!CANDIDATE_START.test(c)) {
-        i = j;
-        continue;
-      }
-      const name = source.slice(i, j);
-      const fileScopeMacro = braceDepth === 0 && FILE_SCOPE_MACROS.has(name);
-      if (isAnnotationMacro(name) || fileScopeMacro) {
-        let end = j;
-        let args: string | undefined;
-        const open = skipSpace(source, j);
-        if (source[open] === '(') {
-          const close = matchParen(source, open);
-          if (close > 0) {
-            args = source.slice(open + 1, close);
-            end = close + 1;
-          }
-        }
-        if (fileScopeMacro) {
-          const semi = skipSpace(source, end);
-          if (source[semi] === ';') end = semi + 1;
-        }
-        annotations.push({ name, args, start: i, end });
-        blank(i, end);
-        i = end;
-        continue;
-      }
-      i = j;
       continue;
     }
-    i++;
+    if (c === 125 /* } */) {
+      if (braces.pop() !== false) braceDepth = Math.max(0, braceDepth - 1);
+      continue;
+    }
+    if (!isIdentStart(c)) continue; // comment, literal or preprocessor line
+    if (!CANDIDATE_START.test(token[0])) continue;
+    const fileScopeMacro = braceDepth === 0 && FILE_SCOPE_MACROS.has(token);
+    if (!isAnnotationMacro(token) && !fileScopeMacro) continue;
+    let end = at + token.length;
+    let args: string | undefined;
+    const open = skipSpace(source, end);
+    if (source[open] === '(') {
+      const close = matchParen(source, open);
+      if (close > 0) {
+        args = source.slice(open + 1, close);
+        end = close + 1;
+      }
+    }
+    if (fileScopeMacro) {
+      const semi = skipSpace(source, end);
+      if (source[semi] === ';') end = semi + 1;
+    }
+    annotations.push({ name: token, args, start: at, end });
+    blanks.push([at, end]);
+    TOKENS.lastIndex = end;
   }
-  return { text: annotations.length ? out.join('') : source, annotations };
+  if (!blanks.length) return { text: source, annotations };
+  // Replace each blanked range by spaces, keeping line breaks.
+  let out = '';
+  let pos = 0;
+  for (const [from, to] of blanks) {
+    out += source.slice(pos, from) + source.slice(from, to).replace(/[^\r\n]/g, ' ');
+    pos = to;
+  }
+  return { text: out + source.slice(pos), annotations };
 }
 
 function skipSpace(s: string, i: number): number {
@@ -239,22 +217,4 @@ export function matchParen(s: string, open: number): number {
     }
   }
   return -1;
-}
-
-function skipPreprocessorLine(s: string, i: number): number {
-  while (i < s.length) {
-    const c = s[i];
-    if (c === '\\' && (s[i + 1] === '\n' || (s[i + 1] === '\r' && s[i + 2] === '\n'))) {
-      i += s[i + 1] === '\r' ? 3 : 2;
-      continue;
-    }
-    if (c === '/' && s[i + 1] === '*') {
-      const close = s.indexOf('*/', i + 2);
-      i = close < 0 ? s.length : close + 2;
-      continue;
-    }
-    if (c === '\n') return i;
-    i++;
-  }
-  return i;
 }

@@ -308,7 +308,17 @@ function joinStates(a: IrqlState, b: IrqlState): IrqlState {
   return { value: joinValues(a.value, b.value), saved, locks, facts };
 }
 
+const stateKeys = new WeakMap<IrqlState, string>();
+
 function stateKey(s: IrqlState): string {
+  const cached = stateKeys.get(s);
+  if (cached !== undefined) return cached;
+  const key = computeStateKey(s);
+  stateKeys.set(s, key);
+  return key;
+}
+
+function computeStateKey(s: IrqlState): string {
   const saved = [...s.saved].map(([k, v]) => `${k}=${valueKey(v)}@${s.locks.get(k) ?? ''}`).sort();
   return `${valueKey(s.value)}#${saved.join(';')}`;
 }
