@@ -63,6 +63,8 @@ export const IRQL_EFFECTS: Readonly<Record<string, IrqlEffect>> = {
   ExReleaseFastMutex: { kind: 'restore', from: obj(0) },
   IoAcquireCancelSpinLock: { kind: 'raise', to: Level.Dispatch, save: ptr(0) },
   IoReleaseCancelSpinLock: { kind: 'restore', from: val(0) },
+  IoAcquireVpbSpinLock: { kind: 'raise', to: Level.Dispatch, save: ptr(0) },
+  IoReleaseVpbSpinLock: { kind: 'restore', from: val(0) },
   KeAcquireInterruptSpinLock: { kind: 'raise', to: Level.Dirql, save: 'return', lock: 0 },
   KeReleaseInterruptSpinLock: { kind: 'restore', from: val(1), lock: 0 },
   WdfSpinLockAcquire: { kind: 'raise', to: Level.Dispatch, save: obj(0) },

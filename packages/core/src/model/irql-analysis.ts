@@ -284,11 +284,12 @@ export function applySummary(def: FunctionDefinition, current: IrqlValue, summar
   let result: IrqlValue | null = null;
   if (exit.entryCap) result = narrowValue(current, exit.entryCap);
   if (exit.parts.length) {
-    const parts: Evidence[] = exit.parts.map((p) => ({
-      ...p,
-      key: `${p.key}<${call.startIndex}`,
-      steps: [...p.steps, step(def, call, `${summary.name} returns at ${formatInterval(p.interval)}`)],
-    }));
+    const parts: Evidence[] = exit.parts.map((p) =>
+      // Through recursion the same call would be appended again and again: once is enough to explain.
+      p.key.includes(`<${call.startIndex}`)
+        ? p
+        : { ...p, key: `${p.key}<${call.startIndex}`, steps: [...p.steps, step(def, call, `${summary.name} returns at ${formatInterval(p.interval)}`)] },
+    );
     const fromCallee: IrqlValue = { entryCap: null, parts };
     result = result ? joinValues(result, fromCallee) : fromCallee;
   }
@@ -438,6 +439,8 @@ export function analyzeFunction(definition: FunctionDefinition, ctx: AnalysisCon
   for (const [id, v] of variants) nodeIn.set(id, [...v.values()].reduce(joinStates));
   const exitState = nodeIn.get(cfg.exit.id);
   const post = postPass(definition, nodeIn, ctx);
+  // Queries after the analysis need only each node's IRQL value: drop the saved-slot maps (memory on big runs).
+  for (const [id, state] of nodeIn) if (id !== cfg.exit.id) nodeIn.set(id, { value: state.value, saved: NO_SLOTS, locks: NO_LOCKS });
   return {
     definition,
     beforeCall,
@@ -450,6 +453,8 @@ export function analyzeFunction(definition: FunctionDefinition, ctx: AnalysisCon
 }
 
 const MAX_VARIANTS = 6;
+const NO_SLOTS: ReadonlyMap<string, IrqlValue> = new Map();
+const NO_LOCKS: ReadonlyMap<string, string> = new Map();
 
 /** A condition without calls, reduced to its tested expression and polarity: `!AtDIRQL` → AtDIRQL, false. */
 function conditionFact(cond: SyntaxNode): { base: string; polarity: boolean } | undefined {

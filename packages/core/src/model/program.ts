@@ -26,7 +26,7 @@ import {
   buildFileModel,
   driverModelFromIncludes,
 } from './file-model.js';
-import { type Interval, Level, formatInterval, interval, parseLevel } from './irql.js';
+import { type Interval, Level, formatInterval, interval, meet, parseLevel } from './irql.js';
 import { type CalleeSummary, type FunctionIrql, analyzeFunction, step } from './irql-analysis.js';
 import type { TraceStep } from './irql-domain.js';
 import {
@@ -507,7 +507,13 @@ export class Program {
     // Returning at the level it was entered at is no raise left behind: a helper entered with a spin lock held
     // that drops and re-takes it returns as it came.
     const entry = this.entryOf(def).interval;
-    return (exit?.parts ?? []).filter((p) => p.basis === 'proven' && p.key.includes('raise@') && p.interval.hi > entry.lo);
+    // Raises made here, and raises of callees annotated to return raised (`_IRQL_raises_`): an unannotated
+    // callee's unrestored raise is reported in that callee, not again in every caller.
+    return (exit?.parts ?? []).filter(
+      (p) =>
+        ((p.basis === 'proven' && p.key.startsWith('raise@') && !p.key.includes('<')) || p.key.startsWith('raises:')) &&
+        p.interval.hi > entry.lo,
+    );
   }
 
   /** All function definitions of the run, in file order. */
@@ -654,10 +660,9 @@ export class Program {
         });
       }
     }
-    if (evidence.length) return evidence;
-    // 4. An IRQL annotation that states no range still bounds the function to DISPATCH_LEVEL.
-    const implied = this.salContract(def, true);
-    return implied ? [implied] : undefined;
+    // An IRQL annotation that states no range (`_IRQL_requires_same_`) bounds callers' calls (annotatedBounds),
+    // but says nothing of the level the function runs at: it gives no entry contract.
+    return evidence.length ? evidence : undefined;
   }
 
   /** A role's entry narrowed by configuration in the run (StorPort's SynchronizationModel), or undefined. */
@@ -767,13 +772,21 @@ export class Program {
           });
         }
       }
-      const paged = this.pagedEvidence(def);
-      if (paged) evidence.push(paged);
       // Unseen callers (no caller here, or the address escapes) get the unknown default, except that pageable
-      // code states its own bound.
+      // code states its own bound (PASSIVE..APC, assumed); the callers we do see are what they are, and
+      // IrqlPagedCode checks them against the PAGED_CODE() assertion.
       const outsideCallers = sites.some((site) => site.caller !== def);
-      if (!paged && (!outsideCallers || this.isAddressTaken(def))) evidence.push(this.unknownEvidence(def));
-      return entryFact(evidence);
+      if (!outsideCallers || this.isAddressTaken(def)) evidence.push(this.pagedEvidence(def) ?? this.unknownEvidence(def));
+      // An IRQL annotation without a range (`_IRQL_raises_`, `_IRQL_requires_same_`) caps the entry at
+      // DISPATCH_LEVEL: a caller above it is reported at its call (IrqlTooHigh), not inside the function.
+      const cap = this.salContract(def, true);
+      if (!cap) return entryFact(evidence);
+      return entryFact(
+        evidence.flatMap((e) => {
+          const m = meet(e.interval, cap.interval);
+          return m ? [{ ...e, interval: m }] : [];
+        }),
+      );
     };
     // Callers before callees (reverse of the callees-first component order), so that most functions are
     // computed once, after all their callers.

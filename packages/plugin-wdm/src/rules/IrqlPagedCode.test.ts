@@ -433,7 +433,7 @@ NTSTATUS DiskEvtDeviceAdd(WDFDRIVER Driver, PWDFDEVICE_INIT DeviceInit)
         {
           messageId: 'pagedAtDispatch',
           message:
-            'DiskRefreshFlags is pageable (PAGED_CODE()) but may run at PASSIVE_LEVEL..DISPATCH_LEVEL: pageable code must run below DISPATCH_LEVEL (bug check 0xD1 when its page is out). Move it to non-paged code or fix the caller.',
+            'DiskRefreshFlags is pageable (PAGED_CODE()) but runs at DISPATCH_LEVEL: pageable code must run below DISPATCH_LEVEL (bug check 0xD1 when its page is out). Move it to non-paged code or fix the caller.',
           line: lineOf(PAGED_UNDER_LOCK, 'PAGED_CODE();'),
           column: 5,
           basis: 'proven',
@@ -462,7 +462,7 @@ NTSTATUS DiskEvtDeviceAdd(WDFDRIVER Driver, PWDFDEVICE_INIT DeviceInit)
       errors: [
         {
           messageId: 'pagedAtDispatch',
-          message: /^DiskResetRetries is pageable \(#pragma alloc_text\(PAGE…\)\) but may run at PASSIVE_LEVEL..DISPATCH_LEVEL/,
+          message: /^DiskResetRetries is pageable \(#pragma alloc_text\(PAGE…\)\) but runs at DISPATCH_LEVEL/,
           line: lineOf(PRAGMA_HELPER_FROM_DPC, 'VOID DiskResetRetries(PDISK_EXTENSION Ext)'),
           column: 6,
           trace: ['DiskTimerDpc is declared KDEFERRED_ROUTINE, entered at DISPATCH_LEVEL', 'DiskTimerDpc calls DiskResetRetries at DISPATCH_LEVEL'],
