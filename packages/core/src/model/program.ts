@@ -511,7 +511,7 @@ export class Program {
     // callee's unrestored raise is reported in that callee, not again in every caller.
     return (exit?.parts ?? []).filter(
       (p) =>
-        ((p.basis === 'proven' && p.key.startsWith('raise@') && !p.key.includes('<')) || p.key.startsWith('raises:')) &&
+        ((p.basis === 'proven' && p.key.startsWith('raise@') && !p.key.includes('<')) || /^raises:[^<]*<\d+$/.test(p.key)) &&
         p.interval.hi > entry.lo,
     );
   }
