@@ -31,7 +31,7 @@ Options:
   -c, --config FILE           Use this config file instead of looking one up
       --no-config-lookup      Use only -c or the embedded default (per driver model)
       --rule 'ID: SEVERITY'   Set a rule, e.g. --rule 'wdm/UnsafeAllocatePool: warn' (repeatable)
-  -f, --format NAME|PATH      stylish (default), json, sarif, github, junit, or a formatter module
+  -f, --format NAME|PATH      stylish (default), json, sarif, github, junit, html, or a formatter module
   -o, --output-file FILE      Write the report to FILE instead of standard output
       --max-warnings N        Exit 1 when there are more than N warnings
       --quiet                 Report errors only

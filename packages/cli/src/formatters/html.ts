@@ -175,9 +175,8 @@ details.file > summary { cursor: pointer; padding: 8px 12px; background: var(--p
 .finding { padding: 10px 14px; border-top: 1px solid var(--line); }
 .finding h3 { font-size: 14px; margin: 0 0 4px; font-weight: 600; display: flex; flex-wrap: wrap; gap: 10px; align-items: baseline; }
 .finding .message { margin: 4px 0 8px; }
-pre.frame { tab-size: 4; background: var(--panel); border: 1px solid var(--line); border-radius: 4px; padding: 6px 0; overflow-x: auto; margin: 6px 0; }
-pre.frame > span { display: block; padding: 0 10px; }
-pre.frame > span.hit { background: var(--panel); }
+pre.frame { tab-size: 4; background: var(--panel); border: 1px solid var(--line); border-radius: 4px; padding: 6px 10px; overflow-x: auto; margin: 6px 0; }
+pre.frame > span.hit .ln { color: var(--fg); }
 pre.frame .ln { color: var(--muted); user-select: none; }
 .error pre.frame mark { background: var(--mark); color: inherit; text-decoration: underline wavy var(--error); }
 .warning pre.frame mark { background: var(--mark-w); color: inherit; text-decoration: underline wavy var(--warning); }

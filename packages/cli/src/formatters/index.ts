@@ -3,13 +3,14 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from '../config/errors.js';
 import { github } from './github.js';
+import { html } from './html.js';
 import { json } from './json.js';
 import { junit } from './junit.js';
 import { sarif } from './sarif.js';
 import { stylish } from './stylish.js';
 import type { Formatter } from './types.js';
 
-export const FORMATTERS: Readonly<Record<string, Formatter>> = { stylish, json, sarif, github, junit };
+export const FORMATTERS: Readonly<Record<string, Formatter>> = { stylish, json, sarif, github, junit, html };
 
 /** A built-in formatter by name, or a module (path) whose default export is a formatter function. */
 export async function loadFormatter(name: string, cwd: string): Promise<Formatter> {
