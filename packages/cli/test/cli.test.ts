@@ -127,3 +127,18 @@ describe('ddi-lint command line', () => {
     expect(r.code).toBe(1);
   });
 });
+
+describe('custom formatters', () => {
+  it('loads a formatter module by path, giving it the results and the rules\' meta', async () => {
+    const dir = project({
+      'package.json': JSON.stringify({ type: 'module' }),
+      'tools/count.js': `export default (results, context) =>
+  results.map((r) => r.filePath.split('/').pop() + ': ' + r.messages.map((m) => m.ruleId + ' (' + context.rulesMeta[m.ruleId].type + ')').join(', ')).join('\\n');
+`,
+      'driver.c': WDM_DRIVER,
+    });
+    const r = await run(['-f', './tools/count.js', 'driver.c'], dir);
+    expect(r.stdout.trim()).toBe('driver.c: wdm/IrqlExAllocatePool (problem), wdm/UnsafeAllocatePool (problem)');
+    expect(r.code).toBe(1);
+  });
+});

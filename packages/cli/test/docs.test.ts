@@ -9,36 +9,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { BUNDLED_PLUGINS } from '../src/config/plugins.js';
+import { examplesOf } from './doc-examples.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
-
-interface Example {
-  readonly kind: 'incorrect' | 'correct';
-  readonly code: string;
-  readonly line: number;
-}
-
-/** The ```c blocks of a doc page, each classified by the nearest ❌ / ✅ heading above it. */
-export function examplesOf(markdown: string): Example[] {
-  const lines = markdown.split('\n');
-  const out: Example[] = [];
-  let kind: Example['kind'] | undefined;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (/^#{1,6} /.test(line)) {
-      kind = line.includes('❌') ? 'incorrect' : line.includes('✅') ? 'correct' : /^#{1,3} /.test(line) ? undefined : kind;
-      continue;
-    }
-    if (/^```c\s*$/.test(line) && kind) {
-      const start = i + 1;
-      let end = start;
-      while (end < lines.length && !/^```\s*$/.test(lines[end])) end++;
-      out.push({ kind, code: lines.slice(start, end).join('\n') + '\n', line: start });
-      i = end;
-    }
-  }
-  return out;
-}
 
 function lint(ruleId: string, code: string): string[] {
   const config = { rules: { [ruleId]: [2] as [2] }, settings: {}, plugins: BUNDLED_PLUGINS };

@@ -110,3 +110,33 @@ describe('SARIF output', () => {
     expect(validate(file).join('\n')).toMatch(/SARIF1009/);
   });
 });
+
+describe('SARIF for every rule', () => {
+  it('the ❌ examples of every rule doc, linted together, give a log that passes the validator with each rule present', async () => {
+    const { examplesOf } = await import('./doc-examples.js');
+    const { BUNDLED_PLUGINS } = await import('../src/config/plugins.js');
+    const { readdirSync } = await import('node:fs');
+    const docsRoot = join(dirname(require.resolve('../package.json')), '../../docs/rules');
+    const files: Record<string, string> = {};
+    const rules: Record<string, string> = {};
+    for (const plugin of readdirSync(docsRoot)) {
+      for (const doc of readdirSync(join(docsRoot, plugin))) {
+        const rule = doc.replace(/\.md$/, '');
+        if (!(BUNDLED_PLUGINS as Record<string, { rules: Record<string, unknown> }>)[plugin]?.rules[rule]) continue;
+        rules[`${plugin}/${rule}`] = 'error';
+        examplesOf(readFileSync(join(docsRoot, plugin, doc), 'utf8'))
+          .filter((e) => e.kind === 'incorrect')
+          .forEach((e, i) => (files[`${plugin}/${rule}/example${i}.c`] = e.code));
+      }
+    }
+    const dir = project({ ...files, '.ddirc.json': JSON.stringify({ root: true, plugins: ['wdm', 'kmdf', 'storport'], rules }) });
+    await run(['-f', 'sarif', '-o', 'all.sarif', '.'], dir);
+    const file = join(dir, 'all.sarif');
+    const log = JSON.parse(readFileSync(file, 'utf8'));
+    const reported = new Set(log.runs[0].results.map((r: { ruleId: string }) => r.ruleId));
+    for (const id of Object.keys(rules)) expect(reported.has(id), `${id} reported`).toBe(true);
+    expect(log.runs[0].results.some((r: { codeFlows?: unknown[] }) => r.codeFlows?.length)).toBe(true);
+    expect(log.runs[0].results.some((r: { fixes?: unknown[] }) => r.fixes?.length)).toBe(true);
+    expect(validate(file)).toEqual([]);
+  }, 60_000);
+});
