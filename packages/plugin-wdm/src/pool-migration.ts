@@ -142,8 +142,14 @@ export function redundantZeroing(allocationCall: Node, sizeText: string): Node |
   if (check === 'failure-branch' && zeroes(nextStatement(next!), place, size)) return nextStatement(next!)!;
   if (check === 'success-branch') {
     const body = next!.childForFieldName('consequence');
-    const first = body?.type === 'compound_statement' ? body.namedChildren.find((c) => c.type !== 'comment') ?? null : body;
-    if (zeroes(first, place, size)) return first!;
+    const statements = body?.type === 'compound_statement' ? body.namedChildren.filter((c) => c.type !== 'comment') : body ? [body] : [];
+    const first = statements[0] ?? null;
+    if (!zeroes(first, place, size)) return undefined;
+    // `if (p) { RtlZeroMemory(p, n); }` or a brace-less `if (p) RtlZeroMemory(p, n);` with nothing else: the whole
+    // test goes (removing only the zeroing would leave an empty block, or make the next statement the body).
+    if (statements.length === 1 && !next!.childForFieldName('alternative')) return next!;
+    if (body?.type === 'compound_statement') return first!;
+    return undefined;
   }
   return undefined;
 }

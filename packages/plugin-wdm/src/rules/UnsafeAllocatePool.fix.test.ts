@@ -46,6 +46,40 @@ new RuleTester().run('wdm/UnsafeAllocatePool', rule, {
       errors: 2,
     },
     {
+      name: 'a success branch holding only the zeroing goes whole, braces or not; a longer one keeps its other statements',
+      code: `${HEAD}PVOID f(VOID) {
+    PUCHAR a = ExAllocatePoolWithTag(PagedPool, 32, TAG_CFG);
+    if (a != NULL) {
+        RtlZeroMemory(a, 32);
+    }
+    PUCHAR b = ExAllocatePoolWithTag(PagedPool, 32, TAG_CFG);
+    if (b)
+        RtlZeroMemory(b, 32);
+    return b;
+}
+VOID g(VOID) {
+    PUCHAR c = ExAllocatePoolWithTag(PagedPool, 32, TAG_CFG);
+    if (c) {
+        RtlZeroMemory(c, 32);
+        Use(c);
+    }
+}
+`,
+      output: `${HEAD}PVOID f(VOID) {
+    PUCHAR a = ExAllocatePool2(POOL_FLAG_PAGED, 32, TAG_CFG);
+    PUCHAR b = ExAllocatePool2(POOL_FLAG_PAGED, 32, TAG_CFG);
+    return b;
+}
+VOID g(VOID) {
+    PUCHAR c = ExAllocatePool2(POOL_FLAG_PAGED, 32, TAG_CFG);
+    if (c) {
+        Use(c);
+    }
+}
+`,
+      errors: 3,
+    },
+    {
       name: 'NonPagedPool is ambiguous: suggestions, no fix',
       code: `${HEAD}VOID f(VOID) { PVOID p = ExAllocatePoolWithTag(NonPagedPool, 8, TAG_CFG); }\n`,
       output: null,
@@ -63,6 +97,16 @@ new RuleTester().run('wdm/UnsafeAllocatePool', rule, {
       name: 'with POOL_NX_OPTIN_AUTO, NonPagedPool already means NX',
       code: `#define POOL_NX_OPTIN_AUTO 1\n${HEAD}VOID f(VOID) { PVOID p = ExAllocatePoolWithTag(NonPagedPool, 8, TAG_CFG); }\n`,
       output: `#define POOL_NX_OPTIN_AUTO 1\n${HEAD}VOID f(VOID) { PVOID p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 8, TAG_CFG); }\n`,
+      errors: 1,
+    },
+    {
+      name: 'with POOL_NX_OPTIN (and ExInitializeDriverRuntime), NonPagedPool means NX too',
+      code: `#define POOL_NX_OPTIN 1
+${HEAD}VOID f(VOID) { PVOID p = ExAllocatePoolWithTag(NonPagedPool, 8, TAG_CFG); }
+`,
+      output: `#define POOL_NX_OPTIN 1
+${HEAD}VOID f(VOID) { PVOID p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 8, TAG_CFG); }
+`,
       errors: 1,
     },
     {

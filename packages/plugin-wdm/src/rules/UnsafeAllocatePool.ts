@@ -45,7 +45,8 @@ export default defineRule<Options>({
   defaultOptions: [{ target: 'win10-2004' }],
   create(context) {
     const { target = 'win10-2004', defaultTag } = context.options[0] ?? {};
-    const nxOptInAuto = context.isDefined('POOL_NX_OPTIN_AUTO');
+    // POOL_NX_OPTIN_AUTO (and POOL_NX_OPTIN, with ExInitializeDriverRuntime) make NonPagedPool mean NX.
+    const nxOptInAuto = context.isDefined('POOL_NX_OPTIN_AUTO') || context.isDefined('POOL_NX_OPTIN');
     return {
       call_expression(node) {
         const allocation = context.allocatorCall(node);
