@@ -1,3 +1,4 @@
+import CheckDeviceObjectFlags from './CheckDeviceObjectFlags.js';
 import DefaultPoolTag from './DefaultPoolTag.js';
 import ExecutablePoolAllocation from './ExecutablePoolAllocation.js';
 import IrqlExAllocatePool from './IrqlExAllocatePool.js';
@@ -15,11 +16,14 @@ import PoolTagIntegral from './PoolTagIntegral.js';
 import PoolTagMismatch from './PoolTagMismatch.js';
 import PoolTagZero from './PoolTagZero.js';
 import PoolZeroSizeAllocation from './PoolZeroSizeAllocation.js';
+import PowerDownAllocate from './PowerDownAllocate.js';
+import PowerUpFail from './PowerUpFail.js';
 import SpinLockReleaseMismatch from './SpinLockReleaseMismatch.js';
 import UninitializedPoolToUser from './UninitializedPoolToUser.js';
 import UnsafeAllocatePool from './UnsafeAllocatePool.js';
 
 export const rules = {
+  CheckDeviceObjectFlags,
   DefaultPoolTag,
   ExecutablePoolAllocation,
   IrqlExAllocatePool,
@@ -37,6 +41,8 @@ export const rules = {
   PoolTagMismatch,
   PoolTagZero,
   PoolZeroSizeAllocation,
+  PowerDownAllocate,
+  PowerUpFail,
   SpinLockReleaseMismatch,
   UninitializedPoolToUser,
   UnsafeAllocatePool,
