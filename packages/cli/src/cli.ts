@@ -41,6 +41,8 @@ Options:
                               Report ddi-lint-disable comments that suppress nothing
       --shard I/N             Report only the I-th of N parts of the files (CI matrices); all files are still
                               analysed, so cross-file facts are the same as without sharding
+      --max-file-size BYTES   Skip larger files with a notice (default 16 MiB)
+      --max-file-time MS      Stop the rules on a file after this long, with a notice (default 60000)
       --debug                 Print config and driver-model decisions to standard error
       --print-config FILE     Print the configuration that applies to FILE
       --init                  Write a .ddirc.json for the driver model(s) found under the current directory
@@ -119,6 +121,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         fix: { type: 'boolean' },
         'fix-dry-run': { type: 'boolean' },
         shard: { type: 'string' },
+        'max-file-size': { type: 'string' },
+        'max-file-time': { type: 'string' },
         'report-unused-disable-directives': { type: 'boolean' },
         debug: { type: 'boolean' },
         'print-config': { type: 'string' },
@@ -152,8 +156,16 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new UsageError(`--shard ${values.shard}: expected i/n with 1 <= i <= n, e.g. --shard 2/4`);
       shard = { index: Number(m[1]), count: Number(m[2]) };
     }
+    const positiveInt = (name: string, value: string | undefined): number | undefined => {
+      if (value === undefined) return undefined;
+      const n = Number(value);
+      if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${name} ${value}: expected a positive whole number`);
+      return n;
+    };
     const engine = new DdiLint({
       shard,
+      maxFileSize: positiveInt('max-file-size', values['max-file-size']),
+      maxFileTimeMs: positiveInt('max-file-time', values['max-file-time']),
       cwd: io.cwd,
       overrideConfigFile: values.config,
       useConfigLookup: !values['no-config-lookup'],
@@ -170,7 +182,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const formatter = await loadFormatter(values.format ?? 'stylish', io.cwd);
     let results: LintResult[] = await engine.lintFiles(positionals);
     // --fix writes the files; --fix-dry-run only puts the fixed text in the results (`output` in json).
-    if (values.fix && !values['fix-dry-run']) DdiLint.outputFixes(results);
+    if (values.fix && !values['fix-dry-run']) engine.writeFixes(results);
     if (values.quiet) {
       results = results.map((r) => ({ ...r, messages: r.messages.filter((m) => m.severity === 2), warningCount: 0, fixableWarningCount: 0 }));
     }

@@ -17,7 +17,7 @@ import {
   validateRuleOptions,
   buildProgram,
 } from '@ddi-lint/core';
-import { renameSync, writeFileSync } from 'node:fs';
+import { renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import {
   ConfigLoader,
@@ -29,7 +29,7 @@ import {
 } from './config/config-loader.js';
 import { ConfigFileError, UsageError } from './config/errors.js';
 import { BUNDLED_PLUGINS } from './config/plugins.js';
-import { DEFAULT_EXTENSIONS, findFiles, readSource } from './files.js';
+import { DEFAULT_EXTENSIONS, type SourceEncoding, encodeSource, findFiles, readSource } from './files.js';
 
 export interface DdiLintOptions {
   readonly cwd?: string;
@@ -42,6 +42,10 @@ export interface DdiLintOptions {
   readonly fix?: boolean;
   /** `--shard i/n`: report only the i-th of n deterministic parts of the files (1-based). */
   readonly shard?: { readonly index: number; readonly count: number };
+  /** Files larger than this many bytes are skipped with a notice (default 16 MiB). */
+  readonly maxFileSize?: number;
+  /** Per-file time budget for the rules, in milliseconds (default 60 s). */
+  readonly maxFileTimeMs?: number;
   /** `--report-unused-disable-directives`. */
   readonly reportUnusedDisableDirectives?: 'off' | 'warn' | 'error';
   readonly extensions?: readonly string[];
@@ -76,6 +80,7 @@ export class DdiLint {
   private readonly loader = new ConfigLoader();
   private readonly embedded = new Map<DriverModel, ExpandedConfig>();
   private readonly usedPlugins = new Map<string, Plugin>(Object.entries(BUNDLED_PLUGINS));
+  private readonly encodings = new Map<string, SourceEncoding>();
 
   constructor(private readonly options: DdiLintOptions = {}) {
     this.cwd = resolve(options.cwd ?? process.cwd());
@@ -189,12 +194,19 @@ export class DdiLint {
         if (file.explicit) results.set(file.filePath, noticeResult(file.filePath, 'File ignored because of a matching ignore pattern.', 1));
         continue;
       }
+      const maxSize = this.options.maxFileSize ?? 16 * 1024 * 1024;
+      const size = statSync(file.filePath, { throwIfNoEntry: false })?.size ?? 0;
+      if (size > maxSize) {
+        results.set(file.filePath, noticeResult(file.filePath, `${file.filePath} is ${size} bytes, over the per-file size budget of ${maxSize} bytes (--max-file-size); skipped`, 1));
+        continue;
+      }
       const read = readSource(file.filePath);
       if ('error' in read) {
         results.set(file.filePath, noticeResult(file.filePath, read.error, 2));
         continue;
       }
       if (read.notice) this.debug(read.notice);
+      this.encodings.set(file.filePath, read.encoding);
       bases.set(file.filePath, base);
       inputs.push({ filePath: file.filePath, text: read.text });
     }
@@ -255,7 +267,8 @@ export class DdiLint {
   ): LintResult[] {
     const linter = new Linter();
     const report = this.options.reportUnusedDisableDirectives;
-    let results = linter.lintFiles(inputs, configFor, { irql, fix: this.options.fix, reportUnusedDisableDirectives: report, lintOnly });
+    const maxFileTimeMs = this.options.maxFileTimeMs ?? 60_000;
+    let results = linter.lintFiles(inputs, configFor, { irql, fix: this.options.fix, reportUnusedDisableDirectives: report, lintOnly, maxFileTimeMs });
     if (!this.options.fix) return results;
     const original = new Map(inputs.map((i) => [i.filePath, i.text]));
     const current = new Map(original);
@@ -271,7 +284,7 @@ export class DdiLint {
       results = linter.lintFiles(
         inputs.map((i) => ({ filePath: i.filePath, text: current.get(i.filePath)! })),
         configFor,
-        { irql, fix: true, reportUnusedDisableDirectives: report, lintOnly },
+        { irql, fix: true, reportUnusedDisableDirectives: report, lintOnly, maxFileTimeMs },
       );
       for (const r of results) {
         if ((r.parseErrorCount ?? 0) > (baselineErrors.get(r.filePath) ?? 0)) {
@@ -288,13 +301,16 @@ export class DdiLint {
     return results;
   }
 
-  /** Write fixed outputs back, atomically (a temp file renamed over the original). */
-  static outputFixes(results: readonly LintResult[]): number {
+  /**
+   * Write fixed outputs back, atomically (a temp file renamed over the original), in the encoding each file was
+   * read in (UTF-8 with or without a byte-order mark, UTF-16, Windows-1252).
+   */
+  writeFixes(results: readonly LintResult[]): number {
     let written = 0;
     for (const r of results) {
       if (r.output === undefined) continue;
       const temp = `${r.filePath}.ddi-lint-${process.pid}.tmp`;
-      writeFileSync(temp, r.output);
+      writeFileSync(temp, encodeSource(r.output, this.encodings.get(r.filePath) ?? 'utf8'));
       renameSync(temp, r.filePath);
       written++;
     }

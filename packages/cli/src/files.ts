@@ -96,7 +96,10 @@ export function findFiles(patterns: readonly string[], cwd: string, extensions: 
   return [...found.values()].sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));
 }
 
-export type ReadOutcome = { readonly text: string; readonly notice?: string } | { readonly error: string };
+/** How a source file was stored, so that a fix is written back the same way. */
+export type SourceEncoding = 'utf8' | 'utf8-bom' | 'utf16le' | 'utf16be' | 'latin1';
+
+export type ReadOutcome = { readonly text: string; readonly encoding: SourceEncoding; readonly notice?: string } | { readonly error: string };
 
 /**
  * Read a source file. UTF-8 is the default; a UTF-16 byte-order mark is honoured; bytes that are not UTF-8
@@ -111,11 +114,13 @@ export function readSource(filePath: string): ReadOutcome {
     const code = (error as NodeJS.ErrnoException).code;
     return { error: `could not read ${filePath}: ${code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (error as Error).message}` };
   }
-  if (buffer.length >= 2 && buffer[0] === 0xff && buffer[1] === 0xfe) return { text: buffer.subarray(2).toString('utf16le'), notice: `${filePath} is UTF-16; read as such` };
+  if (buffer.length >= 2 && buffer[0] === 0xff && buffer[1] === 0xfe) {
+    return { text: buffer.subarray(2).toString('utf16le'), encoding: 'utf16le', notice: `${filePath} is UTF-16; read as such` };
+  }
   if (buffer.length >= 2 && buffer[0] === 0xfe && buffer[1] === 0xff) {
     const swapped = Buffer.from(buffer.subarray(2));
     swapped.swap16();
-    return { text: swapped.toString('utf16le'), notice: `${filePath} is UTF-16 (big-endian); read as such` };
+    return { text: swapped.toString('utf16le'), encoding: 'utf16be', notice: `${filePath} is UTF-16 (big-endian); read as such` };
   }
   if (buffer.subarray(0, 8192).includes(0)) return { error: `${filePath} looks like a binary file (it contains NUL bytes); skipped` };
   let start = 0;
@@ -123,10 +128,10 @@ export function readSource(filePath: string): ReadOutcome {
   const body = buffer.subarray(start);
   const text = body.toString('utf8');
   if (text.includes('\uFFFD') && !isValidUtf8(body)) {
-    return { text: body.toString('latin1'), notice: `${filePath} is not valid UTF-8; read as Windows-1252/Latin-1` };
+    return { text: body.toString('latin1'), encoding: 'latin1', notice: `${filePath} is not valid UTF-8; read as Windows-1252/Latin-1` };
   }
   // A UTF-8 byte-order mark becomes nothing: columns count from the first real character.
-  return { text };
+  return { text, encoding: start === 3 ? 'utf8-bom' : 'utf8' };
 }
 
 function isValidUtf8(buffer: Buffer): boolean {
@@ -135,5 +140,24 @@ function isValidUtf8(buffer: Buffer): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** Text back to the bytes of the encoding it was read from. */
+export function encodeSource(text: string, encoding: SourceEncoding): Buffer {
+  switch (encoding) {
+    case 'utf8-bom':
+      return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]);
+    case 'utf16le':
+      return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    case 'utf16be': {
+      const le = Buffer.from(text, 'utf16le');
+      le.swap16();
+      return Buffer.concat([Buffer.from([0xfe, 0xff]), le]);
+    }
+    case 'latin1':
+      return Buffer.from(text, 'latin1');
+    default:
+      return Buffer.from(text, 'utf8');
   }
 }

@@ -121,3 +121,56 @@ describe('--shard', () => {
     expect((await run(['--shard', '4/3', 'drv'], dir)).code).toBe(2);
   });
 });
+
+describe('per-file budgets', () => {
+  it('a file over the size budget is skipped with a notice; the others are linted', async () => {
+    const dir = project({ 'big.c': `/* ${'x'.repeat(5000)} */\n${WDM_DRIVER}`, 'small.c': WDM_DRIVER });
+    const r = await run(['-f', 'json', '--max-file-size', '4096', '.'], dir);
+    const files = byFile(r.stdout);
+    expect(files['big.c']).toHaveLength(1);
+    expect(files['big.c'][0].message).toMatch(/big\.c is \d+ bytes, over the per-file size budget of 4096 bytes/);
+    expect(files['small.c'].map((m) => m.ruleId)).toEqual(['wdm/IrqlExAllocatePool', 'wdm/UnsafeAllocatePool']);
+  });
+
+  it('a slow rule is stopped by the time budget with a notice, and the run goes on', async () => {
+    const plugin = `export default {
+  meta: { name: 'slow' },
+  rules: {
+    crawl: {
+      meta: { type: 'problem', docs: { description: 'slow' }, messages: { x: 'x' }, schema: [] },
+      create() {
+        return { identifier() { const end = Date.now() + 2; while (Date.now() < end) {} } };
+      },
+    },
+  },
+};
+`;
+    const body = Array.from({ length: 400 }, (_, i) => `int v${i} = w${i} + z${i};`).join('\n');
+    const dir = project({
+      'package.json': JSON.stringify({ type: 'module' }),
+      'slow.js': plugin,
+      '.ddirc.json': JSON.stringify({ root: true, extends: 'wdm/recommended', plugins: ['./slow.js'], rules: { 'slow/crawl': 'error' } }),
+      'a.c': `void f(void) {\n${body}\n}\n`,
+      'b.c': WDM_DRIVER,
+    });
+    const r = await run(['-f', 'json', '--max-file-time', '200', '.'], dir);
+    const files = byFile(r.stdout);
+    expect(files['a.c'].some((m) => /per-file budget of 200 ms/.test(m.message))).toBe(true);
+    expect(files['b.c'].some((m) => m.ruleId === 'wdm/IrqlExAllocatePool')).toBe(true);
+  }, 30_000);
+});
+
+describe('fixes keep the file\'s encoding', () => {
+  it('UTF-16 with its mark, UTF-8 with a mark, and Windows-1252 are written back as they were read', async () => {
+    const code = "VOID f(VOID) { PVOID p = ExAllocatePoolWithTag(PagedPool, 8, 'gaT1'); } // na\u00efve\r\n";
+    const fixed = "VOID f(VOID) { PVOID p = ExAllocatePool2(POOL_FLAG_PAGED, 8, 'gaT1'); } // na\u00efve\r\n";
+    const dir = project({});
+    writeFileSync(join(dir, 'u16.c'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(code, 'utf16le')]));
+    writeFileSync(join(dir, 'bom.c'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(code, 'utf8')]));
+    writeFileSync(join(dir, 'cp1252.c'), Buffer.from(code, 'latin1'));
+    await run(['--fix', '.'], dir);
+    expect(readFileSync(join(dir, 'u16.c'))).toEqual(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(fixed, 'utf16le')]));
+    expect(readFileSync(join(dir, 'bom.c'))).toEqual(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(fixed, 'utf8')]));
+    expect(readFileSync(join(dir, 'cp1252.c'))).toEqual(Buffer.from(fixed, 'latin1'));
+  });
+});

@@ -165,6 +165,11 @@ export interface LintOptions {
    * facts (callers' locks, summaries, registrations) stay what they are without sharding.
    */
   readonly lintOnly?: (filePath: string) => boolean;
+  /**
+   * Per-file time budget for the rules, in milliseconds (checked between visitor calls): a pathological file
+   * gets a notice instead of holding up the run. A rule stuck inside one call cannot be interrupted here.
+   */
+  readonly maxFileTimeMs?: number;
 }
 
 export interface ProgramRun {
@@ -350,13 +355,31 @@ export class Linter {
         }
       };
       const hasExit = [...listeners.keys()].some((k) => k.endsWith(':exit'));
+      const budget = options.maxFileTimeMs;
+      const started = Date.now();
+      let calls = 0;
+      let overBudget = false;
+      const within = (): boolean => {
+        if (overBudget) return false;
+        if (budget !== undefined && ++calls % 64 === 0 && Date.now() - started > budget) {
+          overBudget = true;
+          messages.push({
+            ruleId: null,
+            severity: 1,
+            message: `Analysis incomplete: the rules took longer than the per-file budget of ${budget} ms on this file and were stopped`,
+            ...locationOf(parsed, 0, 0),
+          });
+        }
+        return !overBudget;
+      };
       if (!hasExit) {
-        walkTypes(parsed.root, new Set(listeners.keys()), (node) => call(node.type, node));
+        walkTypes(parsed.root, new Set(listeners.keys()), (node) => within() && call(node.type, node));
       } else {
         // Iterative, so that deeply nested code cannot overflow the stack.
         const stack: { node: SyntaxNode; exit: boolean }[] = [{ node: parsed.root, exit: false }];
         while (stack.length) {
           const { node, exit } = stack.pop()!;
+          if (!within()) break;
           if (exit) {
             call(`${node.type}:exit`, node);
             continue;
