@@ -174,3 +174,34 @@ describe('fixes keep the file\'s encoding', () => {
     expect(readFileSync(join(dir, 'cp1252.c'))).toEqual(Buffer.from(fixed, 'latin1'));
   });
 });
+
+describe('a fix that would break the parse', () => {
+  it('is refused: the file is left as it was', async () => {
+    const plugin = `export default {
+  meta: { name: 'bad' },
+  rules: {
+    breaker: {
+      meta: { type: 'problem', docs: { description: 'breaks' }, messages: { x: 'x' }, schema: [], fixable: 'code' },
+      create(context) {
+        return {
+          call_expression(node) {
+            context.report({ node, messageId: 'x', fix: (fixer) => fixer.insertTextAfter(node, ' ) ) {') });
+          },
+        };
+      },
+    },
+  },
+};
+`;
+    const code = 'VOID f(VOID)\n{\n    Work();\n}\n';
+    const dir = project({
+      'package.json': JSON.stringify({ type: 'module' }),
+      'bad.js': plugin,
+      '.ddirc.json': JSON.stringify({ root: true, plugins: ['./bad.js'], rules: { 'bad/breaker': 'error' } }),
+      'a.c': code,
+    });
+    const r = await run(['--fix', '--debug', '.'], dir);
+    expect(readFileSync(join(dir, 'a.c'), 'utf8')).toBe(code);
+    expect(r.stderr).toMatch(/a fix would add parse errors; the file is left as it was/);
+  });
+});
