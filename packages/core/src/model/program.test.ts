@@ -1117,3 +1117,22 @@ VOID Touch(PCTX Ctx)
     expect(at(w, 'After')).toBe('PASSIVE_LEVEL..DISPATCH_LEVEL');
   });
 });
+
+describe('functions tree-sitter could not fully parse', () => {
+  it('do not pass an unbalanced lock on to their callers', () => {
+    const w = world(`
+VOID Helper(PCTX c)
+{
+    KeAcquireSpinLock(&c->Lock, &c->Old);
+    if (c->Ready) ) ) {
+        KeReleaseSpinLock(&c->Lock, c->Old);
+    }
+}
+VOID Caller(PCTX c)
+{
+    Helper(c);
+    After(c);
+}`);
+    expect(at(w, 'After')).toBe('PASSIVE_LEVEL..DISPATCH_LEVEL');
+  });
+});

@@ -34,6 +34,7 @@ import {
   type Evidence,
   type IrqlFact,
   type IrqlValue,
+  ENTRY_VALUE,
   concretize,
   entryFact,
   entryKey,
@@ -430,7 +431,9 @@ export class Program {
           analyses.set(def, result);
           const before = results.get(def);
           if (!before || summaryKey(before) !== summaryKey(result)) changed = true;
-          exits.set(def, result.exit);
+          // A body tree-sitter could not fully parse may have lost the release that balances an acquire: its
+          // exit is not trusted to raise its callers (they would all inherit a phantom lock).
+          exits.set(def, def.body.hasError && result.exit?.parts.length ? ENTRY_VALUE : result.exit);
           results.set(def, result);
         }
         if (!changed || (scc.length === 1 && !(this.callees.get(scc[0])?.has(scc[0]) ?? false))) break;
@@ -503,6 +506,8 @@ export class Program {
     for (const d of this.declarationsOf(def)) {
       if (d.annotations.some((a) => RAISES_IRQL_ANNOTATIONS.has(a.name) || EXIT_STATE_ANNOTATIONS.test(a.name))) return [];
     }
+    // A partly unparsed body may have lost its release: no report rather than a guess.
+    if (def.body.hasError) return [];
     const exit = this.irqlOf(def).exit;
     // Returning at the level it was entered at is no raise left behind: a helper entered with a spin lock held
     // that drops and re-takes it returns as it came.
