@@ -70,6 +70,8 @@ export interface AnalysisContext {
   evaluate(text: string): bigint | undefined;
   /** Whether the function's driver sets a configuration field to TRUE (`PassiveHandling = TRUE`). */
   configured?(field: string): boolean;
+  /** Locals that only ever hold `KeGetCurrentIrql()` (`irql = KeGetCurrentIrql(); if (irql < …)` narrows too). */
+  irqlVariables?: ReadonlySet<string>;
 }
 
 export interface FunctionIrql {
@@ -354,8 +356,9 @@ export function guardInterval(cond: SyntaxNode, whenTrue: boolean, ctx: Analysis
   }
   let cmp = op;
   let levelText: string;
-  if (IRQL_QUERY.test(normalize(left.text))) levelText = right.text;
-  else if (IRQL_QUERY.test(normalize(right.text))) {
+  const isQuery = (text: string) => IRQL_QUERY.test(normalize(text)) || (ctx.irqlVariables?.has(normalize(text)) ?? false);
+  if (isQuery(left.text)) levelText = right.text;
+  else if (isQuery(right.text)) {
     levelText = left.text;
     cmp = ({ '<': '>', '<=': '>=', '>': '<', '>=': '<=' } as Record<string, string>)[op] ?? op;
   } else return undefined;
@@ -391,8 +394,9 @@ function narrowOnEdge(state: IrqlState, guard: Guard | undefined, ctx: AnalysisC
 }
 
 /** Run the dataflow over one function. */
-export function analyzeFunction(definition: FunctionDefinition, ctx: AnalysisContext): FunctionIrql {
+export function analyzeFunction(definition: FunctionDefinition, analysisContext: AnalysisContext): FunctionIrql {
   const cfg: Cfg = definition.cfg;
+  const ctx: AnalysisContext = { ...analysisContext, irqlVariables: irqlVariablesOf(definition) };
   const correlated = correlatedConditions(cfg);
   // Each node holds up to MAX_VARIANTS states told apart by the branch facts on the way (`AtDIRQL` true/false),
   // so that `if (!AtDIRQL) acquire; … if (!AtDIRQL) release;` is not read as acquire-without-release. Functions
@@ -450,6 +454,23 @@ export function analyzeFunction(definition: FunctionDefinition, ctx: AnalysisCon
     restoresUnsaved: post.restoresUnsaved,
     releaseIssues: post.issues,
   };
+}
+
+/**
+ * Names assigned from `KeGetCurrentIrql()` and nothing else in the function (no other assignment, no address
+ * taken — `KeAcquireSpinLock(&l, &irql)` would overwrite it), so that a test on them is a test on the IRQL.
+ */
+function irqlVariablesOf(def: FunctionDefinition): ReadonlySet<string> {
+  const text = def.source.text.slice(def.body.startIndex, def.body.endIndex);
+  if (!text.includes('KeGetCurrentIrql')) return new Set();
+  const out = new Set<string>();
+  for (const m of text.matchAll(/\b([A-Za-z_]\w*)\s*=\s*KeGetCurrentIrql\s*\(\s*\)/g)) out.add(m[1]);
+  for (const name of [...out]) {
+    const assignments = text.match(new RegExp(`\\b${name}\\s*=[^=]`, 'g'))?.length ?? 0;
+    const fromQuery = text.match(new RegExp(`\\b${name}\\s*=\\s*KeGetCurrentIrql`, 'g'))?.length ?? 0;
+    if (assignments !== fromQuery || new RegExp(`&\\s*${name}\\b`).test(text)) out.delete(name);
+  }
+  return out;
 }
 
 const MAX_VARIANTS = 6;

@@ -1136,3 +1136,27 @@ VOID Caller(PCTX c)
     expect(at(w, 'After')).toBe('PASSIVE_LEVEL..DISPATCH_LEVEL');
   });
 });
+
+describe('guards through a variable holding KeGetCurrentIrql()', () => {
+  it('narrow like the call itself, unless the variable is also written by something else', () => {
+    const w = world(`
+VOID Flush(PCTX c)
+{
+    KIRQL irql = KeGetCurrentIrql();
+    if (irql < DISPATCH_LEVEL) {
+        Slow(c);
+    }
+}
+VOID Reused(PCTX c)
+{
+    KIRQL irql = KeGetCurrentIrql();
+    KeAcquireSpinLock(&c->Lock, &irql);
+    if (irql < DISPATCH_LEVEL) {
+        Other(c);
+    }
+    KeReleaseSpinLock(&c->Lock, irql);
+}`);
+    expect(at(w, 'Slow')).toBe('PASSIVE_LEVEL..APC_LEVEL');
+    expect(at(w, 'Other')).toBe('DISPATCH_LEVEL');
+  });
+});
