@@ -6,6 +6,7 @@
 export { parseSource, LineIndex, type ParsedSource, type SyntaxNode, type Tree } from './frontend/parser.js';
 export { blankAnnotations, isAnnotationMacro, type Annotation } from './frontend/annotations.js';
 export { buildCfg, callsIn, type Cfg, type CfgNode, type CfgEdge } from './model/cfg.js';
+export { calleeName, callArguments } from './model/syntax.js';
 export { evaluateConstant, WDK_CONSTANTS } from './model/constants.js';
 export {
   buildFileModel,
@@ -25,6 +26,7 @@ export {
   formatInterval,
   levelName,
   parseLevel,
+  levelFromNumber,
   type Interval,
   type LevelName,
 } from './model/irql.js';

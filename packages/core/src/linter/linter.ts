@@ -14,6 +14,7 @@ import { type Interval, Level, parseLevel } from '../model/irql.js';
 import type { Basis, Explanation, TraceStep } from '../model/irql-domain.js';
 import { explainAbove, explainBelow } from '../model/irql-domain.js';
 import { DEFAULT_IRQL_SETTINGS, type IrqlSettings, Program } from '../model/program.js';
+import { callArguments } from '../model/syntax.js';
 import type {
   AllocatorCall,
   CallIrqlBounds,
@@ -454,8 +455,6 @@ export class Linter {
     messages: LintMessage[],
   ): RuleContext {
     const fileModel = program.fileModel(parsed.filePath);
-    const argsOf = (call: SyntaxNode): SyntaxNode[] =>
-      call.childForFieldName('arguments')?.namedChildren.filter((a) => a.type !== 'comment') ?? [];
     const options = ruleOptions.length ? ruleOptions : [...(rule.defaultOptions ?? [])];
     const context: RuleContext = {
       id: ruleId,
@@ -546,14 +545,14 @@ export class Linter {
           explanation: { basis: 'proven', definite: true, interval: fact?.interval ?? { lo: Level.Passive, hi: Level.High }, steps: found.steps },
         };
       },
-      argument: (call, index) => argsOf(call)[index],
-      argumentCount: (call) => argsOf(call).length,
+      argument: (call, index) => callArguments(call)[index],
+      argumentCount: (call) => callArguments(call).length,
       evaluate: (expr) => program.evaluate(fileModel, expr),
       allocatorCall: (call) => {
         const name = context.calleeName(call);
         const spec = name ? lookupAllocator(name) : undefined;
         if (!spec) return undefined;
-        const args = argsOf(call);
+        const args = callArguments(call);
         const poolArgument = args[spec.pool.arg];
         const poolValue = poolArgument ? program.evaluate(fileModel, poolArgument) : undefined;
         const paged =

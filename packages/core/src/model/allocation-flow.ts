@@ -18,6 +18,7 @@ import type { SyntaxNode } from '../frontend/parser.js';
 import { type AllocatorSpec, POOL_FLAG_VALUES, POOL_TYPE_MODIFIERS, isPagedPoolFlags, isPagedPoolType, lookupAllocator } from '../knowledge/pool.js';
 import { unwrapParens } from './cfg.js';
 import { type FunctionDefinition, walk } from './file-model.js';
+import { callArguments as argumentsOf, calleeName } from './syntax.js';
 
 export interface AllocationSite {
   readonly call: SyntaxNode;
@@ -66,17 +67,6 @@ export function placeOf(node: SyntaxNode): string {
   let n = unwrapParens(node);
   while (n.type === 'cast_expression') n = unwrapParens(n.childForFieldName('value') ?? n);
   return n.text.replace(/\s+/g, '');
-}
-
-function argumentsOf(call: SyntaxNode): SyntaxNode[] {
-  return call.childForFieldName('arguments')?.namedChildren.filter((a) => a.type !== 'comment') ?? [];
-}
-
-function calleeName(call: SyntaxNode): string | undefined {
-  const f = call.childForFieldName('function');
-  if (f?.type === 'identifier') return f.text;
-  if (f?.type === 'qualified_identifier' && !f.childForFieldName('scope')) return f.childForFieldName('name')?.text;
-  return undefined;
 }
 
 /** The allocator call an expression is, casts and parentheses aside. */

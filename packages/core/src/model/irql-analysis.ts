@@ -16,6 +16,7 @@ import type { SyntaxNode } from '../frontend/parser.js';
 import { irqlEffectOf, type RaiseTarget, type SaveSlot } from '../knowledge/irql-effects.js';
 import { type Cfg, type CfgNode, type Guard, unwrapParens } from './cfg.js';
 import type { FunctionDefinition } from './file-model.js';
+import { callArguments as argumentsOf, calleeName } from './syntax.js';
 import { type Interval, Level, formatInterval, interval, levelFromNumber, levelName, meet, parseLevel } from './irql.js';
 import {
   ENTRY_VALUE,
@@ -109,18 +110,6 @@ function normalize(text: string): string {
 function pointee(text: string): string {
   const t = normalize(text);
   return t.startsWith('&') ? normalize(t.slice(1)) : `*${t}`;
-}
-
-function calleeName(call: SyntaxNode): string | undefined {
-  const f = call.childForFieldName('function');
-  if (f?.type === 'identifier') return f.text;
-  // C++: `::KeAcquireSpinLock(…)`.
-  if (f?.type === 'qualified_identifier' && !f.childForFieldName('scope')) return f.childForFieldName('name')?.text;
-  return undefined;
-}
-
-function argumentsOf(call: SyntaxNode): SyntaxNode[] {
-  return call.childForFieldName('arguments')?.namedChildren.filter((a) => a.type !== 'comment') ?? [];
 }
 
 /** Where a call's return value is stored: `old = f()`, `KIRQL old = f();`. */

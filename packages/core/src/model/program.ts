@@ -26,8 +26,9 @@ import {
   buildFileModel,
   driverModelFromIncludes,
 } from './file-model.js';
-import { type Interval, Level, formatInterval, interval, meet, parseLevel } from './irql.js';
+import { type Interval, Level, formatInterval, interval, levelFromNumber, meet, parseLevel } from './irql.js';
 import { type CalleeSummary, type FunctionIrql, analyzeFunction, step } from './irql-analysis.js';
+import { calleeName as plainCallee } from './syntax.js';
 import type { TraceStep } from './irql-domain.js';
 import {
   type EntryFact,
@@ -838,14 +839,6 @@ function dirnameOf(p: string): string {
   return p.slice(0, p.lastIndexOf('/') + 1);
 }
 
-/** The called name: `F(…)`, or C++'s global-scope `::F(…)`. */
-export function plainCallee(call: SyntaxNode): string | undefined {
-  const f = call.childForFieldName('function');
-  if (f?.type === 'identifier') return f.text;
-  if (f?.type === 'qualified_identifier' && !f.childForFieldName('scope')) return f.childForFieldName('name')?.text;
-  return undefined;
-}
-
 function reason(error: unknown): string {
   if (error instanceof RangeError && /call stack/i.test(error.message)) return 'nesting too deep';
   return error instanceof Error ? error.message : String(error);
@@ -880,11 +873,7 @@ function normalizePath(p: string): string {
 }
 
 function levelOf(v: bigint | undefined): Level | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (n <= 2 && n >= 0) return n as Level;
-  if (n <= 12) return Level.Dirql;
-  return Level.High;
+  return v === undefined ? undefined : levelFromNumber(Number(v));
 }
 
 function summaryKey(r: FunctionIrql): string {

@@ -4,7 +4,7 @@
  * casts. The tag becomes the low bits of the string's address. A tag computed by a call from a string, or a string
  * held in a variable, is not reported (the rule sees no types).
  */
-import { type RuleContext, type SyntaxNode, defineRule } from '@ddi-lint/core';
+import { type RuleContext, type SyntaxNode, callArguments as argumentsOf, defineRule } from '@ddi-lint/core';
 import { docsUrl } from '../docs-url.js';
 
 const STRING_NODES = new Set(['string_literal', 'concatenated_string']);
@@ -25,10 +25,6 @@ function stripped(node: SyntaxNode): SyntaxNode {
 
 function isParenthesizedName(node: SyntaxNode | null): boolean {
   return node?.type === 'parenthesized_expression' && node.namedChildCount === 1 && node.namedChildren[0].type === 'identifier';
-}
-
-function argumentsOf(call: SyntaxNode): SyntaxNode[] {
-  return call.childForFieldName('arguments')?.namedChildren.filter((a) => a.type !== 'comment') ?? [];
 }
 
 /** A `#define` body that is a string literal, under parentheses and casts: `"Tag1"`, `(L"Tag1")`, `(PCSTR)"Tag1"`. */

@@ -3,7 +3,7 @@
  * IRQL variable no acquire on the way saved, with the IRQL saved for another lock, or KeLowerIrql to a level
  * above the current one (PREfast C28141 covers the last).
  */
-import { Level, defineRule, formatInterval, levelName, parseLevel } from '@ddi-lint/core';
+import { Level, defineRule, formatInterval, levelFromNumber, levelName, parseLevel } from '@ddi-lint/core';
 import { docsUrl } from '../docs-url.js';
 
 const LOWER = new Set(['KeLowerIrql', 'KfLowerIrql']);
@@ -46,7 +46,7 @@ export default defineRule({
         const callee = context.calleeName(node);
         if (!callee || !LOWER.has(callee)) return;
         const arg = context.argument(node, 0);
-        const level = arg ? (parseLevel(arg.text) ?? levelFromValue(context.evaluate(arg))) : undefined;
+        const level = arg ? (parseLevel(arg.text) ?? levelOfValue(context.evaluate(arg))) : undefined;
         if (level === undefined) return;
         const irql = context.irqlAt(node);
         const below = irql?.below(level);
@@ -62,8 +62,6 @@ export default defineRule({
   },
 });
 
-function levelFromValue(v: bigint | undefined): Level | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  return n < 0 ? undefined : n <= 2 ? (n as Level) : n <= 12 ? Level.Dirql : Level.High;
+function levelOfValue(v: bigint | undefined): Level | undefined {
+  return v === undefined ? undefined : levelFromNumber(Number(v));
 }
