@@ -5,6 +5,7 @@
 import type { LintResult, RuleEntry } from '@ddi-lint/core';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigFileError, UsageError } from './config/errors.js';
@@ -39,10 +40,14 @@ Options:
       --fix-dry-run           Compute the fixes and report them (json "output") without writing
       --report-unused-disable-directives
                               Report ddi-lint-disable comments that suppress nothing
-      --shard I/N             Report only the I-th of N parts of the files (CI matrices); all files are still
-                              analysed, so cross-file facts are the same as without sharding
+      --shard I/N             Report only the I-th of N parts of the files (CI matrices); every driver that
+                              has a file in the shard is analysed whole, so cross-file facts are the same
       --max-file-size BYTES   Skip larger files with a notice (default 16 MiB)
-      --max-file-time MS      Stop the rules on a file after this long, with a notice (default 60000)
+      --max-file-time MS      Stop the rules on a file after this long, with a notice (default 60000); a rule
+                              that never returns is stopped by terminating its worker
+  -j, --jobs N                Analyse in N worker threads (default: the number of cores; 0 = in this thread)
+      --cache                 Reuse the results of drivers whose files, config and plugins did not change
+      --cache-location DIR    Where --cache keeps them (default node_modules/.cache/ddi-lint)
       --debug                 Print config and driver-model decisions to standard error
       --print-config FILE     Print the configuration that applies to FILE
       --init                  Write a .ddirc.json for the driver model(s) found under the current directory
@@ -123,6 +128,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         shard: { type: 'string' },
         'max-file-size': { type: 'string' },
         'max-file-time': { type: 'string' },
+        jobs: { type: 'string', short: 'j' },
+        cache: { type: 'boolean' },
+        'cache-location': { type: 'string' },
         'report-unused-disable-directives': { type: 'boolean' },
         debug: { type: 'boolean' },
         'print-config': { type: 'string' },
@@ -162,7 +170,15 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${name} ${value}: expected a positive whole number`);
       return n;
     };
+    let jobs = availableParallelism();
+    if (values.jobs !== undefined) {
+      jobs = Number(values.jobs);
+      if (!Number.isInteger(jobs) || jobs < 0) throw new UsageError(`--jobs ${values.jobs}: expected a whole number (0 = no worker threads)`);
+    }
     const engine = new DdiLint({
+      jobs,
+      cache: values.cache === true,
+      cacheLocation: values['cache-location'],
       shard,
       maxFileSize: positiveInt('max-file-size', values['max-file-size']),
       maxFileTimeMs: positiveInt('max-file-time', values['max-file-time']),

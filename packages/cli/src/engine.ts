@@ -5,6 +5,7 @@
 import {
   type DriverModel,
   type LintMessage,
+  type LintOptions,
   type LintResult,
   Linter,
   type Plugin,
@@ -18,7 +19,9 @@ import {
   buildProgram,
 } from '@ddi-lint/core';
 import { renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { ResultCache } from './cache.js';
 import {
   ConfigLoader,
   EMPTY_CONFIG,
@@ -30,6 +33,12 @@ import {
 import { ConfigFileError, UsageError } from './config/errors.js';
 import { BUNDLED_PLUGINS } from './config/plugins.js';
 import { DEFAULT_EXTENSIONS, type SourceEncoding, encodeSource, findFiles, readSource } from './files.js';
+import { type UnitInput, partitionIntoUnits } from './units.js';
+import { type UnitJob, runInWorkers } from './worker-pool.js';
+
+const require = createRequire(import.meta.url);
+const CLI_VERSION = (require('../package.json') as { version: string }).version;
+const CORE_VERSION = (require('@ddi-lint/core/package.json') as { version: string }).version;
 
 export interface DdiLintOptions {
   readonly cwd?: string;
@@ -51,7 +60,21 @@ export interface DdiLintOptions {
   readonly extensions?: readonly string[];
   /** Receives `--debug` lines. */
   readonly debug?: (line: string) => void;
+  /**
+   * `--jobs N`: analyse the units in N worker threads (which also stops a rule that never returns). 0 or unset:
+   * in this thread, one unit after the other. The results are the same either way.
+   */
+  readonly jobs?: number;
+  /** `--cache`: keep each unit's results and reuse them while nothing they depend on changes. */
+  readonly cache?: boolean;
+  /** `--cache-location DIR` (default node_modules/.cache/ddi-lint under cwd). */
+  readonly cacheLocation?: string;
+  /** The worker script (tests run from sources and point at the built one). */
+  readonly workerUrl?: URL;
 }
+
+/** The per-file time budget for the rules when none is given. */
+export const DEFAULT_MAX_FILE_TIME_MS = 60_000;
 
 /** The preset the embedded default applies per driver model. */
 export const EMBEDDED_PRESETS: Readonly<Record<DriverModel, string>> = {
@@ -184,10 +207,9 @@ export class DdiLint {
 
   async lintFiles(patterns: readonly string[]): Promise<LintResult[]> {
     const found = findFiles(patterns, this.cwd, this.options.extensions ?? DEFAULT_EXTENSIONS);
-    const overrideLayer = this.ruleOverrideLayer();
     const bases = new Map<string, ExpandedConfig | undefined>();
     const results = new Map<string, LintResult>();
-    const inputs: { filePath: string; text: string }[] = [];
+    const inputs: UnitInput[] = [];
     for (const file of found) {
       const base = await this.baseConfigFor(file.filePath);
       if (base && isIgnored(file.filePath, base)) {
@@ -210,25 +232,37 @@ export class DdiLint {
       bases.set(file.filePath, base);
       inputs.push({ filePath: file.filePath, text: read.text });
     }
-    for (const model of Object.keys(EMBEDDED_PRESETS) as DriverModel[]) await this.embeddedConfig(model);
+    for (const model of Object.keys(EMBEDDED_PRESETS) as DriverModel[]) this.rememberPlugins(await this.embeddedConfig(model));
+    for (const base of new Set(bases.values())) if (base) this.rememberPlugins(base);
+    // A rule id unknown to every plugin is a config error even before any file is analysed.
+    this.ruleOverrideLayer();
 
-    const resolvedCache = new Map<string, ResolvedConfig>();
-    const configFor = (filePath: string, model: DriverModel = 'wdm'): ResolvedConfig => {
-      const key = `${filePath}\0${model}`;
-      const hit = resolvedCache.get(key);
-      if (hit) return hit;
-      const base = bases.get(filePath);
-      let expanded = base ?? this.embedded.get(model)!;
-      if (overrideLayer) expanded = mergeConfigs(expanded, overrideLayer);
-      const resolved = this.resolve(expanded, filePath);
-      resolvedCache.set(key, resolved);
-      return resolved;
-    };
-    const firstBase = inputs.length ? bases.get(inputs[0].filePath) : undefined;
-    const irql = irqlSettingsFrom(firstBase?.settings);
     const inShard = this.shardFilter();
-    const linted = this.lintWithFixes(inputs, configFor, irql, inShard);
-    for (const r of linted) {
+    const jobs: UnitJob[] = [];
+    for (const files of partitionIntoUnits(inputs)) {
+      if (!inShard) jobs.push({ files });
+      else {
+        // Units without a file of this shard are not analysed at all; the others are analysed whole.
+        const lintOnly = files.filter((f) => inShard(f.filePath)).map((f) => f.filePath);
+        if (lintOnly.length) jobs.push({ files, lintOnly: lintOnly.length === files.length ? undefined : lintOnly });
+      }
+    }
+    this.debug(`${inputs.length} files in ${jobs.length} analysis units`);
+
+    const cache = this.resultCache();
+    const keys = jobs.map((job) => cache?.keyOf(job.files.map((f) => ({ ...f, config: cache.fingerprint(bases.get(f.filePath)) })), job.lintOnly));
+    const unitResults: (LintResult[] | undefined)[] = keys.map((key) => (key ? cache!.get(key) : undefined));
+    const pending = jobs.map((job, i) => ({ job, i })).filter(({ i }) => !unitResults[i]);
+    if (cache) this.debug(`cache ${cache.directory}: ${jobs.length - pending.length} of ${jobs.length} units unchanged`);
+    const fresh = await this.analyseUnits(pending.map((p) => p.job));
+    pending.forEach(({ i }, n) => {
+      unitResults[i] = fresh[n];
+      if (cache) cache.set(keys[i]!, fresh[n]);
+    });
+    if (cache && !inShard) cache.prune();
+
+    for (const r of unitResults.flat()) {
+      if (!r) continue;
       const base = bases.get(r.filePath);
       this.debug(
         base
@@ -241,6 +275,84 @@ export class DdiLint {
       .filter((f) => !inShard || inShard(f.filePath))
       .map((f) => results.get(f.filePath))
       .filter((r): r is LintResult => r !== undefined);
+  }
+
+  /** Analyse units here, one after the other, or in `jobs` worker threads. */
+  private async analyseUnits(units: readonly UnitJob[]): Promise<LintResult[][]> {
+    if (!units.length) return [];
+    const jobs = this.options.jobs ?? 0;
+    if (jobs <= 0) {
+      const out: LintResult[][] = [];
+      for (const unit of units) out.push(await this.lintUnit(unit.files, unit.lintOnly ? new Set(unit.lintOnly) : undefined));
+      return out;
+    }
+    return runInWorkers(units, {
+      workers: jobs,
+      maxFileTimeMs: this.options.maxFileTimeMs ?? DEFAULT_MAX_FILE_TIME_MS,
+      debug: this.options.debug,
+      workerUrl: this.options.workerUrl,
+      engine: {
+        cwd: this.cwd,
+        overrideConfigFile: this.options.overrideConfigFile,
+        useConfigLookup: this.options.useConfigLookup,
+        ruleOverrides: this.options.ruleOverrides,
+        fix: this.options.fix,
+        maxFileTimeMs: this.options.maxFileTimeMs,
+        reportUnusedDisableDirectives: this.options.reportUnusedDisableDirectives,
+        debug: this.options.debug !== undefined,
+      },
+    });
+  }
+
+  /**
+   * Analyse one unit: its files as one program, each with its own config (the cascade, or the embedded default
+   * for its driver model). `lintOnly`: the files whose rules run (a shard); the others are only modelled.
+   */
+  async lintUnit(
+    inputs: readonly UnitInput[],
+    lintOnly?: ReadonlySet<string>,
+    hooks: Pick<LintOptions, 'onFileStart' | 'onRule'> = {},
+  ): Promise<LintResult[]> {
+    const overrideLayer = this.ruleOverrideLayer();
+    const bases = new Map<string, ExpandedConfig | undefined>();
+    for (const input of inputs) bases.set(input.filePath, await this.baseConfigFor(input.filePath));
+    for (const model of Object.keys(EMBEDDED_PRESETS) as DriverModel[]) await this.embeddedConfig(model);
+    const resolvedCache = new Map<string, ResolvedConfig>();
+    const configFor = (filePath: string, model: DriverModel = 'wdm'): ResolvedConfig => {
+      const key = `${filePath}\0${model}`;
+      const hit = resolvedCache.get(key);
+      if (hit) return hit;
+      let expanded = bases.get(filePath) ?? this.embedded.get(model)!;
+      if (overrideLayer) expanded = mergeConfigs(expanded, overrideLayer);
+      const resolved = this.resolve(expanded, filePath);
+      resolvedCache.set(key, resolved);
+      return resolved;
+    };
+    const firstBase = inputs.length ? bases.get(inputs[0].filePath) : undefined;
+    const irql = irqlSettingsFrom(firstBase?.settings);
+    return this.lintWithFixes(inputs, configFor, irql, lintOnly ? (filePath) => lintOnly.has(filePath) : undefined, hooks);
+  }
+
+  private resultCache(): ResultCache | undefined {
+    if (!this.options.cache) return undefined;
+    const directory = resolve(this.cwd, this.options.cacheLocation ?? join('node_modules', '.cache', 'ddi-lint'));
+    const plugins = [...this.usedPlugins].map(([name, p]) => `${name}=${p.meta?.name ?? ''}@${p.meta?.version ?? ''}`).sort();
+    const salt = JSON.stringify({
+      version: CLI_VERSION,
+      core: CORE_VERSION,
+      plugins,
+      fix: this.options.fix === true,
+      unused: this.options.reportUnusedDisableDirectives ?? 'off',
+      rules: this.options.ruleOverrides ?? {},
+      config: this.options.overrideConfigFile ? resolve(this.cwd, this.options.overrideConfigFile) : null,
+      lookup: this.options.useConfigLookup !== false,
+    });
+    return new ResultCache(directory, salt);
+  }
+
+  private rememberPlugins(config: ExpandedConfig): void {
+    for (const [name, plugin] of Object.entries(config.plugins)) this.usedPlugins.set(name, plugin);
+    for (const o of config.overrides) this.rememberPlugins(o.config);
   }
 
   /** Which files belong to this shard: a stable hash of the path relative to cwd, so shards do not move when files are added. */
@@ -264,11 +376,12 @@ export class DdiLint {
     configFor: (filePath: string, model?: DriverModel) => ResolvedConfig,
     irql: ReturnType<typeof irqlSettingsFrom>,
     lintOnly?: (filePath: string) => boolean,
+    hooks: Pick<LintOptions, 'onFileStart' | 'onRule'> = {},
   ): LintResult[] {
     const linter = new Linter();
     const report = this.options.reportUnusedDisableDirectives;
-    const maxFileTimeMs = this.options.maxFileTimeMs ?? 60_000;
-    let results = linter.lintFiles(inputs, configFor, { irql, fix: this.options.fix, reportUnusedDisableDirectives: report, lintOnly, maxFileTimeMs });
+    const maxFileTimeMs = this.options.maxFileTimeMs ?? DEFAULT_MAX_FILE_TIME_MS;
+    let results = linter.lintFiles(inputs, configFor, { irql, fix: this.options.fix, reportUnusedDisableDirectives: report, lintOnly, maxFileTimeMs, ...hooks });
     if (!this.options.fix) return results;
     const original = new Map(inputs.map((i) => [i.filePath, i.text]));
     const current = new Map(original);
@@ -284,7 +397,7 @@ export class DdiLint {
       results = linter.lintFiles(
         inputs.map((i) => ({ filePath: i.filePath, text: current.get(i.filePath)! })),
         configFor,
-        { irql, fix: true, reportUnusedDisableDirectives: report, lintOnly, maxFileTimeMs },
+        { irql, fix: true, reportUnusedDisableDirectives: report, lintOnly, maxFileTimeMs, ...hooks },
       );
       for (const r of results) {
         if ((r.parseErrorCount ?? 0) > (baselineErrors.get(r.filePath) ?? 0)) {

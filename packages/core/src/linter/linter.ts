@@ -171,6 +171,12 @@ export interface LintOptions {
    * gets a notice instead of holding up the run. A rule stuck inside one call cannot be interrupted here.
    */
   readonly maxFileTimeMs?: number;
+  /**
+   * Progress hooks for a supervisor (the CLI's worker pool stops a worker whose rule never returns): called when
+   * the rules start on a file, and when the rule whose visitor runs next differs from the last one.
+   */
+  readonly onFileStart?: (filePath: string) => void;
+  readonly onRule?: (ruleId: string) => void;
 }
 
 export interface ProgramRun {
@@ -284,6 +290,8 @@ export class Linter {
   lintFiles(inputs: readonly LintInput[], configFor: ConfigForFile, options: LintOptions = {}): LintResult[] {
     const irql = options.irql ?? irqlSettingsFrom(inputs.length ? configFor(inputs[0].filePath).settings : undefined);
     const run = buildProgram(inputs, irql);
+    // With a time budget, the rules' time must be the rules' own, not the whole-program passes they trigger.
+    if (options.maxFileTimeMs !== undefined || options.onFileStart) run.program.prepare();
     return run.sources.filter((source) => !options.lintOnly || options.lintOnly(source.filePath)).map((source) => {
       const model = run.program.driverModel(run.program.fileModel(source.filePath)!);
       return this.lintSource(run.program, source, configFor(source.filePath, model), options);
@@ -303,6 +311,9 @@ export class Linter {
     const sourceCode = sourceCodeOf(parsed);
     const reportAssumed = config.settings.irql?.reportAssumed === true;
     const listeners = new Map<string, { ruleId: string; fn: (node: SyntaxNode) => void }[]>();
+    const onRule = options.onRule;
+    let lastRule: string | undefined;
+    options.onFileStart?.(parsed.filePath);
 
     for (const failure of program.failures.get(parsed.filePath) ?? []) {
       messages.push({ ruleId: null, severity: 1, message: `Analysis incomplete: ${failure}`, ...locationOf(parsed, 0, 0) });
@@ -326,6 +337,7 @@ export class Linter {
       const context = this.makeContext(ruleId, rule, severity, ruleOptions, config, program, parsed, sourceCode, driverModel, reportAssumed, messages);
       let visitors: RuleListener;
       try {
+        if (onRule) onRule((lastRule = ruleId));
         visitors = rule.create(context as RuleContext<any>);
       } catch (error) {
         messages.push(crashMessage(ruleId, parsed, error));
@@ -347,6 +359,7 @@ export class Linter {
         if (!list) return;
         for (const l of list) {
           if (crashed.has(l.ruleId)) continue;
+          if (onRule && l.ruleId !== lastRule) onRule((lastRule = l.ruleId));
           try {
             l.fn(node);
           } catch (error) {

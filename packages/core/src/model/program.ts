@@ -350,6 +350,15 @@ export class Program {
 
   // ---- IRQL --------------------------------------------------------------------------------------------------
 
+  /**
+   * Run the whole-program IRQL passes now. Otherwise the first rule that asks pays for them, inside its file's
+   * time budget, and a supervisor would take the whole program's analysis for one slow rule.
+   */
+  prepare(): void {
+    this.computeAnalyses();
+    this.computeEntries();
+  }
+
   /** The IRQL analysis of one function (runs the whole-program pass on first use). */
   irqlOf(def: FunctionDefinition): FunctionIrql {
     return this.computeAnalyses().get(def)!;
