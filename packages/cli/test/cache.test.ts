@@ -1,0 +1,64 @@
+/** `--cache`: unchanged units are read back; a change re-analyses only the units it can affect. */
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { WDM_DRIVER, project, run } from './helpers.js';
+
+const KMDF_QUEUE = `#include <wdf.h>\nEVT_WDF_IO_QUEUE_IO_READ EvtIoRead;\nVOID EvtIoRead(WDFQUEUE Queue, WDFREQUEST Request, size_t Length)\n{\n    PVOID p = ExAllocatePoolWithTag(PagedPool, Length, 'qrdK');\n    UNREFERENCED_PARAMETER(Queue);\n    UNREFERENCED_PARAMETER(Request);\n    UNREFERENCED_PARAMETER(p);\n}\n`;
+
+function cacheLine(stderr: string): string {
+  return /cache .*: (\d+ of \d+ units unchanged)/.exec(stderr)?.[1] ?? '(no cache line)';
+}
+
+describe('--cache', () => {
+  it('reads every unit back on an unchanged re-run, with the same output', async () => {
+    const dir = project({ 'a/driver.c': WDM_DRIVER, 'b/queue.c': KMDF_QUEUE });
+    const cold = await run(['-f', 'json', '--cache', '--debug', '.'], dir);
+    expect(cacheLine(cold.stderr)).toBe('0 of 2 units unchanged');
+    expect(readdirSync(join(dir, 'node_modules/.cache/ddi-lint'))).toHaveLength(2);
+    const warm = await run(['-f', 'json', '--cache', '--debug', '.'], dir);
+    expect(cacheLine(warm.stderr)).toBe('2 of 2 units unchanged');
+    expect(warm.stdout).toBe(cold.stdout);
+    expect(warm.code).toBe(cold.code);
+  }, 30_000);
+
+  it('re-analyses only the unit of a changed file, and reports the change', async () => {
+    const dir = project({ 'a/driver.c': WDM_DRIVER, 'b/queue.c': KMDF_QUEUE });
+    await run(['-f', 'json', '--cache', '.'], dir);
+    writeFileSync(join(dir, 'b/queue.c'), KMDF_QUEUE.replace('ExAllocatePoolWithTag(PagedPool, Length,', 'ExAllocatePool2(POOL_FLAG_PAGED, Length,'));
+    const r = await run(['-f', 'json', '--cache', '--debug', '.'], dir);
+    expect(cacheLine(r.stderr)).toBe('1 of 2 units unchanged');
+    const queue = (JSON.parse(r.stdout) as { filePath: string; messages: { ruleId: string }[] }[]).find((x) => x.filePath.endsWith('queue.c'))!;
+    expect(queue.messages.map((m) => m.ruleId)).not.toContain('kmdf/UnsafeAllocatePool');
+    // The old entry of the changed unit is pruned: the cache does not grow with every edit.
+    expect(readdirSync(join(dir, 'node_modules/.cache/ddi-lint'))).toHaveLength(2);
+  }, 30_000);
+
+  it('is invalidated by a config change and by --rule, and kept apart per --cache-location', async () => {
+    const dir = project({ 'a/driver.c': WDM_DRIVER, 'b/queue.c': KMDF_QUEUE });
+    await run(['--cache', '.'], dir);
+    writeFileSync(join(dir, '.ddirc.json'), JSON.stringify({ root: true, extends: 'wdm/recommended', rules: { 'wdm/UnsafeAllocatePool': 'off' } }));
+    expect(cacheLine((await run(['--cache', '--debug', '.'], dir)).stderr)).toBe('0 of 2 units unchanged');
+    expect(cacheLine((await run(['--cache', '--debug', '.'], dir)).stderr)).toBe('2 of 2 units unchanged');
+    expect(cacheLine((await run(['--cache', '--debug', '--rule', 'wdm/IrqlExAllocatePool: warn', '.'], dir)).stderr)).toBe('0 of 2 units unchanged');
+    const elsewhere = await run(['--cache', '--cache-location', 'build/lint-cache', '--debug', '.'], dir);
+    expect(cacheLine(elsewhere.stderr)).toBe('0 of 2 units unchanged');
+    expect(readdirSync(join(dir, 'build/lint-cache'))).toHaveLength(2);
+  }, 30_000);
+
+  it('treats a damaged cache entry as missing', async () => {
+    const dir = project({ 'a/driver.c': WDM_DRIVER });
+    const cold = await run(['-f', 'json', '--cache', '.'], dir);
+    const cacheDir = join(dir, 'node_modules/.cache/ddi-lint');
+    for (const name of readdirSync(cacheDir)) writeFileSync(join(cacheDir, name), '{"key": "trunc');
+    const r = await run(['-f', 'json', '--cache', '--debug', '.'], dir);
+    expect(cacheLine(r.stderr)).toBe('0 of 1 units unchanged');
+    expect(r.stdout).toBe(cold.stdout);
+  }, 30_000);
+
+  it('is not written without --cache', async () => {
+    const dir = project({ 'a/driver.c': WDM_DRIVER });
+    await run(['.'], dir);
+    expect(existsSync(join(dir, 'node_modules/.cache/ddi-lint'))).toBe(false);
+  });
+});

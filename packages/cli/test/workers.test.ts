@@ -1,0 +1,106 @@
+/**
+ * `--jobs`: analysis units in worker threads. The output is the same whatever the number of workers and the
+ * order of files on disk, and a rule that never returns is stopped without losing the rest of the run.
+ * (The workers run the built files: `pnpm test` builds first.)
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { WDM_DRIVER, findings, project, run } from './helpers.js';
+
+/** Three drivers in sibling folders; the second one's header is shared through a relative include. */
+const DRIVERS: Record<string, string> = {
+  'wdm/read.c': WDM_DRIVER,
+  'wdm/write.c': WDM_DRIVER.replace(/DispatchWrite/g, 'DispatchRead'),
+  'kmdf/sys/queue.c': `#include "..\\inc\\queue.h"\n#include <wdf.h>\nVOID EvtIoRead(WDFQUEUE Queue, WDFREQUEST Request, size_t Length)\n{\n    PVOID p = ExAllocatePoolWithTag(PagedPool, Length, 'qrdK');\n    UNREFERENCED_PARAMETER(Queue);\n    UNREFERENCED_PARAMETER(Request);\n    UNREFERENCED_PARAMETER(p);\n}\n`,
+  'kmdf/inc/queue.h': `EVT_WDF_IO_QUEUE_IO_READ EvtIoRead;\n`,
+  'storport/miniport.c': `#include <storport.h>\nBOOLEAN HwStartIo(PVOID DeviceExtension, PSCSI_REQUEST_BLOCK Srb)\n{\n    KeStallExecutionProcessor(100);\n    StorPortNotification(RequestComplete, DeviceExtension, Srb);\n    return TRUE;\n}\n`,
+};
+
+describe('--jobs', () => {
+  it('gives byte-identical json and SARIF with 0, 1 and 2 workers', async () => {
+    const dir = project(DRIVERS);
+    for (const format of ['json', 'sarif']) {
+      const outputs = [];
+      for (const jobs of ['0', '1', '2']) outputs.push((await run(['-f', format, '--jobs', jobs, '.'], dir)).stdout);
+      expect(outputs[1]).toBe(outputs[0]);
+      expect(outputs[2]).toBe(outputs[0]);
+    }
+    const found = findings((await run(['-f', 'json', '--jobs', '2', '.'], dir)).stdout);
+    expect(found).toEqual(expect.arrayContaining(['read.c:14 wdm/IrqlExAllocatePool 2', 'write.c:14 wdm/IrqlExAllocatePool 2', 'queue.c:5 kmdf/UnsafeAllocatePool 1']));
+  }, 60_000);
+
+  it('gives the same output whatever order the files were written to disk in', async () => {
+    const forward = project(DRIVERS);
+    const backward = project({});
+    for (const [path, text] of Object.entries(DRIVERS).reverse()) {
+      const target = join(backward, path);
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, text);
+    }
+    const a = (await run(['-f', 'json', '--jobs', '2', '.'], forward)).stdout.split(forward).join('<dir>');
+    const b = (await run(['-f', 'json', '--jobs', '2', '.'], backward)).stdout.split(backward).join('<dir>');
+    expect(b).toBe(a);
+  }, 60_000);
+
+  it('rejects a --jobs that is not a whole number', async () => {
+    const r = await run(['--jobs', 'many', '.'], project({ 'a.c': 'int x;\n' }));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--jobs many: expected a whole number/);
+  });
+});
+
+describe('a rule that never returns', () => {
+  const plugin = `export default {
+  meta: { name: 'stuck', version: '1.0.0' },
+  rules: {
+    forever: {
+      meta: { type: 'problem', docs: { description: 'loops on stuck.c' }, messages: { x: 'x' }, schema: [] },
+      create(context) {
+        return { call_expression() { if (context.filename.endsWith('stuck.c')) for (;;) {} } };
+      },
+    },
+  },
+};
+`;
+
+  it('is stopped by the per-file budget: its file gets a fatal message naming it, every other file is linted, exit 2', async () => {
+    const dir = project({
+      'package.json': JSON.stringify({ type: 'module' }),
+      'stuck-plugin.js': plugin,
+      '.ddirc.json': JSON.stringify({ root: true, extends: 'wdm/recommended', plugins: ['./stuck-plugin.js'], rules: { 'stuck/forever': 'error' } }),
+      'drv/stuck.c': WDM_DRIVER,
+      'drv/fine.c': WDM_DRIVER.replace(/DispatchWrite/g, 'DispatchRead'),
+      'other/also-fine.c': WDM_DRIVER,
+    });
+    const started = Date.now();
+    const r = await run(['-f', 'json', '--jobs', '1', '--max-file-time', '300', '.'], dir);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(r.code).toBe(2);
+    const results = JSON.parse(r.stdout) as { filePath: string; messages: { ruleId: string | null; fatal?: boolean; message: string }[] }[];
+    const of = (name: string) => results.find((x) => x.filePath.endsWith(name))!.messages;
+    expect(of('stuck.c')).toEqual([
+      expect.objectContaining({
+        ruleId: 'stuck/forever',
+        fatal: true,
+        message: expect.stringMatching(/^Rule stuck\/forever did not return within the per-file budget of 300 ms on .*stuck\.c and was stopped/),
+      }),
+    ]);
+    // The file analysed with it in the same unit, and the other unit, keep their findings.
+    expect(of('fine.c').map((m) => m.ruleId)).toContain('wdm/IrqlExAllocatePool');
+    expect(of('also-fine.c').map((m) => m.ruleId)).toContain('wdm/IrqlExAllocatePool');
+    expect(r.stderr).toMatch(/Rule stuck\/forever did not return/);
+  }, 60_000);
+});
+
+describe('a worker that cannot start', () => {
+  it('is a clear internal error, exit 2', async () => {
+    const { DdiLint } = await import('../src/engine.js');
+    const dir = project({ 'a.c': WDM_DRIVER });
+    const broken = join(dir, 'broken-worker.mjs');
+    writeFileSync(broken, 'throw new Error("no such thing");\n');
+    const engine = new DdiLint({ cwd: dir, jobs: 1, workerUrl: new URL(`file://${broken}`) });
+    await expect(engine.lintFiles(['.'])).rejects.toThrow(/could not start an analysis worker: it failed: no such thing/);
+    expect(readFileSync(join(dir, 'a.c'), 'utf8')).toBe(WDM_DRIVER);
+  });
+});
