@@ -80,6 +80,8 @@ interface Slot {
   ready: boolean;
   lastSeq: number;
   lastChange: number;
+  /** When the current task was sent. */
+  sentAt: number;
 }
 
 /** Analyse units in worker threads; returns each unit's results, in unit order. */
@@ -110,9 +112,10 @@ export async function runInWorkers(units: readonly UnitJob[], options: PoolOptio
 
     const spawn = (): Slot => {
       const shared = new SharedArrayBuffer(4 * 4);
-      // Not the parent's export conditions: the worker runs the built files even when the parent runs sources.
-      const worker = new Worker(workerUrl, { workerData: { engine: options.engine, progress: shared }, execArgv: withoutConditions(process.execArgv) });
-      const slot: Slot = { worker, progress: new Int32Array(shared), ruleIds: [], ready: false, lastSeq: -1, lastChange: Date.now() };
+      // None of the parent's node options: V8 flags are refused in workers, and the worker runs the built files
+      // even when the parent runs the sources under other export conditions (the test runner).
+      const worker = new Worker(workerUrl, { workerData: { engine: options.engine, progress: shared }, execArgv: [] });
+      const slot: Slot = { worker, progress: new Int32Array(shared), ruleIds: [], ready: false, lastSeq: -1, lastChange: Date.now(), sentAt: 0 };
       worker.on('message', (reply: WorkerReply) => onReply(slot, reply));
       worker.on('error', (error) => onExit(slot, `it failed: ${error.message}`));
       worker.on('exit', (code) => onExit(slot, `it exited with code ${code}`));
@@ -126,6 +129,7 @@ export async function runInWorkers(units: readonly UnitJob[], options: PoolOptio
         return;
       }
       slot.task = task;
+      slot.sentAt = Date.now();
       slot.lastSeq = -1;
       slot.lastChange = Date.now();
       running++;
@@ -152,6 +156,7 @@ export async function runInWorkers(units: readonly UnitJob[], options: PoolOptio
       if (!task || task.index !== reply.id) return;
       slot.task = undefined;
       running--;
+      options.debug?.(`analysis unit ${task.index + 1} of ${units.length} (${task.unit.files.length} files from ${task.unit.files[0].filePath}): ${Date.now() - slot.sentAt} ms in worker ${slot.worker.threadId}`);
       if (reply.type === 'done') results[task.index] = withStopped(task, reply.results);
       else errors.push({ index: task.index, error: rebuildError(reply) });
       next(slot);
@@ -224,16 +229,6 @@ export async function runInWorkers(units: readonly UnitJob[], options: PoolOptio
 
   if (errors.length) throw errors.sort((a, b) => a.index - b.index)[0].error;
   return results;
-}
-
-function withoutConditions(execArgv: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < execArgv.length; i++) {
-    const a = execArgv[i];
-    if (a === '--conditions' || a === '-C') i++;
-    else if (!a.startsWith('--conditions=')) out.push(a);
-  }
-  return out;
 }
 
 function current(slot: Slot, task: Pending): { filePath?: string; ruleId?: string } {

@@ -89,20 +89,33 @@ export function unwrapParens(node: SyntaxNode): SyntaxNode {
 
 /** Calls inside `node` in evaluation order: post-order, arguments before the call they feed. */
 export function callsIn(node: SyntaxNode): SyntaxNode[] {
-  // Iterative post-order (expressions can nest thousands deep in generated code).
+  // A tree cursor, not `namedChildren`: every node of every statement passes through here, and the cursor
+  // materialises only the calls. Iterative, since expressions can nest thousands deep in generated code.
   const out: SyntaxNode[] = [];
-  const stack: { node: SyntaxNode; expanded: boolean }[] = [{ node, expanded: false }];
-  while (stack.length) {
-    const top = stack.pop()!;
-    if (top.expanded) {
-      if (top.node.type === 'call_expression') out.push(top.node);
+  const open: SyntaxNode[] = [];
+  const openDepth: number[] = [];
+  const cursor = node.walk();
+  let depth = 0;
+  for (;;) {
+    if (cursor.nodeType === 'call_expression') {
+      open.push(cursor.currentNode);
+      openDepth.push(depth);
+    }
+    if (cursor.gotoFirstChild()) {
+      depth++;
       continue;
     }
-    stack.push({ node: top.node, expanded: true });
-    const children = top.node.namedChildren;
-    for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i], expanded: false });
+    for (;;) {
+      // Leaving the node at `depth`: a call there is complete, after its arguments.
+      while (openDepth.length && openDepth[openDepth.length - 1] >= depth) {
+        out.push(open.pop()!);
+        openDepth.pop();
+      }
+      if (depth > 0 && cursor.gotoNextSibling()) break;
+      if (depth === 0 || !cursor.gotoParent()) return out;
+      depth--;
+    }
   }
-  return out;
 }
 
 class CfgBuilder {
