@@ -98,7 +98,7 @@ export interface LintResult {
   output?: string;
   /** The driver model the file was analysed as. */
   readonly driverModel?: string;
-  /** ERROR and MISSING nodes in the parse (a fix must never increase this). */
+  /** ERROR and MISSING nodes in the parse, when linting with `fix` (a fix must never increase this). */
   readonly parseErrorCount?: number;
 }
 
@@ -445,7 +445,8 @@ export class Linter {
       fixableErrorCount: messages.filter((m) => m.severity === 2 && m.fix).length,
       fixableWarningCount: messages.filter((m) => m.severity === 1 && m.fix).length,
       driverModel,
-      parseErrorCount: countParseErrors(parsed.root),
+      // Counted only when fixing (a fix must never add parse errors): it walks the whole tree of a broken file.
+      ...(options.fix ? { parseErrorCount: countParseErrors(parsed.root) } : {}),
     };
     if (options.fix && result.fixableErrorCount + result.fixableWarningCount > 0) {
       const { output } = applyFixes(parsed.text, messages);

@@ -17,7 +17,7 @@
 import type { SyntaxNode } from '../frontend/parser.js';
 import { type AllocatorSpec, POOL_FLAG_VALUES, POOL_TYPE_MODIFIERS, isPagedPoolFlags, isPagedPoolType, lookupAllocator } from '../knowledge/pool.js';
 import { unwrapParens } from './cfg.js';
-import { type FunctionDefinition, walk } from './file-model.js';
+import { type FunctionDefinition, walkTypes } from './file-model.js';
 import { callArguments as argumentsOf, calleeName } from './syntax.js';
 
 export interface AllocationSite {
@@ -134,7 +134,7 @@ export class AllocationFlow {
         if (list) list.push(value);
         else map!.set(place, [value]);
       };
-      walk(def.body, (n) => {
+      walkTypes(def.body, ASSIGNMENT_TYPES, (n) => {
         if (n.type === 'assignment_expression' && n.child(1)?.type === '=') {
           const left = n.childForFieldName('left');
           const right = n.childForFieldName('right');
@@ -154,8 +154,8 @@ export class AllocationFlow {
     let list = this.returnCache.get(def);
     if (!list) {
       list = [];
-      walk(def.body, (n) => {
-        if (n.type === 'return_statement' && n.namedChildren[0]) list!.push(n.namedChildren[0]);
+      walkTypes(def.body, RETURN_TYPES, (n) => {
+        if (n.namedChildren[0]) list!.push(n.namedChildren[0]);
       });
       this.returnCache.set(def, list);
     }
@@ -259,10 +259,16 @@ function analyzeChecks(def: FunctionDefinition, flow: AllocationFlow): Allocatio
   return { uncheckedUses: [...uses.values()], uninitializedCopies: [...copies.values()] };
 }
 
+/** Node types each walk looks at (a typed walk materialises only those nodes). */
+const ASSIGNMENT_TYPES: ReadonlySet<string> = new Set(['assignment_expression', 'init_declarator']);
+const RETURN_TYPES: ReadonlySet<string> = new Set(['return_statement']);
+const USER_PLACE_TYPES: ReadonlySet<string> = new Set(['call_expression', 'assignment_expression', 'init_declarator']);
+const PLACE_TYPES: ReadonlySet<string> = new Set(['identifier', 'field_expression']);
+
 /** Places in the function that hold a user-visible buffer. */
 function userVisiblePlaces(def: FunctionDefinition): Set<string> {
   const places = new Set<string>();
-  walk(def.body, (n) => {
+  walkTypes(def.body, USER_PLACE_TYPES, (n) => {
     if (n.type === 'call_expression' && calleeName(n) === 'WdfRequestRetrieveOutputBuffer') {
       const out = argumentsOf(n)[2];
       if (out) places.add(placeOf(out).replace(/^&/, ''));
@@ -312,11 +318,9 @@ function transferChecks(
   };
   // A condition mentioning a tracked place checks it.
   const checksIn = (n: SyntaxNode) => {
-    walk(n, (m) => {
-      if (m.type === 'identifier' || m.type === 'field_expression') {
-        const p = placeOf(m);
-        if (state.has(p)) mark(p, { checked: true });
-      }
+    walkTypes(n, PLACE_TYPES, (m) => {
+      const p = placeOf(m);
+      if (state.has(p)) mark(p, { checked: true });
     });
   };
   const visit = (n: SyntaxNode): void => {

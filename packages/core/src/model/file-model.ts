@@ -348,8 +348,8 @@ function makeDefinition(
     get locals() {
       if (!locals) {
         const found = new Set<string>();
-        walk(body, (n) => {
-          if (n.type === 'declaration') for (const d of n.childrenForFieldName('declarator')) {
+        walkTypes(body, DECLARATION_TYPES, (n) => {
+          for (const d of n.childrenForFieldName('declarator')) {
             const id = declaredIdentifier(d);
             if (id) found.add(id);
           }
@@ -364,6 +364,8 @@ function makeDefinition(
     },
   };
 }
+
+const DECLARATION_TYPES: ReadonlySet<string> = new Set(['declaration']);
 
 /** The identifier a (possibly pointer, array or initialised) declarator declares. */
 function declaredIdentifier(d: SyntaxNode | null): string | undefined {
