@@ -235,9 +235,11 @@ export function buildFileModel(source: ParsedSource): FileModel {
       case 'call_expression': {
         const callee = node.childForFieldName('function');
         if (callee?.type !== 'identifier') break;
+        const name = callee.text;
+        if (!REGISTRATION_CALLEES.has(name)) break;
         const args = node.childForFieldName('arguments')?.namedChildren.filter((a) => a.type !== 'comment') ?? [];
         for (const r of CALL_REGISTRATIONS) {
-          if (r.callee !== callee.text) continue;
+          if (r.callee !== name) continue;
           const fn = functionReference(args[r.arg]);
           if (fn) registrations.push({ functionName: fn, roleType: r.roleType, site: node, via: `${r.callee}(…)` });
         }
@@ -366,6 +368,7 @@ function makeDefinition(
 }
 
 const DECLARATION_TYPES: ReadonlySet<string> = new Set(['declaration']);
+const REGISTRATION_CALLEES: ReadonlySet<string> = new Set(CALL_REGISTRATIONS.map((r) => r.callee));
 
 /** The identifier a (possibly pointer, array or initialised) declarator declares. */
 function declaredIdentifier(d: SyntaxNode | null): string | undefined {

@@ -158,10 +158,12 @@ function transfer(def: FunctionDefinition, state: IrqlState, call: SyntaxNode, c
   const name = calleeName(call);
   if (!name) return state;
   const effect = irqlEffectOf(name);
-  const args = argumentsOf(call);
+  // Most calls change nothing: their arguments are read only when an effect or a summary needs them.
+  let argsCache: SyntaxNode[] | undefined;
+  const args = (): SyntaxNode[] => (argsCache ??= argumentsOf(call));
   if (effect?.kind === 'raise' && effect.noRaiseWhen && ctx.configured?.(effect.noRaiseWhen)) return state;
   if (effect?.kind === 'raise') {
-    const level = raiseLevel(effect.to, args, ctx);
+    const level = raiseLevel(effect.to, args(), ctx);
     const value: IrqlValue =
       level === undefined
         ? {
@@ -182,17 +184,17 @@ function transfer(def: FunctionDefinition, state: IrqlState, call: SyntaxNode, c
           });
     const saved = new Map(state.saved);
     const locks = new Map(state.locks);
-    const key = effect.save ? slotKey(effect.save, args, call) : undefined;
+    const key = effect.save ? slotKey(effect.save, args(), call) : undefined;
     if (key) {
       saved.set(key, state.value);
-      const lock = effect.lock !== undefined ? args[effect.lock] : undefined;
+      const lock = effect.lock !== undefined ? args()[effect.lock] : undefined;
       if (lock) locks.set(key, lockName(lock.text));
       else locks.delete(key);
     }
     return { ...state, value, saved, locks };
   }
   if (effect?.kind === 'restore') {
-    const key = slotKey(effect.from, args, call);
+    const key = slotKey(effect.from, args(), call);
     const saved = new Map(state.saved);
     const locks = new Map(state.locks);
     let value: IrqlValue | undefined = key ? saved.get(key) : undefined;
@@ -202,7 +204,7 @@ function transfer(def: FunctionDefinition, state: IrqlState, call: SyntaxNode, c
     }
     if (!value && typeof effect.from === 'object' && 'arg' in effect.from && !effect.from.pointer) {
       // KeLowerIrql(PASSIVE_LEVEL): a constant level rather than a saved one.
-      const a = args[effect.from.arg];
+      const a = args()[effect.from.arg];
       const level = a ? levelOfText(a.text, ctx) : undefined;
       if (level !== undefined) {
         value = setLevel(level, {
@@ -216,7 +218,7 @@ function transfer(def: FunctionDefinition, state: IrqlState, call: SyntaxNode, c
   }
   const summary = ctx.summaryOf(call, name);
   if (!summary) return state;
-  const rename = (key: string) => renameSlot(key, summary, args);
+  const rename = (key: string) => renameSlot(key, summary, args());
   let saved: Map<string, IrqlValue> | undefined;
   let locks: Map<string, string> | undefined;
   // An unlock wrapper restores what the caller (or a lock wrapper it called) saved.
