@@ -13,11 +13,13 @@
  *  - size: files, lines, bytes;
  *  - parse only: every file through the front end (`parseSource`: annotation blanking + tree-sitter + line
  *    index), nothing kept; then, separately, annotation blanking alone;
- *  - full lint, the Linter's own pipeline with a timer between each step:
+ *  - full lint, the Linter's own pipeline with a timer between each step, one analysis unit (the files of one
+ *    driver, as the CLI groups them) after the other:
+ *      units  — grouping the files into analysis units,
  *      parse  — `parseSource` for every file (second time round, so the JIT is warm),
  *      model  — `new Program(sources)`: file models, CFGs, call graph,
  *      irql   — `program.irqlOf(def)` and `program.entryOf(def)` for every definition, which runs the
- *               whole-program IRQL pass (summaries callees first, then entry facts callers first),
+ *               unit's whole-program IRQL pass (summaries callees first, then entry facts callers first),
  *      driverModels — `program.driverModel(file)` for every file (its include closure decides wdm / kmdf /
  *               storport),
  *      rules  — `linter.lintSource(...)` per file with the recommended preset of the file's driver model
@@ -35,15 +37,17 @@
  *   --json              print one machine-readable JSON summary instead of the text report
  *   --findings FILE     write every file's lint result (messages with traces) to FILE as JSON
  *   --rule-times        also time each rule (its create() and its listeners; adds a little overhead to "rules")
- *   --e2e               also time `DdiLint.lintFiles([dir])` from the CLI package end to end (discovery, reading,
- *                       lint; no config lookup) and check that it reports the same findings
+ *   --e2e               also run `DdiLint.lintFiles([dir])` from the CLI package end to end, each run in a fresh
+ *                       process (time and peak RSS): --jobs 1, --jobs 2, and --cache cold, warm and after a
+ *                       one-line change to one file (on a temporary copy of <dir>); checks the same findings
  *
  * It is one run, not a statistical benchmark: numbers move by a few per cent from run to run. It is a script,
  * not a test, and asserts nothing about time.
  */
-import { statSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, cpSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 
@@ -88,6 +92,27 @@ function parseArgs(argv) {
 
 // ---- the packages under test ------------------------------------------------------------------------------------
 
+/** One `DdiLint.lintFiles` in a child process: wall time, its peak RSS, findings per rule, the cache's line. */
+function engineRun(dir, options) {
+  const script = `
+    const { DdiLint } = await import(${JSON.stringify(dist('cli/dist/engine.js'))});
+    let unitsUnchanged;
+    const engine = new DdiLint({ ...${JSON.stringify(options)}, cwd: process.cwd(), useConfigLookup: false, extensions: ['.c', '.h'],
+      debug: (line) => { const m = /cache .*: (\\d+ of \\d+ units unchanged)/.exec(line); if (m) unitsUnchanged = m[1]; } });
+    const start = performance.now();
+    const results = await engine.lintFiles([${JSON.stringify(resolve(dir))}]);
+    const ms = performance.now() - start;
+    const findingsPerRule = {};
+    for (const r of results) for (const m of r.messages) if (m.ruleId && !m.fatal) findingsPerRule[m.ruleId] = (findingsPerRule[m.ruleId] ?? 0) + 1;
+    console.log(JSON.stringify({ ms, peakRssMB: process.resourceUsage().maxRSS / 1024, findingsPerRule, unitsUnchanged }));
+  `;
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (child.status !== 0) throw new Error(`engine run failed: ${child.stderr}`);
+  return JSON.parse(child.stdout.trim().split('\n').pop());
+}
+
+let partitionIntoUnits;
+
 async function loadPackages() {
   try {
     const core = await import(dist('core/dist/index.js'));
@@ -96,6 +121,7 @@ async function loadPackages() {
     const storport = (await import(dist('plugin-storport/dist/index.js'))).default;
     // The CLI's own discovery and reading (UTF-16 marks, Latin-1 fallback, binary files skipped).
     const files = await import(dist('cli/dist/files.js'));
+    ({ partitionIntoUnits } = await import(dist('cli/dist/units.js')));
     return { core, plugins: { wdm, kmdf, storport }, files };
   } catch (error) {
     console.error(`could not load the built packages (${error.message}); run \`npx tsc -b\` first`);
@@ -238,52 +264,68 @@ async function main() {
   for (const input of inputs) core.blankAnnotations(input.text);
   const blankingMs = now() - t;
 
-  // Pass 2: full lint, phase by phase (the steps of Linter.lintFiles).
+  // Pass 2: full lint, phase by phase (the steps of Linter.lintFiles), one analysis unit after the other as the
+  // CLI analyses them (each unit is one program; its memory is released before the next).
   const ruleTimes = opts.ruleTimes ? {} : undefined;
   const configFor = embeddedConfigs(core, ruleTimes ? timedPlugins(plugins, ruleTimes) : plugins);
   const irql = core.irqlSettingsFrom(undefined);
-  const phases = {};
+  const phases = { units: 0, parse: 0, model: 0, irql: 0, driverModels: 0, rules: 0 };
   t = now();
-  const sources = inputs.map((i) => core.parseSource(i.filePath, i.text));
-  phases.parse = now() - t;
-
-  t = now();
-  const program = new core.Program(sources, irql);
-  phases.model = now() - t;
-
-  t = now();
+  const units = partitionIntoUnits(inputs);
+  phases.units = now() - t;
   let definitions = 0;
-  for (const file of program.files) {
-    for (const def of file.definitions) {
-      program.irqlOf(def);
-      program.entryOf(def);
-      definitions++;
+  const models = {};
+  const perFileRulesMs = [];
+  const results = [];
+  const fileStats = [];
+  const linter = new core.Linter();
+  for (const unit of units) {
+    t = now();
+    const sources = unit.map((i) => core.parseSource(i.filePath, i.text));
+    phases.parse += now() - t;
+
+    t = now();
+    const program = new core.Program(sources, irql);
+    phases.model += now() - t;
+
+    t = now();
+    for (const file of program.files) {
+      for (const def of file.definitions) {
+        program.irqlOf(def);
+        program.entryOf(def);
+        definitions++;
+      }
+    }
+    phases.irql += now() - t;
+
+    // Each file's driver model (from its include closure) picks its preset; the Linter asks for it per file too.
+    t = now();
+    const modelOf = new Map();
+    for (const source of sources) {
+      const model = program.driverModel(program.fileModel(source.filePath));
+      modelOf.set(source.filePath, model);
+      bump(models, model);
+    }
+    phases.driverModels += now() - t;
+
+    t = now();
+    for (const source of sources) {
+      const start = now();
+      results.push(linter.lintSource(program, source, configFor(source.filePath, modelOf.get(source.filePath)), {}));
+      perFileRulesMs.push([source.filePath, now() - start]);
+    }
+    phases.rules += now() - t;
+    // What the parse-robustness report needs, kept small so that the unit's trees can go.
+    for (const file of program.files) {
+      fileStats.push({
+        path: file.source.filePath,
+        lines: countLines(file.source.text),
+        definitions: file.definitions.length,
+        withError: file.definitions.filter((d) => d.node.hasError).length,
+        rootHasError: file.source.root.hasError,
+      });
     }
   }
-  phases.irql = now() - t;
-
-  // Each file's driver model (from its include closure) picks its preset; the Linter asks for it per file too.
-  t = now();
-  const models = {};
-  const modelOf = new Map();
-  for (const source of sources) {
-    const model = program.driverModel(program.fileModel(source.filePath));
-    modelOf.set(source.filePath, model);
-    bump(models, model);
-  }
-  phases.driverModels = now() - t;
-
-  t = now();
-  const linter = new core.Linter();
-  const perFileRulesMs = [];
-  const results = sources.map((source) => {
-    const model = modelOf.get(source.filePath);
-    const start = now();
-    const result = linter.lintSource(program, source, configFor(source.filePath, model), {});
-    perFileRulesMs.push([source.filePath, now() - start]);
-    return result;
-  });
-  phases.rules = now() - t;
   const fullMs = Object.values(phases).reduce((a, b) => a + b, 0);
   const rssAfterLint = peakRssMB();
 
@@ -306,38 +348,54 @@ async function main() {
   const perExt = {};
   const perFolder = {};
   const resultByPath = new Map(results.map((r) => [r.filePath, r]));
-  for (const file of program.files) {
-    const path = file.source.filePath;
+  for (const file of fileStats) {
+    const path = file.path;
     const buckets = [overall, (perExt[extensionOf(path)] ??= blank())];
     if (opts.perFolder) buckets.push((perFolder[topFolder(opts.dir, path)] ??= blank()));
-    const text = file.source.text;
-    const fileLines = countLines(text);
+    const fileLines = file.lines;
     const fileBytes = sizeOf.get(path) ?? 0;
-    const withError = file.definitions.filter((d) => d.node.hasError).length;
+    const withError = file.withError;
     const findings = resultByPath.get(path)?.messages.filter((m) => m.ruleId && !m.fatal).length ?? 0;
     for (const b of buckets) {
       b.files++;
       b.lines += fileLines;
       b.bytes += fileBytes;
-      b.definitions += file.definitions.length;
+      b.definitions += file.definitions;
       b.withError += withError;
-      b.filesWithError += file.source.root.hasError ? 1 : 0;
+      b.filesWithError += file.rootHasError ? 1 : 0;
       b.findings += findings;
     }
   }
   const share = (b) => ({ ...b, errorShare: b.definitions ? b.withError / b.definitions : 0 });
 
-  // Optional: the CLI engine end to end, as a cross-check of the preset wiring.
+  // Optional: the CLI engine end to end, each run in a fresh process (its own peak RSS): --jobs 1 and 2, and
+  // --cache cold, warm and after a one-file change (on a copy of the directory, so the corpus is not touched).
   let e2e;
   if (opts.e2e) {
-    const { DdiLint } = await import(dist('cli/dist/engine.js'));
-    t = now();
-    const cliResults = await new DdiLint({ cwd: process.cwd(), useConfigLookup: false }).lintFiles([opts.dir]);
-    const ms = now() - t;
-    const cliFindings = {};
-    for (const r of cliResults) for (const m of r.messages) if (m.ruleId && !m.fatal) bump(cliFindings, m.ruleId);
-    const same = JSON.stringify(Object.entries(byRule).sort()) === JSON.stringify(Object.entries(cliFindings).sort());
-    e2e = { ms, findingsPerRule: cliFindings, sameFindings: same };
+    const runs = {};
+    runs.jobs1 = engineRun(opts.dir, { jobs: 1 });
+    runs.jobs2 = engineRun(opts.dir, { jobs: 2 });
+    const copy = mkdtempSync(join(tmpdir(), 'ddi-lint-bench-'));
+    try {
+      cpSync(opts.dir, join(copy, 'src'), { recursive: true });
+      const cacheLocation = join(copy, 'cache');
+      const cached = { jobs: 2, cache: true, cacheLocation };
+      runs.cacheCold = engineRun(join(copy, 'src'), cached);
+      runs.cacheWarm = engineRun(join(copy, 'src'), cached);
+      // The first .c file of the smallest unit that has one: a one-line change there.
+      const unitOfChange = [...units].filter((u) => u.some((f) => f.filePath.endsWith('.c'))).sort((a, b) => a.length - b.length)[0];
+      const changed = unitOfChange?.find((f) => f.filePath.endsWith('.c'));
+      if (changed) {
+        const target = join(copy, 'src', relative(opts.dir, changed.filePath));
+        appendFileSync(target, '\n/* bench: one changed line */\n');
+        runs.cacheOneFileChanged = { ...engineRun(join(copy, 'src'), cached), changedFile: relative(opts.dir, changed.filePath) };
+      }
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+    const same = (r) => JSON.stringify(Object.entries(byRule).sort()) === JSON.stringify(Object.entries(r.findingsPerRule).sort());
+    for (const r of Object.values(runs)) r.sameFindings = same(r);
+    e2e = { runs, units: units.length, jobsSpeedup: runs.jobs1.ms / runs.jobs2.ms, warmOverCold: runs.cacheWarm.ms / runs.cacheCold.ms };
   }
 
   if (opts.findings) {
@@ -361,7 +419,6 @@ async function main() {
       blankingOnly: blankingMs,
       full: fullMs,
       phases,
-      ...(e2e ? { cliEndToEnd: e2e.ms } : {}),
     },
     fullOverParse: fullMs / parseOnlyMs,
     throughput: { parseOnlyMBps: bytes / 1e6 / (parseOnlyMs / 1000), parseOnlyLinesPerSec: lines / (parseOnlyMs / 1000) },
@@ -381,7 +438,8 @@ async function main() {
       perExtension: Object.fromEntries(Object.entries(perExt).map(([k, v]) => [k, share(v)])),
       ...(opts.perFolder ? { perFolder: Object.fromEntries(Object.entries(perFolder).map(([k, v]) => [k, share(v)])) } : {}),
     },
-    ...(e2e ? { e2e: { sameFindings: e2e.sameFindings, findingsPerRule: e2e.findingsPerRule } } : {}),
+    analysisUnits: units.length,
+    ...(e2e ? { e2e } : {}),
   };
 
   if (opts.json) {
@@ -410,8 +468,16 @@ function printReport(s, opts) {
   for (const [name, ms] of Object.entries(p)) {
     out.push(`  ${name.padEnd(17)} ${fmtMs(ms).padStart(8)}  ${fmtPct(pct(ms, s.timesMs.full)).padStart(6)}`);
   }
-  if (s.timesMs.cliEndToEnd !== undefined) {
-    out.push(`CLI end to end      ${fmtMs(s.timesMs.cliEndToEnd)}  (DdiLint.lintFiles; same findings: ${s.e2e.sameFindings ? 'yes' : 'NO'})`);
+  out.push(`analysis units      ${fmtInt(s.analysisUnits)}`);
+  if (s.e2e) {
+    const r = s.e2e.runs;
+    const line = (label, x) => `  ${label.padEnd(28)} ${fmtMs(x.ms).padStart(8)}  peak RSS ${x.peakRssMB.toFixed(0)} MB${x.unitsUnchanged ? `  (${x.unitsUnchanged})` : ''}  same findings: ${x.sameFindings ? 'yes' : 'NO'}`;
+    out.push('CLI engine end to end (DdiLint.lintFiles, each run a fresh process):');
+    out.push(line('--jobs 1', r.jobs1));
+    out.push(line('--jobs 2', r.jobs2) + `  = ${s.e2e.jobsSpeedup.toFixed(2)}× faster`);
+    out.push(line('--jobs 2 --cache, cold', r.cacheCold));
+    out.push(line('--jobs 2 --cache, warm', r.cacheWarm) + `  = ${fmtPct(100 * s.e2e.warmOverCold)} of cold`);
+    if (r.cacheOneFileChanged) out.push(line('--cache, one file changed', r.cacheOneFileChanged) + `  (${r.cacheOneFileChanged.changedFile})`);
   }
   out.push(`slowest files in the rules phase: ${s.slowestFilesInRules.map((f) => `${f.file} ${fmtMs(f.ms)}`).join(', ')}`);
   out.push(`peak RSS            ${s.peakRssMB.afterParseOnly.toFixed(0)} MB after parse only, ${s.peakRssMB.afterFullLint.toFixed(0)} MB after full lint`);
