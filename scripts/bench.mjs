@@ -135,10 +135,12 @@ function embeddedConfigs(core, plugins) {
   const presetOf = (model) => {
     let config = resolved.get(model);
     if (config) return config;
-    const preset = plugins[model].configs.recommended;
+    // As the CLI's EMBEDDED_PRESETS: user-mode code gets wdm/user-mode (no rules).
+    const [pluginName, presetName] = model === 'user' ? ['wdm', 'user-mode'] : [model, 'recommended'];
+    const preset = plugins[pluginName].configs[presetName];
     const rules = {};
     for (const [id, entry] of Object.entries(preset.rules ?? {})) rules[id] = core.normalizeRuleEntry(entry, `rules.${id}`);
-    const used = { [model]: plugins[model] };
+    const used = { [pluginName]: plugins[pluginName] };
     for (const name of preset.plugins ?? []) used[name] = plugins[name];
     config = { rules, settings: preset.settings ?? {}, plugins: used };
     resolved.set(model, config);

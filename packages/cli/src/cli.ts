@@ -91,6 +91,7 @@ async function initConfig(io: CliIo, positionals: readonly string[]): Promise<nu
     if (!list.includes(dir)) list.push(dir);
     byModel.set(model, list);
   }
+  byModel.delete('user'); // user-mode code (UMDF 2 drivers, applications): no kernel preset to write for it
   const models = [...byModel.keys()].sort((a, b) => (byModel.get(b)!.length - byModel.get(a)!.length) || a.localeCompare(b));
   // One model: its preset for everything. Several: each model's preset for its folders only, since presets add
   // up (a KMDF preset on top of the WDM one would report the deprecated allocators twice).

@@ -81,6 +81,7 @@ export const EMBEDDED_PRESETS: Readonly<Record<DriverModel, string>> = {
   wdm: 'wdm/recommended',
   kmdf: 'kmdf/recommended',
   storport: 'storport/recommended',
+  user: 'wdm/user-mode',
 };
 
 const SEVERITY_NAMES = ['off', 'warn', 'error'] as const;

@@ -55,6 +55,38 @@ describe('config file forms', () => {
     expect(findings(r.stdout)).toEqual(['echo.c:3 kmdf/UnsafeAllocatePool 1', 'miniport.c:2 storport/HwStorPortProhibitedDDIs 2']);
   });
 
+  it('gives user-mode code (a UMDF 2 driver, a test application) no kernel rules; a source shared with a kernel build stays kernel', async () => {
+    // A UMDF 2 queue callback: PAGED_CODE and a WDF spin lock mean nothing about IRQL in user mode.
+    const umdfBody = `VOID EvtIoDeviceControl(WDFQUEUE Queue, WDFREQUEST Request, size_t Out, size_t In, ULONG Code)
+{
+    PDEVICE_CONTEXT ctx = GetDeviceContext(WdfIoQueueGetDevice(Queue));
+    WdfSpinLockAcquire(ctx->Lock);
+    ResetDevice(ctx);
+    WdfSpinLockRelease(ctx->Lock);
+}
+
+_IRQL_requires_(PASSIVE_LEVEL)
+VOID ResetDevice(PDEVICE_CONTEXT ctx)
+{
+    PAGED_CODE();
+    UNREFERENCED_PARAMETER(ctx);
+}
+`;
+    const dir = project({
+      'umdf/driver.h': '#include <windows.h>\n#include <wdf.h>\nEVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL EvtIoDeviceControl;\n',
+      'umdf/ioctl.c': `#include "driver.h"\n${umdfBody}`,
+      'app/testapp.c': '#include <windows.h>\nint main(void) { return 0; }\n',
+      'shared/ioctl.c': `#ifdef _KERNEL_MODE\n#include <ntddk.h>\n#else\n#include <windows.h>\n#endif\n#include <wdf.h>\nEVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL EvtIoDeviceControl;\n${umdfBody}`,
+    });
+    const r = await run(['-f', 'json', '--debug', '.'], dir);
+    expect(r.stderr).toMatch(/umdf\/ioctl\.c: driver model user; no config file found, embedded default wdm\/user-mode/);
+    expect(r.stderr).toMatch(/app\/testapp\.c: driver model user;/);
+    expect(r.stderr).toMatch(/shared\/ioctl\.c: driver model kmdf;/);
+    const found = findings(r.stdout);
+    expect(found.filter((f) => f.startsWith('ioctl.c'))).toEqual(['ioctl.c:12 wdm/IrqlTooHigh 2']);
+    expect(JSON.parse(r.stdout).filter((x: { filePath: string; messages: unknown[] }) => x.filePath.includes('umdf') && x.messages.length)).toEqual([]);
+  });
+
   it('cascades from the file up to root: true, nearer configs winning', async () => {
     const dir = project({
       '.ddirc.json': JSON.stringify({ root: true, extends: 'wdm/all' }),

@@ -34,7 +34,14 @@ function preset(name: PresetName): ConfigObject {
 const plugin = definePlugin({
   meta: { name, version },
   rules,
-  configs: { recommended: preset('recommended'), strict: preset('strict'), all: preset('all') },
+  configs: {
+    recommended: preset('recommended'),
+    strict: preset('strict'),
+    all: preset('all'),
+    // User-mode code beside kernel drivers (UMDF 2 drivers, test applications): it runs at PASSIVE_LEVEL and has
+    // no kernel pool, so no rule of this plugin applies. The embedded default gives it this preset.
+    'user-mode': { plugins: ['wdm'], rules: {} },
+  },
 });
 
 export { rules };

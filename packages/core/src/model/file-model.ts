@@ -9,7 +9,11 @@ import { REFINEMENT_FIELDS, lookupRole } from '../knowledge/roles.js';
 import { type Cfg, buildCfg, unwrapParens } from './cfg.js';
 import { evaluateConstant } from './constants.js';
 
-export type DriverModel = 'wdm' | 'kmdf' | 'storport';
+/**
+ * What kind of code a file is, from its includes: a WDM, KMDF or StorPort kernel driver, or user-mode code (a UMDF 2
+ * driver, a test application) to which no kernel IRQL or pool rule applies.
+ */
+export type DriverModel = 'wdm' | 'kmdf' | 'storport' | 'user';
 
 export interface FunctionDeclaration {
   readonly name: string;
@@ -441,13 +445,27 @@ export function walkTypes(
   }
 }
 
-/** The driver model a file's includes name: `storport.h` → storport, `wdf.h` → kmdf, otherwise wdm. */
+/** Headers only kernel-mode code includes. */
+const KERNEL_HEADERS: ReadonlySet<string> = new Set([
+  'ntddk.h', 'wdm.h', 'ntifs.h', 'fltkernel.h', 'ndis.h', 'storport.h', 'portcls.h', 'ntstrsafe.h', 'wdmsec.h', 'ntosp.h', 'miniport.h', 'scsi.h', 'netadaptercx.h', 'ntddndis.h',
+]);
+/** Headers that make a file user-mode code (unless a kernel header is included too, as shared sources do). */
+const USER_MODE_HEADERS: ReadonlySet<string> = new Set(['windows.h', 'wudfwdm.h', 'wudfddi.h']);
+
+/**
+ * The driver model a file's includes name: `storport.h` → storport, `wdf.h` → kmdf, `windows.h` (or UMDF's own
+ * headers) without any kernel header → user, otherwise wdm.
+ */
 export function driverModelFromIncludes(includes: Iterable<string>): DriverModel | undefined {
   let model: DriverModel | undefined;
+  let kernel = false;
+  let user = false;
   for (const inc of includes) {
     const base = inc.split(/[\\/]/).pop()!.toLowerCase();
     if (base === 'storport.h') return 'storport';
     if (base === 'wdf.h' || base.startsWith('wdf')) model = 'kmdf';
+    if (KERNEL_HEADERS.has(base)) kernel = true;
+    else if (USER_MODE_HEADERS.has(base)) user = true;
   }
-  return model;
+  return user && !kernel ? 'user' : model;
 }
