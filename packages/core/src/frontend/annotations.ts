@@ -123,10 +123,28 @@ const CANDIDATE_START = /[_A-Z]/;
 const TOKENS =
   /\/\/[^\n]*|\/\*[\s\S]*?(?:\*\/|$(?![\s\S]))|"(?:\\.|[^"\\\n])*"?|'(?:\\.|[^'\\\n])*'?|^[ \t]*#(?:\\\r?\n|\/\*[\s\S]*?\*\/|[^\n])*|[{}]|[A-Za-z_][A-Za-z0-9_]*/gm;
 
+export interface BlankOptions {
+  /**
+   * MSVC accepts `try`, `except`, `finally` in C as spellings of `__try`, `__except`, `__finally` (file systems
+   * use them). tree-sitter-c does not, and there is no room to respell them in place, so within function bodies
+   * `try {` becomes a plain block, `} finally {` a block that follows it, and `} except (filter) {` an `if` on the
+   * filter: the same statements in the same order, with the handler as a path that may run. Not for C++, where
+   * `try` is C++'s own.
+   */
+  readonly msvcSehKeywords?: boolean;
+}
+
+/** The respelling of each MSVC C-mode exception keyword, same length, and what must follow it. */
+const SEH_KEYWORDS: Readonly<Record<string, { readonly as: string; readonly before: string; readonly afterBrace: boolean }>> = {
+  try: { as: '   ', before: '{', afterBrace: false },
+  finally: { as: '       ', before: '{', afterBrace: true },
+  except: { as: 'if    ', before: '(', afterBrace: true },
+};
+
 /** Scan `source`, blank every annotation macro, and return the facts. */
-export function blankAnnotations(source: string): BlankedSource {
+export function blankAnnotations(source: string, options: BlankOptions = {}): BlankedSource {
   const annotations: Annotation[] = [];
-  const blanks: [number, number][] = [];
+  const blanks: [number, number, string?][] = [];
   let braceDepth = 0;
   const braces: boolean[] = [];
   TOKENS.lastIndex = 0;
@@ -151,6 +169,12 @@ export function blankAnnotations(source: string): BlankedSource {
       continue;
     }
     if (!isIdentStart(c)) continue; // comment, literal or preprocessor line
+    if (options.msvcSehKeywords && braceDepth > 0 && Object.prototype.hasOwnProperty.call(SEH_KEYWORDS, token)) {
+      const seh = SEH_KEYWORDS[token];
+      const next = skipSpace(source, at + token.length);
+      if (source[next] === seh.before && (!seh.afterBrace || previousNonSpace(source, at) === '}')) blanks.push([at, at + token.length, seh.as]);
+      continue;
+    }
     if (!CANDIDATE_START.test(token[0])) continue;
     const fileScopeMacro = braceDepth === 0 && FILE_SCOPE_MACROS.has(token);
     if (!isAnnotationMacro(token) && !fileScopeMacro) continue;
@@ -176,11 +200,17 @@ export function blankAnnotations(source: string): BlankedSource {
   // Replace each blanked range by spaces, keeping line breaks.
   let out = '';
   let pos = 0;
-  for (const [from, to] of blanks) {
-    out += source.slice(pos, from) + source.slice(from, to).replace(/[^\r\n]/g, ' ');
+  for (const [from, to, as] of blanks) {
+    out += source.slice(pos, from) + (as ?? source.slice(from, to).replace(/[^\r\n]/g, ' '));
     pos = to;
   }
   return { text: out + source.slice(pos), annotations };
+}
+
+function previousNonSpace(s: string, i: number): string | undefined {
+  let k = i - 1;
+  while (k >= 0 && (s[k] === ' ' || s[k] === '\t' || s[k] === '\r' || s[k] === '\n')) k--;
+  return k >= 0 ? s[k] : undefined;
 }
 
 function skipSpace(s: string, i: number): number {

@@ -231,6 +231,46 @@ VOID AlsoHealthy(VOID)
     expect(parsed.lines.position(alloc.startIndex)).toEqual({ line, column: 15 });
   });
 
+  it("parses MSVC's C-mode try/finally/except (file systems use them) with the statements in order and positions exact", () => {
+    const text = `#define try_later __try
+VOID FatCommonRead(PIRP_CONTEXT IrpContext)
+{
+    BOOLEAN acquired = FALSE;
+    try {
+        acquired = AcquireShared(IrpContext);
+        if (!acquired) leave;
+        ReadData(IrpContext);
+    } finally {
+        if (acquired) ReleaseShared(IrpContext);
+    }
+    try
+    {
+        Probe(IrpContext);
+    }
+    except (FatExceptionFilter(IrpContext, GetExceptionInformation())) {
+        Recover(IrpContext);
+    }
+}
+`;
+    const parsed = parseSource('fsctrl.c', text);
+    expect(errorNodes(parsed.root)).toEqual([]);
+    const calls = allOfType(parsed.root, 'call_expression').map((c) => nodeText(parsed, c.childForFieldName('function')!));
+    expect(calls).toEqual(['AcquireShared', 'ReadData', 'ReleaseShared', 'Probe', 'FatExceptionFilter', 'GetExceptionInformation', 'Recover']);
+    const recover = allOfType(parsed.root, 'call_expression').find((c) => c.text.startsWith('Recover'))!;
+    expect(text.slice(recover.startIndex, recover.endIndex)).toBe('Recover(IrpContext)');
+    // The filter guards the handler: it is a path that may run, not one that always does.
+    expect(recover.parent?.parent?.parent?.type).toBe('if_statement');
+    expect(parsed.text).toBe(text);
+  });
+
+  it('leaves try alone in C++ and outside function bodies', () => {
+    const cpp = parseSource('queue.cpp', 'void f() {\n  try { g(); } catch (...) { h(); }\n}\n');
+    expect(allOfType(cpp.root, 'try_statement')).toHaveLength(1);
+    const macro = parseSource('fat.h', '#define try __try\n#define finally __finally\n');
+    expect(macro.root.hasError).toBe(false);
+    expect(allOfType(macro.root, 'preproc_def').map((d) => d.childForFieldName('value')?.text)).toEqual(['__try', '__finally']);
+  });
+
   it('keeps function definitions inside #ifdef blocks and extern "C" free code', () => {
     const src = `
 #ifdef ALLOC_PRAGMA

@@ -45,7 +45,7 @@ export interface ParsedSource {
 }
 
 export function parseSource(filePath: string, text: string, language: SourceLanguage = languageOf(filePath)): ParsedSource {
-  const blanked = blankAnnotations(text);
+  const blanked = blankAnnotations(text, { msvcSehKeywords: language === 'c' });
   const parser = parserFor(language);
   // The Node binding reads the input in chunks of bufferSize; the default is too small for large files.
   const tree = parser.parse(blanked.text, undefined, { bufferSize: blanked.text.length * 2 + 1024 });
