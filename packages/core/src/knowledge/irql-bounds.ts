@@ -58,4 +58,8 @@ export const DDI_BOUND_OVERRIDES: Readonly<Record<string, { readonly min?: Level
   KeAcquireSpinLockAtDpcLevel: { min: Level.Dispatch, max: Level.Dispatch },
   KeReleaseInStackQueuedSpinLockFromDpcLevel: { min: Level.Dispatch, max: Level.Dispatch },
   IoSetCancelRoutine: { min: Level.Passive, max: Level.Dispatch },
+  // "At APC_LEVEL, or inside a critical region (KeEnterCriticalRegion, FsRtlEnterFileSystem)": APCs disabled, which
+  // PASSIVE_LEVEL code in a critical region satisfies; the IRQL bound is <= APC_LEVEL (wdm.h: _IRQL_requires_max_).
+  ExAcquireFastMutexUnsafe: { min: Level.Passive, max: Level.Apc },
+  ExReleaseFastMutexUnsafe: { min: Level.Passive, max: Level.Apc },
 };

@@ -386,11 +386,15 @@ export class Linter {
         }
         return !overBudget;
       };
+      // The file's tree, then the project macros defined in it that are analysed as functions (their nodes have
+      // the file's offsets, so what the rules report in them lands on the `#define`).
+      const roots = [parsed.root, ...fileModel.definitions.filter((d) => d.macro).map((d) => d.node)];
       if (!hasExit) {
-        walkTypes(parsed.root, new Set(listeners.keys()), (node) => within() && call(node.type, node));
+        const types = new Set(listeners.keys());
+        for (const root of roots) walkTypes(root, types, (node) => within() && call(node.type, node));
       } else {
         // Iterative, so that deeply nested code cannot overflow the stack.
-        const stack: { node: SyntaxNode; exit: boolean }[] = [{ node: parsed.root, exit: false }];
+        const stack: { node: SyntaxNode; exit: boolean }[] = roots.map((node) => ({ node, exit: false })).reverse();
         while (stack.length) {
           const { node, exit } = stack.pop()!;
           if (!within()) break;

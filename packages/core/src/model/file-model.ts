@@ -7,6 +7,7 @@ import type { ParsedSource, SyntaxNode } from '../frontend/parser.js';
 import { CALL_REGISTRATIONS, DISPATCH_TYPE_ANNOTATIONS, FIELD_REGISTRATIONS } from '../knowledge/registrations.js';
 import { REFINEMENT_FIELDS, lookupRole } from '../knowledge/roles.js';
 import { type Cfg, buildCfg, unwrapParens } from './cfg.js';
+import { macroAsFunction, macroFunctionNode } from './macros.js';
 import { evaluateConstant } from './constants.js';
 
 /**
@@ -30,6 +31,11 @@ export interface FunctionDeclaration {
 
 export interface FunctionDefinition extends FunctionDeclaration {
   readonly body: SyntaxNode;
+  /**
+   * For a project macro analysed as a function (see macros.ts): the `#define` in the file's real tree. The
+   * definition's own nodes are in a tree of their own, at the same offsets.
+   */
+  readonly macro?: SyntaxNode;
   /** The `PAGED_CODE()` call at the top of the body: it asserts the function runs at most at APC_LEVEL. */
   readonly pagedCode?: SyntaxNode;
   /** Parameter names, in order. */
@@ -69,6 +75,7 @@ export interface FileModel {
 }
 
 const FILE_WALK_TYPES = new Set([
+  'preproc_function_def',
   'enum_specifier',
   'call_expression',
   'assignment_expression',
@@ -218,6 +225,7 @@ export function buildFileModel(source: ParsedSource): FileModel {
   const functionNames = new Set([...definitions, ...declarations].map((d) => d.name));
   const comments: SyntaxNode[] = [];
   const pragmas: SyntaxNode[] = [];
+  const macros: SyntaxNode[] = [];
   walkTypes(source.root, FILE_WALK_TYPES, (node) => {
     switch (node.type) {
       case 'enum_specifier': {
@@ -272,6 +280,9 @@ export function buildFileModel(source: ParsedSource): FileModel {
       case 'comment':
         if (node.text.includes('ddi-lint-')) comments.push(node);
         break;
+      case 'preproc_function_def':
+        macros.push(node);
+        break;
       case 'preproc_call':
         if (node.childForFieldName('directive')?.text === '#pragma') pragmas.push(node);
         break;
@@ -293,6 +304,18 @@ export function buildFileModel(source: ParsedSource): FileModel {
         break;
     }
   }, (type, text) => type !== 'identifier' || functionNames.has(text()));
+
+  // Project macros that hide DDI calls, as functions (after the real ones: those stay in offset order).
+  const defined = new Set(definitions.map((d) => d.name));
+  for (const macro of macros) {
+    const synthetic = macroAsFunction(source, macro);
+    const fn = synthetic && macroFunctionNode(synthetic);
+    const nameNode = fn && functionNameNode(fn.childForFieldName('declarator'));
+    const body = fn?.childForFieldName('body');
+    if (!synthetic || !fn || !nameNode || !body || defined.has(nameNode.text)) continue;
+    defined.add(nameNode.text);
+    definitions.push(makeDefinition(synthetic, fn, nameNode, body, [], macro));
+  }
 
   return {
     source,
@@ -327,6 +350,7 @@ function makeDefinition(
   nameNode: SyntaxNode,
   body: SyntaxNode,
   annotations: readonly Annotation[],
+  macro?: SyntaxNode,
 ): FunctionDefinition {
   let cfg: Cfg | undefined;
   let locals: Set<string> | undefined;
@@ -336,6 +360,7 @@ function makeDefinition(
   while (fnDeclarator && fnDeclarator.type !== 'function_declarator') fnDeclarator = fnDeclarator.childForFieldName('declarator');
   const params: string[] = [];
   for (const p of fnDeclarator?.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (p.type === 'identifier') params.push(p.text); // an identifier list: a macro's parameters
     if (p.type !== 'parameter_declaration') continue;
     const id = declaredIdentifier(p.childForFieldName('declarator'));
     if (id) params.push(id);
@@ -351,6 +376,7 @@ function makeDefinition(
     isStatic: hasStorageClass(node, 'static'),
     pagedCode,
     params,
+    ...(macro ? { macro } : {}),
     get locals() {
       if (!locals) {
         const found = new Set<string>();

@@ -25,6 +25,7 @@ import {
   type FunctionDefinition,
   buildFileModel,
   driverModelFromIncludes,
+  walkTypes,
 } from './file-model.js';
 import { type Interval, Level, formatInterval, interval, levelFromNumber, meet, parseLevel } from './irql.js';
 import { type CalleeSummary, type FunctionIrql, analyzeFunction, step } from './irql-analysis.js';
@@ -82,6 +83,9 @@ export class Program {
   private readonly addressTakenIn = new Map<string, FileModel[]>();
   private readonly filesByBaseName = new Map<string, FileModel[]>();
   private readonly normalizedPath = new Map<FileModel, string>();
+  /** Project macros analysed as functions, by their own tree; and each file's real functions, in offset order. */
+  private readonly macroByTree = new Map<unknown, FunctionDefinition>();
+  private readonly realDefinitions = new Map<FileModel, readonly FunctionDefinition[]>();
 
   constructor(
     sources: readonly ParsedSource[],
@@ -94,7 +98,9 @@ export class Program {
       for (const d of f.definitions) {
         push(this.definitionsByName, d.name, d);
         this.definitionByNode.set(d.node.id, d);
+        if (d.macro) this.macroByTree.set(d.source.tree, d);
       }
+      this.realDefinitions.set(f, f.definitions.filter((d) => !d.macro));
       for (const d of f.declarations) push(this.declarationsByName, d.name, d);
       for (const r of f.registrations) push(this.registrationsByName, r.functionName, { file: f, registration: r });
       for (const name of f.addressTaken) push(this.addressTakenIn, name, f);
@@ -221,9 +227,11 @@ export class Program {
   functionContaining(node: SyntaxNode): FunctionDefinition | undefined {
     // Definitions do not nest in C: a binary search over the file's definitions by offset (walking up parents
     // through the native binding costs far more).
+    const macro = this.macroByTree.get(node.tree);
+    if (macro) return macro;
     const file = this.byTree.get(node.tree);
     if (!file) return undefined;
-    const defs = file.definitions;
+    const defs = this.realDefinitions.get(file) ?? file.definitions;
     let lo = 0;
     let hi = defs.length - 1;
     const at = node.startIndex;
@@ -379,7 +387,13 @@ export class Program {
       const cfgNode = def.cfg.nodeContaining(node);
       value = cfgNode ? analysis.nodeIn.get(cfgNode.id)?.value : undefined;
     }
-    return value ? concretize(value, this.entryOf(def)) : undefined;
+    const fact = value ? concretize(value, this.entryOf(def)) : undefined;
+    // In a macro, a branch on one of its parameters (`if (DispatchLevel) NdisDprAcquireSpinLock(…)`) is decided by
+    // the argument at each use, which a function-wide analysis of the macro cannot see: what holds there is assumed.
+    if (fact && def.macro && dependsOnMacroArgument(def, node)) {
+      return { ...fact, evidence: fact.evidence.map((e) => ({ ...e, basis: 'assumed' as const })) };
+    }
+    return fact;
   }
 
   /** A fixed summary from `_IRQL_raises_(X)` on any declaration. */
@@ -513,6 +527,8 @@ export class Program {
 
   /** IRQL raises still in effect when the function returns (the function does not restore them). */
   unrestoredRaises(def: FunctionDefinition): Evidence[] {
+    // A macro that takes a lock (`#define LOCK(x) KeAcquireSpinLock(…)`) leaves it taken by design.
+    if (def.macro) return [];
     for (const d of this.declarationsOf(def)) {
       if (d.annotations.some((a) => RAISES_IRQL_ANNOTATIONS.has(a.name) || EXIT_STATE_ANNOTATIONS.test(a.name))) return [];
     }
@@ -843,6 +859,28 @@ export class Program {
     return entries;
   }
 }
+
+const BRANCHING = new Set(['if_statement', 'conditional_expression', 'while_statement', 'for_statement', 'do_statement', 'switch_statement']);
+
+/** Whether `node`, in a macro analysed as a function, runs only under a condition on one of the macro's parameters. */
+function dependsOnMacroArgument(def: FunctionDefinition, node: SyntaxNode): boolean {
+  const params = new Set(def.params);
+  if (!params.size) return false;
+  for (let n: SyntaxNode | null = node; n && n.id !== def.body.id; n = n.parent) {
+    const branch = n.parent;
+    if (!branch || !BRANCHING.has(branch.type)) continue;
+    const condition = branch.childForFieldName('condition');
+    if (!condition || condition.id === n.id) continue;
+    let mentions = false;
+    walkTypes(condition, IDENTIFIER, (id) => {
+      if (params.has(id.text)) mentions = true;
+    });
+    if (mentions) return true;
+  }
+  return false;
+}
+
+const IDENTIFIER: ReadonlySet<string> = new Set(['identifier']);
 
 function dirnameOf(p: string): string {
   return p.slice(0, p.lastIndexOf('/') + 1);
