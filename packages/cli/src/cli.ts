@@ -45,6 +45,7 @@ Options:
       --max-file-size BYTES   Skip larger files with a notice (default 16 MiB)
       --max-file-time MS      Stop the rules on a file after this long, with a notice (default 60000); a rule
                               that never returns is stopped by terminating its worker
+  -D, --define NAME[=VALUE]   A macro the build defines (repeatable): picks #if branches inside functions
   -j, --jobs N                Analyse in N worker threads (default: the number of cores; 0 = in this thread)
       --cache                 Reuse the results of drivers whose files, config and plugins did not change
       --cache-location DIR    Where --cache keeps them (default node_modules/.cache/ddi-lint)
@@ -130,6 +131,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         'max-file-size': { type: 'string' },
         'max-file-time': { type: 'string' },
         jobs: { type: 'string', short: 'j' },
+        define: { type: 'string', short: 'D', multiple: true },
         cache: { type: 'boolean' },
         'cache-location': { type: 'string' },
         'report-unused-disable-directives': { type: 'boolean' },
@@ -176,7 +178,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       jobs = Number(values.jobs);
       if (!Number.isInteger(jobs) || jobs < 0) throw new UsageError(`--jobs ${values.jobs}: expected a whole number (0 = no worker threads)`);
     }
+    const defines: Record<string, string> = {};
+    for (const d of values.define ?? []) {
+      const m = /^([A-Za-z_]\w*)(?:=(.*))?$/s.exec(d);
+      if (!m) throw new UsageError(`-D ${d}: expected NAME or NAME=VALUE`);
+      defines[m[1]] = m[2] ?? '1';
+    }
     const engine = new DdiLint({
+      defines: Object.keys(defines).length ? defines : undefined,
       jobs,
       cache: values.cache === true,
       cacheLocation: values['cache-location'],

@@ -69,6 +69,8 @@ export interface DdiLintOptions {
   readonly cache?: boolean;
   /** `--cache-location DIR` (default node_modules/.cache/ddi-lint under cwd). */
   readonly cacheLocation?: string;
+  /** `-D NAME[=VALUE]`: macros the build defines, added to `settings.defines` (they pick `#if` branches). */
+  readonly defines?: Readonly<Record<string, string>>;
   /** The worker script (tests run from sources and point at the built one). */
   readonly workerUrl?: URL;
 }
@@ -300,6 +302,7 @@ export class DdiLint {
         fix: this.options.fix,
         maxFileTimeMs: this.options.maxFileTimeMs,
         reportUnusedDisableDirectives: this.options.reportUnusedDisableDirectives,
+        defines: this.options.defines,
         debug: this.options.debug !== undefined,
       },
     });
@@ -330,7 +333,8 @@ export class DdiLint {
       return resolved;
     };
     const firstBase = inputs.length ? bases.get(inputs[0].filePath) : undefined;
-    const irql = irqlSettingsFrom(firstBase?.settings);
+    const settings = firstBase?.settings;
+    const irql = irqlSettingsFrom(this.options.defines ? { ...settings, defines: { ...settings?.defines, ...this.options.defines } } : settings);
     return this.lintWithFixes(inputs, configFor, irql, lintOnly ? (filePath) => lintOnly.has(filePath) : undefined, hooks);
   }
 
@@ -345,6 +349,7 @@ export class DdiLint {
       fix: this.options.fix === true,
       unused: this.options.reportUnusedDisableDirectives ?? 'off',
       rules: this.options.ruleOverrides ?? {},
+      defines: this.options.defines ?? {},
       config: this.options.overrideConfigFile ? resolve(this.cwd, this.options.overrideConfigFile) : null,
       lookup: this.options.useConfigLookup !== false,
     });

@@ -22,6 +22,7 @@ export interface WorkerEngineOptions {
   readonly fix?: boolean;
   readonly maxFileTimeMs?: number;
   readonly reportUnusedDisableDirectives?: 'off' | 'warn' | 'error';
+  readonly defines?: Readonly<Record<string, string>>;
   readonly debug?: boolean;
 }
 

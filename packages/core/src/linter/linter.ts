@@ -14,6 +14,7 @@ import { type Interval, Level, parseLevel } from '../model/irql.js';
 import type { Basis, Explanation, TraceStep } from '../model/irql-domain.js';
 import { explainAbove, explainBelow } from '../model/irql-domain.js';
 import { DEFAULT_IRQL_SETTINGS, type IrqlSettings, Program } from '../model/program.js';
+import type { Defines } from '../model/preprocessor.js';
 import { callArguments } from '../model/syntax.js';
 import type {
   AllocatorCall,
@@ -138,10 +139,11 @@ export function findRule(ruleId: string, plugins: Readonly<Record<string, Plugin
   return rules && Object.prototype.hasOwnProperty.call(rules, name) ? rules[name] : undefined;
 }
 
-/** Turn `settings.irql` into analysis settings. */
+/** Turn `settings.irql` and `settings.defines` into analysis settings. */
 export function irqlSettingsFrom(settings: Settings | undefined): IrqlSettings {
+  const defines = definesFrom(settings?.defines);
   const raw = settings?.irql?.unknownEntry;
-  if (!raw) return DEFAULT_IRQL_SETTINGS;
+  if (!raw) return defines ? { ...DEFAULT_IRQL_SETTINGS, defines } : DEFAULT_IRQL_SETTINGS;
   const [loText, hiText] = typeof raw === 'string' ? raw.split('..') : raw;
   const lo = parseLevel(loText ?? '');
   const hi = parseLevel(hiText ?? loText ?? '');
@@ -151,7 +153,26 @@ export function irqlSettingsFrom(settings: Settings | undefined): IrqlSettings {
       'settings.irql.unknownEntry',
     );
   }
-  return { unknownEntry: { lo: Math.min(lo, hi), hi: Math.max(lo, hi) } as Interval };
+  return { unknownEntry: { lo: Math.min(lo, hi), hi: Math.max(lo, hi) } as Interval, ...(defines ? { defines } : {}) };
+}
+
+/**
+ * `settings.defines`: `{ "DBG": 1, "NDIS60": true, "WIN9X": null }` — a value (a number, a string, `true` for 1)
+ * for a name the build defines, `null` or `false` for one it does not.
+ */
+function definesFrom(raw: unknown): Defines | undefined {
+  if (raw === undefined) return undefined;
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ConfigError(`settings.defines: expected an object of macro names to values, e.g. { "DBG": 1 }`, 'settings.defines');
+  }
+  const out: Record<string, string | null> = {};
+  for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
+    if (value === null || value === false) out[name] = null;
+    else if (value === true) out[name] = '1';
+    else if (typeof value === 'number' || typeof value === 'string') out[name] = String(value);
+    else throw new ConfigError(`settings.defines.${name}: ${JSON.stringify(value)} is not a macro value (a number, a string, true, false or null)`, `settings.defines.${name}`);
+  }
+  return out;
 }
 
 export interface LintOptions {

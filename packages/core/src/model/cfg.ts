@@ -118,6 +118,11 @@ export function callsIn(node: SyntaxNode): SyntaxNode[] {
   }
 }
 
+export interface CfgOptions {
+  /** Whether an `#if`/`#ifdef`/`#elif`/`#else` branch is compiled; undefined when not known. */
+  readonly branchTaken?: (directive: SyntaxNode) => boolean | undefined;
+}
+
 class CfgBuilder {
   readonly nodes: CfgNode[] = [];
   readonly entry: CfgNode;
@@ -128,7 +133,7 @@ class CfgBuilder {
   private readonly gotos: { pending: Pending; label: string }[] = [];
   private readonly tryFrames: TryFrame[] = [];
 
-  constructor() {
+  constructor(private readonly branchTaken?: CfgOptions['branchTaken']) {
     this.entry = this.node('entry');
     this.exit = this.node('exit');
   }
@@ -399,15 +404,31 @@ class CfgBuilder {
   }
 
   /**
-   * `#if`/`#ifdef` inside a function: which branch is compiled is not known here, so each branch is an
-   * alternative path (as an `if` whose condition is unknown), and the code after it follows all of them.
+   * `#if`/`#ifdef` inside a function: the branch the build's defines select, when they decide it; otherwise each
+   * branch is an alternative path (as an `if` whose condition is unknown), and the code after it follows all of them.
    */
   private lowerConditionalCompilation(stmt: SyntaxNode, incoming: readonly Pending[]): Pending[] {
+    const known = this.branchTaken?.(stmt);
     const skip = new Set([stmt.childForFieldName('condition')?.id, stmt.childForFieldName('name')?.id, stmt.childForFieldName('alternative')?.id]);
     const body = stmt.namedChildren.filter((c) => !skip.has(c.id) && c.type !== 'comment');
-    const taken = this.sequence(body, incoming);
     const alternative = stmt.childForFieldName('alternative');
-    const other = alternative ? this.lower(alternative, incoming) : [...incoming];
+    // A branch known to be compiled (or not, from the build's defines) is the only path.
+    if (known === true) return this.sequence(body, incoming);
+    if (known === false) return alternative ? this.lower(alternative, incoming) : [...incoming];
+    // Unknown: both branches, from a condition node whose guard names the macro, so that two `#if DBG_LOCK` blocks
+    // of one function are taken together (the IRQL analysis keeps conditions tested twice apart).
+    const tested = stmt.type === 'preproc_ifdef' ? stmt.childForFieldName('name') : stmt.childForFieldName('condition');
+    const polarity = !(stmt.type === 'preproc_ifdef' && /^#\s*ifndef/.test(stmt.text));
+    let whenTaken: Pending[] = [...incoming];
+    let whenNot: Pending[] = [...incoming];
+    if (tested && stmt.type !== 'preproc_else') {
+      const c = this.node('condition', tested);
+      this.connect(incoming, c);
+      whenTaken = [{ from: c, guard: { condition: tested, whenTrue: polarity } }];
+      whenNot = [{ from: c, guard: { condition: tested, whenTrue: !polarity } }];
+    }
+    const taken = this.sequence(body, whenTaken);
+    const other = alternative ? this.lower(alternative, whenNot) : whenNot;
     return [...taken, ...other];
   }
 
@@ -477,8 +498,8 @@ function isAlwaysFalse(expr: SyntaxNode): boolean {
 }
 
 /** Build the CFG of a function definition's body. */
-export function buildCfg(body: SyntaxNode): Cfg {
-  const b = new CfgBuilder();
+export function buildCfg(body: SyntaxNode, options: CfgOptions = {}): Cfg {
+  const b = new CfgBuilder(options.branchTaken);
   const exits = b.lower(body, [{ from: b.entry }]);
   b.finish(exits);
   const byCall = new Map<number, CfgNode>();

@@ -8,6 +8,7 @@ import { CALL_REGISTRATIONS, DISPATCH_TYPE_ANNOTATIONS, FIELD_REGISTRATIONS } fr
 import { REFINEMENT_FIELDS, lookupRole } from '../knowledge/roles.js';
 import { type Cfg, buildCfg, unwrapParens } from './cfg.js';
 import { macroAsFunction, macroFunctionNode } from './macros.js';
+import { type DefineLookup, type Defines, branchTaken, defineLookup } from './preprocessor.js';
 import { evaluateConstant } from './constants.js';
 
 /**
@@ -152,7 +153,12 @@ function roleFromAnnotations(annotations: readonly Annotation[]): string | undef
   return undefined;
 }
 
-export function buildFileModel(source: ParsedSource): FileModel {
+export interface FileModelOptions {
+  /** The build's macro values (`settings.defines`): they decide `#if` branches inside functions. */
+  readonly defines?: Defines;
+}
+
+export function buildFileModel(source: ParsedSource, options: FileModelOptions = {}): FileModel {
   const definitions: FunctionDefinition[] = [];
   const declarations: FunctionDeclaration[] = [];
   const registrations: Registration[] = [];
@@ -165,6 +171,8 @@ export function buildFileModel(source: ParsedSource): FileModel {
   const fieldAssignments = new Map<string, SyntaxNode[]>();
   const annotations = source.annotations;
   let codeSegment: SyntaxNode | undefined;
+  // Read when a function's CFG is first built, after this file's #defines are all collected.
+  const lookup = defineLookup(options.defines, defines);
 
   /** Annotations from `from` up to `to` (offsets), consumed in order. */
   const annotationsIn = (from: number, to: number): Annotation[] => {
@@ -182,7 +190,7 @@ export function buildFileModel(source: ParsedSource): FileModel {
           const body = node.childForFieldName('body');
           if (nameNode && body) {
             const own = annotationsIn(previousEnd, body.startIndex);
-            definitions.push(makeDefinition(source, node, nameNode, body, own));
+            definitions.push(makeDefinition(source, node, nameNode, body, own, undefined, lookup));
             if (codeSegment && !pagedSections.has(nameNode.text)) pagedSections.set(nameNode.text, codeSegment);
           }
           break;
@@ -314,7 +322,7 @@ export function buildFileModel(source: ParsedSource): FileModel {
     const body = fn?.childForFieldName('body');
     if (!synthetic || !fn || !nameNode || !body || defined.has(nameNode.text)) continue;
     defined.add(nameNode.text);
-    definitions.push(makeDefinition(synthetic, fn, nameNode, body, [], macro));
+    definitions.push(makeDefinition(synthetic, fn, nameNode, body, [], macro, lookup));
   }
 
   return {
@@ -351,6 +359,7 @@ function makeDefinition(
   body: SyntaxNode,
   annotations: readonly Annotation[],
   macro?: SyntaxNode,
+  defines?: DefineLookup,
 ): FunctionDefinition {
   let cfg: Cfg | undefined;
   let locals: Set<string> | undefined;
@@ -391,7 +400,7 @@ function makeDefinition(
       return locals;
     },
     get cfg() {
-      cfg ??= buildCfg(body);
+      cfg ??= buildCfg(body, defines ? { branchTaken: (directive) => branchTaken(directive, defines) } : {});
       return cfg;
     },
   };

@@ -29,6 +29,7 @@ import {
 } from './file-model.js';
 import { type Interval, Level, formatInterval, interval, levelFromNumber, meet, parseLevel } from './irql.js';
 import { type CalleeSummary, type FunctionIrql, analyzeFunction, step } from './irql-analysis.js';
+import type { Defines } from './preprocessor.js';
 import { calleeName as plainCallee } from './syntax.js';
 import type { TraceStep } from './irql-domain.js';
 import {
@@ -46,6 +47,8 @@ import {
 export interface IrqlSettings {
   /** Entry IRQL of a function with no annotation, no role and no caller. */
   readonly unknownEntry: Interval;
+  /** The build's macro values (`settings.defines`, `-D`): they pick `#if` branches inside functions. */
+  readonly defines?: Defines;
 }
 
 export const DEFAULT_IRQL_SETTINGS: IrqlSettings = { unknownEntry: interval(Level.Passive, Level.Dispatch) };
@@ -136,7 +139,7 @@ export class Program {
   private buildResilient(source: ParsedSource): FileModel {
     let model: FileModel;
     try {
-      model = buildFileModel(source);
+      model = buildFileModel(source, { defines: this.settings.defines });
     } catch (error) {
       this.fail(source.filePath, `the file could not be modelled (${reason(error)}); it is linted without its functions`);
       return { ...emptyModel(source) };

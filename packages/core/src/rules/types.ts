@@ -156,6 +156,11 @@ export interface Settings {
     readonly unknownEntry?: string | readonly [string, string];
     readonly reportAssumed?: boolean;
   };
+  /**
+   * The macros the build defines (`-D`), which pick `#if` branches inside functions: a value, `true` (1), or
+   * `null` / `false` for a name the build does not define. Names not listed leave their branches as alternatives.
+   */
+  readonly defines?: Readonly<Record<string, string | number | boolean | null>>;
   readonly [key: string]: unknown;
 }
 
