@@ -317,7 +317,11 @@ function computeStateKey(s: IrqlState): string {
   return `${valueKey(s.value)}#${saved.join(';')}`;
 }
 
-const IRQL_QUERY = /^KeGetCurrentIrql\s*\(\s*\)$/;
+/** `KeGetCurrentIrql()` and the NDIS macro that wraps it. */
+const IRQL_QUERY = /^(?:KeGetCurrentIrql|NDIS_CURRENT_IRQL)\s*\(\s*\)$/;
+
+/** Calls that assert a condition: on the IRQL, what holds after them (checked builds stop otherwise). */
+const ASSERTS = new Set(['ASSERT', 'NT_ASSERT', 'NT_ASSERTMSG', 'ASSERTMSG', 'NT_VERIFY', 'WDFVERIFY']);
 const TRY_ACQUIRE_AT_DPC = new Set(['KeTryToAcquireSpinLockAtDpcLevel']);
 
 /**
@@ -389,6 +393,7 @@ export function analyzeFunction(definition: FunctionDefinition, analysisContext:
   const cfg: Cfg = definition.cfg;
   const ctx: AnalysisContext = { ...analysisContext, irqlVariables: irqlVariablesOf(definition) };
   const correlated = correlatedConditions(cfg);
+  const limits = statedLimits(definition, ctx);
   // Each node holds up to MAX_VARIANTS states told apart by the branch facts on the way (`AtDIRQL` true/false),
   // so that `if (!AtDIRQL) acquire; … if (!AtDIRQL) release;` is not read as acquire-without-release. Functions
   // without a condition tested twice keep one state per node.
@@ -406,10 +411,14 @@ export function analyzeFunction(definition: FunctionDefinition, analysisContext:
     const node = worklist.shift()!;
     queued.delete(node.id);
     for (let state of variants.get(node.id)!.values()) {
+      const stated = limits.get(node.id);
+      if (stated) state = { ...state, value: narrowValue(state.value, stated) ?? state.value };
       for (const call of node.calls) {
         const prev = beforeCall.get(call.id);
         beforeCall.set(call.id, prev ? joinValues(prev, state.value) : state.value);
         state = transfer(definition, state, call, ctx);
+        const asserted = assertedIrql(call, ctx);
+        if (asserted) state = { ...state, value: narrowValue(state.value, asserted) ?? state.value };
       }
       state = copySavedSlot(node, state);
       state = forgetAssignedFacts(node, state);
@@ -445,6 +454,31 @@ export function analyzeFunction(definition: FunctionDefinition, analysisContext:
     restoresUnsaved: post.restoresUnsaved,
     releaseIssues: post.issues,
   };
+}
+
+/**
+ * `_IRQL_limited_to_(PASSIVE_LEVEL);` inside a body says what IRQL the code after it runs at: the blanked
+ * annotation leaves an empty statement, whose CFG node narrows the IRQL.
+ */
+function statedLimits(def: FunctionDefinition, ctx: AnalysisContext): Map<number, Interval> {
+  const out = new Map<number, Interval>();
+  const inBody = def.source.annotations.filter((a) => a.name === '_IRQL_limited_to_' && a.start > def.body.startIndex && a.end < def.body.endIndex);
+  if (!inBody.length) return out;
+  const statements = def.cfg.nodes.filter((n) => n.ast && n.kind === 'statement').sort((a, b) => a.ast!.startIndex - b.ast!.startIndex);
+  for (const a of inBody) {
+    const level = a.args ? levelOfText(a.args, ctx) : undefined;
+    const target = statements.find((n) => n.ast!.startIndex >= a.end);
+    if (level !== undefined && target) out.set(target.id, interval(Level.Passive, level));
+  }
+  return out;
+}
+
+/** The IRQL an `ASSERT(KeGetCurrentIrql() <= APC_LEVEL)` states; undefined for any other call. */
+function assertedIrql(call: SyntaxNode, ctx: AnalysisContext): Interval | undefined {
+  const name = calleeName(call);
+  if (!name || !ASSERTS.has(name)) return undefined;
+  const condition = argumentsOf(call)[0];
+  return condition ? guardInterval(condition, true, ctx) ?? undefined : undefined;
 }
 
 /**
