@@ -8,6 +8,8 @@ export interface CallRegistration {
   readonly callee: string;
   readonly arg: number;
   readonly roleType: string;
+  /** The argument naming the IRP major function the callback is registered for (its entry IRQL follows it). */
+  readonly majorArg?: number;
 }
 
 export const CALL_REGISTRATIONS: readonly CallRegistration[] = [
@@ -36,6 +38,7 @@ export const CALL_REGISTRATIONS: readonly CallRegistration[] = [
   { callee: 'WdfRequestMarkCancelable', arg: 1, roleType: 'EVT_WDF_REQUEST_CANCEL' },
   { callee: 'WdfRequestMarkCancelableEx', arg: 1, roleType: 'EVT_WDF_REQUEST_CANCEL' },
   { callee: 'StorPortInitializeDpc', arg: 2, roleType: 'HW_DPC_ROUTINE' },
+  { callee: 'WdfDeviceInitAssignWdmIrpPreprocessCallback', arg: 1, roleType: 'EVT_WDFDEVICE_WDM_IRP_PREPROCESS', majorArg: 2 },
   { callee: 'StorPortEnablePassiveInitialization', arg: 1, roleType: 'HW_PASSIVE_INITIALIZE_ROUTINE' },
 ];
 

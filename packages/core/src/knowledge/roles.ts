@@ -102,7 +102,9 @@ export const ROLE_REFINEMENTS: readonly RoleRefinement[] = [
     why: 'the miniport sets SynchronizationModel',
   },
   {
-    roleTypes: ['EVT_WDF_INTERRUPT_ISR', 'EVT_WDF_INTERRUPT_DPC'],
+    // Only the ISR: with PassiveHandling the DPC still runs at DISPATCH_LEVEL (passive work goes to
+    // EvtInterruptWorkItem).
+    roleTypes: ['EVT_WDF_INTERRUPT_ISR'],
     field: 'PassiveHandling',
     values: { TRUE: interval(Level.Passive) },
     why: 'the interrupt is configured with PassiveHandling = TRUE',
@@ -121,5 +123,27 @@ export const ROLE_REFINEMENTS: readonly RoleRefinement[] = [
     why: 'the object attributes set ExecutionLevel = WdfExecutionLevelPassive',
   },
 ];
+
+/**
+ * The IRQL the I/O manager sends each IRP major function at ("Dispatch Routines and IRQLs"): PASSIVE_LEVEL, except
+ * that read, write and device control reach drivers in the paging path at APC_LEVEL, and power IRPs reach drivers
+ * in the hibernation or paging path (or that need inrush power) at DISPATCH_LEVEL; internal device control comes
+ * from the driver above, up to DISPATCH_LEVEL. Callbacks registered for one major function (a KMDF WDM-IRP
+ * preprocess callback) are entered at its level rather than their role's generic range.
+ */
+export const DISPATCH_IRQL_BY_MAJOR: Readonly<Record<string, Interval>> = {
+  IRP_MJ_READ: interval(Level.Passive, Level.Apc),
+  IRP_MJ_WRITE: interval(Level.Passive, Level.Apc),
+  IRP_MJ_DEVICE_CONTROL: interval(Level.Passive, Level.Apc),
+  IRP_MJ_INTERNAL_DEVICE_CONTROL: interval(Level.Passive, Level.Dispatch),
+  IRP_MJ_POWER: interval(Level.Passive, Level.Dispatch),
+};
+
+/** The entry of a callback registered for `major` (an `IRP_MJ_…` name): undefined for anything else. */
+export function dispatchIrqlOf(major: string): Interval | undefined {
+  const name = major.trim();
+  if (!/^IRP_MJ_[A-Z_]+$/.test(name)) return undefined;
+  return DISPATCH_IRQL_BY_MAJOR[name] ?? interval(Level.Passive);
+}
 
 export const REFINEMENT_FIELDS: ReadonlySet<string> = new Set(ROLE_REFINEMENTS.flatMap((r) => (r.field ? [r.field] : [])));

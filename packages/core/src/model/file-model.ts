@@ -52,6 +52,8 @@ export interface Registration {
   /** The call or assignment that registers it. */
   readonly site: SyntaxNode;
   readonly via: string;
+  /** The IRP major function it is registered for (`IRP_MJ_FLUSH_BUFFERS`), when the registration names one. */
+  readonly major?: string;
 }
 
 export interface FileModel {
@@ -261,7 +263,8 @@ export function buildFileModel(source: ParsedSource, options: FileModelOptions =
         for (const r of CALL_REGISTRATIONS) {
           if (r.callee !== name) continue;
           const fn = functionReference(args[r.arg]);
-          if (fn) registrations.push({ functionName: fn, roleType: r.roleType, site: node, via: `${r.callee}(…)` });
+          const major = r.majorArg !== undefined ? args[r.majorArg]?.text : undefined;
+          if (fn) registrations.push({ functionName: fn, roleType: r.roleType, site: node, via: `${r.callee}(…)`, ...(major ? { major } : {}) });
         }
         break;
       }

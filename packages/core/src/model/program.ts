@@ -15,7 +15,7 @@
  * the program up to the small height of the lattice.
  */
 import type { ParsedSource, SyntaxNode } from '../frontend/parser.js';
-import { lookupRole, ROLE_BY_FUNCTION_NAME, ROLE_REFINEMENTS } from '../knowledge/roles.js';
+import { dispatchIrqlOf, lookupRole, ROLE_BY_FUNCTION_NAME, ROLE_REFINEMENTS } from '../knowledge/roles.js';
 import { AllocationFlow } from './allocation-flow.js';
 import { evaluateConstant } from './constants.js';
 import {
@@ -701,6 +701,8 @@ export class Program {
 
   /** A role's entry narrowed by configuration in the run (StorPort's SynchronizationModel), or undefined. */
   private refineRole(def: FunctionDefinition, roleType: string): Evidence | undefined {
+    const byMajor = this.majorFunctionEntry(def, roleType);
+    if (byMajor) return byMajor;
     const home = this.byPath.get(def.source.filePath)!;
     for (const refinement of ROLE_REFINEMENTS) {
       if (!refinement.roleTypes.includes(roleType)) continue;
@@ -736,6 +738,35 @@ export class Program {
       }
     }
     return undefined;
+  }
+
+  /**
+   * A callback registered for IRP major functions (a KMDF WDM-IRP preprocess callback) is entered at the level those
+   * IRPs are sent at, not at its role's generic range: the join over its registrations, when every one names a major.
+   */
+  private majorFunctionEntry(def: FunctionDefinition, roleType: string): Evidence | undefined {
+    const registrations = this.registrationsOf(def).filter((r) => r.registration.roleType === roleType);
+    if (!registrations.length) return undefined;
+    let entry: Interval | undefined;
+    for (const { registration } of registrations) {
+      const level = registration.major ? dispatchIrqlOf(registration.major) : undefined;
+      if (!level) return undefined;
+      entry = entry ? interval(Math.min(entry.lo, level.lo) as Level, Math.max(entry.hi, level.hi) as Level) : level;
+    }
+    const first = registrations[0];
+    return {
+      interval: entry!,
+      basis: 'contract',
+      key: `role:${def.name}`,
+      steps: [
+        {
+          message: `${def.name} is registered as ${roleType} for ${registrations.map((r) => r.registration.major).join(', ')}, which is sent at ${formatInterval(entry!)}`,
+          source: first.file.source,
+          start: first.registration.site.startIndex,
+          end: first.registration.site.endIndex,
+        },
+      ],
+    };
   }
 
   /**
