@@ -421,7 +421,7 @@ export function analyzeFunction(definition: FunctionDefinition, analysisContext:
         if (asserted) state = { ...state, value: narrowValue(state.value, asserted) ?? state.value };
       }
       state = copySavedSlot(node, state);
-      state = forgetAssignedFacts(node, state);
+      state = updateAssignedFacts(node, state, correlated);
       for (const edge of node.succ) {
         let out = narrowOnEdge(state, edge.guard, ctx);
         if (out && edge.guard && correlated.size) out = recordFact(out, edge.guard, correlated);
@@ -502,7 +502,10 @@ const MAX_VARIANTS = 6;
 const NO_SLOTS: ReadonlyMap<string, IrqlValue> = new Map();
 const NO_LOCKS: ReadonlyMap<string, string> = new Map();
 
-/** A condition without calls, reduced to its tested expression and polarity: `!AtDIRQL` → AtDIRQL, false. */
+/**
+ * A condition without calls, reduced to its tested expression and polarity: `!AtDIRQL` → AtDIRQL, false;
+ * `Filter->Flags & EXAMINE_UNDER_LOCK` (a flag bit) is kept whole.
+ */
 function conditionFact(cond: SyntaxNode): { base: string; polarity: boolean } | undefined {
   let text = normalize(cond.text);
   let polarity = true;
@@ -513,13 +516,33 @@ function conditionFact(cond: SyntaxNode): { base: string; polarity: boolean } | 
   const eq = /^(.+?)(==|!=)(FALSE|TRUE|0|NULL)$/.exec(text);
   if (eq) {
     const isFalse = eq[3] !== 'TRUE';
-    text = eq[1];
+    text = normalize(eq[1]);
     if ((eq[2] === '==') === isFalse) polarity = !polarity;
   }
-  return /^[A-Za-z_][\w>.\-[\]]*$/.test(text) ? { base: text, polarity } : undefined;
+  if (PATH.test(text)) return { base: text, polarity };
+  const bit = /^\(?([A-Za-z_][\w>.\-[\]]*)&([A-Z][A-Z0-9_]*|0x[0-9A-Fa-f]+|\d+)\)?$/.exec(text);
+  return bit ? { base: `${bit[1]}&${bit[2]}`, polarity } : undefined;
 }
 
-/** Condition expressions tested by two or more branches of the function: the ones worth keeping apart. */
+/** A variable or field path: what a fact is about, and what an assignment ends. */
+const PATH = /^[A-Za-z_][\w>.\-[\]]*$/;
+
+/** The variable or field a fact's base tests (`Filter->Flags` for a flag bit). */
+function pathOf(base: string): string {
+  const amp = base.indexOf('&');
+  return amp < 0 ? base : base.slice(0, amp);
+}
+
+/** `lockHeld = TRUE;`, `BOOLEAN lockHeld = FALSE;`: the variable and the constant truth it is given. */
+function constantAssignment(statement: string): { path: string; value: boolean } | undefined {
+  const m = /^(?:[A-Za-z_][\w\s*]*\s)?\s*([A-Za-z_][\w>.\-[\]]*)\s*=\s*\(?\s*(TRUE|FALSE|true|false|0|1)\s*\)?\s*;?$/.exec(statement.trim());
+  return m ? { path: m[1].replace(/\s+/g, ''), value: m[2] === 'TRUE' || m[2] === 'true' || m[2] === '1' } : undefined;
+}
+
+/**
+ * Conditions worth keeping paths apart for: tested by two or more branches of the function, or tested once and
+ * set to a constant elsewhere (`lockHeld = TRUE` after an acquire, `if (lockHeld) release` at the exit).
+ */
 function correlatedConditions(cfg: Cfg): Set<string> {
   const counts = new Map<string, number>();
   for (const node of cfg.nodes) {
@@ -528,6 +551,11 @@ function correlatedConditions(cfg: Cfg): Set<string> {
       const fact = conditionFact(edge.guard.condition);
       if (fact) counts.set(fact.base, (counts.get(fact.base) ?? 0) + 1);
     }
+  }
+  for (const node of cfg.nodes) {
+    if (node.kind !== 'statement' || !node.ast) continue;
+    const assigned = constantAssignment(node.ast.text);
+    if (assigned && counts.has(assigned.path)) counts.set(assigned.path, counts.get(assigned.path)! + 1);
   }
   return new Set([...counts].filter(([, n]) => n >= 2).map(([base]) => base));
 }
@@ -543,13 +571,24 @@ function recordFact(state: IrqlState, guard: Guard, correlated: ReadonlySet<stri
   return { ...state, facts };
 }
 
-/** A statement that assigns a tested variable ends what the branches knew about it. */
-function forgetAssignedFacts(node: CfgNode, state: IrqlState): IrqlState {
-  if (!state.facts?.size || !node.ast || node.kind !== 'statement') return state;
+/**
+ * A statement that assigns a tested variable ends what the branches knew about it, unless it gives it a constant:
+ * then that is what is known (`lockHeld = TRUE`).
+ */
+function updateAssignedFacts(node: CfgNode, state: IrqlState, correlated: ReadonlySet<string>): IrqlState {
+  if (!node.ast || node.kind !== 'statement') return state;
   const text = node.ast.text;
+  const constant = correlated.size ? constantAssignment(text) : undefined;
+  if (constant && correlated.has(constant.path)) {
+    const facts = new Map(state.facts ?? []);
+    facts.set(constant.path, constant.value);
+    for (const base of facts.keys()) if (base !== constant.path && pathOf(base) === constant.path) facts.delete(base);
+    return { ...state, facts };
+  }
+  if (!state.facts?.size) return state;
   let facts: Map<string, boolean> | undefined;
   for (const base of state.facts.keys()) {
-    const escaped = base.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+    const escaped = pathOf(base).replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
     if (new RegExp(`(^|[^\\w>.])${escaped}\\s*(=[^=]|\\+\\+|--|[-+|&^]=)|(\\+\\+|--)\\s*${escaped}\\b|&\\s*${escaped}\\b`).test(text)) {
       facts ??= new Map(state.facts);
       facts.delete(base);
