@@ -29,9 +29,19 @@ function parserFor(language: SourceLanguage): ParserType {
   return parser;
 }
 
-export function languageOf(filePath: string): SourceLanguage {
-  return /\.(?:cpp|cc|cxx|c\+\+|hpp|hxx|hh|inl)$/i.test(filePath) ? 'cpp' : 'c';
+/**
+ * C++ by extension; a `.h` header is C++ when its text is (a class with access specifiers or virtual members, a
+ * template, a namespace, `extern "C++"`): C++ drivers keep their classes in `.h` files, which tree-sitter-c cannot
+ * parse.
+ */
+export function languageOf(filePath: string, text?: string): SourceLanguage {
+  if (/\.(?:cpp|cc|cxx|c\+\+|hpp|hxx|hh|inl)$/i.test(filePath)) return 'cpp';
+  if (text !== undefined && /\.h$/i.test(filePath) && CPP_HEADER.test(text)) return 'cpp';
+  return 'c';
 }
+
+const CPP_HEADER =
+  /^[ \t]*(?:(?:public|private|protected)[ \t]*:|virtual[ \t]|template[ \t]*<|namespace[ \t]+\w+[ \t]*(?:\{|$)|class[ \t]+\w+[^;\n]*(?::[ \t]*(?:public|private|protected)[ \t]|\{|$)|extern[ \t]+"C\+\+")/m;
 
 export interface ParsedSource {
   readonly filePath: string;
@@ -44,7 +54,7 @@ export interface ParsedSource {
   readonly language: SourceLanguage;
 }
 
-export function parseSource(filePath: string, text: string, language: SourceLanguage = languageOf(filePath)): ParsedSource {
+export function parseSource(filePath: string, text: string, language: SourceLanguage = languageOf(filePath, text)): ParsedSource {
   const blanked = blankAnnotations(text, { msvcSehKeywords: language === 'c' });
   const parser = parserFor(language);
   // The Node binding reads the input in chunks of bufferSize; the default is too small for large files.
