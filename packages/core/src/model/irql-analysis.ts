@@ -473,9 +473,15 @@ function statedLimits(def: FunctionDefinition, ctx: AnalysisContext): Map<number
   return out;
 }
 
-/** The IRQL an `ASSERT(KeGetCurrentIrql() <= APC_LEVEL)` states; undefined for any other call. */
+/**
+ * The IRQL an `ASSERT(KeGetCurrentIrql() <= APC_LEVEL)` states, or `PAGED_CODE()` (the same assertion, as PREfast
+ * reads it): the code after it runs at most at APC_LEVEL. Undefined for any other call. The function's entry keeps
+ * what its callers give, so IrqlPagedCode still reports a caller at DISPATCH_LEVEL, once, rather than every
+ * paged-pool call after the assertion again.
+ */
 function assertedIrql(call: SyntaxNode, ctx: AnalysisContext): Interval | undefined {
   const name = calleeName(call);
+  if (name === 'PAGED_CODE') return interval(Level.Passive, Level.Apc);
   if (!name || !ASSERTS.has(name)) return undefined;
   const condition = argumentsOf(call)[0];
   return condition ? guardInterval(condition, true, ctx) ?? undefined : undefined;
