@@ -6,7 +6,7 @@
 export { parseSource, LineIndex, type ParsedSource, type SyntaxNode, type Tree } from './frontend/parser.js';
 export { blankAnnotations, isAnnotationMacro, type Annotation } from './frontend/annotations.js';
 export { buildCfg, callsIn, type Cfg, type CfgNode, type CfgEdge } from './model/cfg.js';
-export { calleeName, callArguments } from './model/syntax.js';
+export { calleeName, callArguments, enclosingConditions } from './model/syntax.js';
 export { evaluateConstant, WDK_CONSTANTS } from './model/constants.js';
 export {
   buildFileModel,
@@ -44,6 +44,8 @@ export { Program, DEFAULT_IRQL_SETTINGS, type IrqlSettings, type CallSite } from
 export { ddiTable, lookupDdi, type DdiEntry, DATA_DIR } from './knowledge/ddi-table.js';
 export { lookupRole, type RoleSpec } from './knowledge/roles.js';
 export {
+  DUMP_MODE_CONDITION,
+  onlyInDumpMode,
   STARTIO_ALLOCATION_DDIS,
   STARTIO_NAMES,
   STARTIO_ROLE,

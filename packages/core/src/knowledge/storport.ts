@@ -18,6 +18,31 @@ export const STARTIO_WAIT_DDIS: readonly string[] = [
   'ExWaitForRundownProtectionRelease',
 ];
 
+/**
+ * Conditions that hold only while the miniport runs as the crash-dump or hibernation driver
+ * (`ConfigInfo->DumpMode`, a driver's `IsDumpMode(adapter)`): there StorPort has no timers or DPCs and polling with
+ * stalls is the documented way to wait, so SpNoWait does not count a stall under them.
+ */
+export const DUMP_MODE_CONDITION = /^[\w>.\-]*(?:Is)?DumpMode(?:\([^()]*\))?(?:==TRUE)?$/;
+
+/** Whether one of the conditions a node runs under (see `enclosingConditions`) says the miniport is in dump mode. */
+export function onlyInDumpMode(conditions: readonly { readonly condition: { readonly text: string }; readonly whenTrue: boolean }[]): boolean {
+  return conditions.some(({ condition, whenTrue }) => {
+    let text = condition.text.replace(/\s+/g, '');
+    let polarity = whenTrue;
+    for (;;) {
+      if (/^\(.*\)$/.test(text)) text = text.slice(1, -1);
+      else if (text.startsWith('!')) {
+        polarity = !polarity;
+        text = text.slice(1);
+      } else break;
+    }
+    // `a && b` true: each holds; a plain test otherwise.
+    const terms = polarity ? text.split('&&') : [text];
+    return polarity && terms.some((t) => DUMP_MODE_CONDITION.test(t.replace(/^\((.*)\)$/, '$1')));
+  });
+}
+
 /** Allocations forbidden in HwStorStartIo (SpNoWait and StorPortStartIo). */
 export const STARTIO_ALLOCATION_DDIS: readonly string[] = [
   'ExAllocatePool',

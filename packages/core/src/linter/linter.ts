@@ -15,7 +15,7 @@ import type { Basis, Explanation, TraceStep } from '../model/irql-domain.js';
 import { explainAbove, explainBelow } from '../model/irql-domain.js';
 import { DEFAULT_IRQL_SETTINGS, type IrqlSettings, Program } from '../model/program.js';
 import type { Defines } from '../model/preprocessor.js';
-import { callArguments } from '../model/syntax.js';
+import { callArguments, enclosingConditions } from '../model/syntax.js';
 import type {
   AllocatorCall,
   CallIrqlBounds,
@@ -573,6 +573,7 @@ export class Linter {
         }
         return false;
       },
+      enclosingConditions: (node) => enclosingConditions(node),
       isDefined: (name) => program.isDefined(name) || Object.prototype.hasOwnProperty.call((config.settings.defines as object | undefined) ?? {}, name),
       rolesOf: (fn) => program.rolesOf(fn),
       reachedFrom: (roots, node) => {

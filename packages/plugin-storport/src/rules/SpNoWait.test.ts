@@ -55,8 +55,47 @@ BOOLEAN HwStorStartIo(PVOID ext, PSCSI_REQUEST_BLOCK srb)
     return TRUE;
 }
 `,
+    // In the crash-dump path (no timers there) polling with a stall is how a miniport waits.
+    `${HEADER}
+HW_STARTIO HwStorStartIo;
+BOOLEAN IsDumpMode(PAHCI_ADAPTER_EXTENSION adapter) { return adapter->DumpMode; }
+BOOLEAN HwStorStartIo(PVOID ext, PSCSI_REQUEST_BLOCK srb)
+{
+    PAHCI_ADAPTER_EXTENSION adapter = (PAHCI_ADAPTER_EXTENSION)ext;
+    if (IsDumpMode(adapter)) {
+        StorPortStallExecution(10000);
+    }
+    if (adapter->DumpMode && srb != NULL) {
+        StorPortStallExecution(50);
+    }
+    return TRUE;
+}
+`,
   ],
   invalid: [
+    {
+      // Outside dump mode a stall is a stall: the timer-failure fallback and the branch under !DumpMode.
+      code: `${HEADER}
+HW_STARTIO HwStorStartIo;
+BOOLEAN HwStorStartIo(PVOID ext, PSCSI_REQUEST_BLOCK srb)
+{
+    PAHCI_ADAPTER_EXTENSION adapter = (PAHCI_ADAPTER_EXTENSION)ext;
+    if (IsDumpMode(adapter)) {
+        StorPortStallExecution(10000);
+    } else if (StorPortRequestTimer(ext, adapter->Timer, RetryStart, ext, 10000, 0) != STOR_STATUS_SUCCESS) {
+        StorPortStallExecution(10000);
+    }
+    if (!adapter->DumpMode) {
+        StorPortStallExecution(50);
+    }
+    return TRUE;
+}
+`,
+      errors: [
+        { messageId: 'wait', line: 10 },
+        { messageId: 'wait', line: 13 },
+      ],
+    },
     {
       name: 'stall in the registered StartIo',
       code: `${registration('NvmStartIo')}

@@ -3,7 +3,7 @@
  * it calls) must not wait, stall or allocate. StorPort calls it with the StartIo lock (or the interrupt lock)
  * held, at DISPATCH_LEVEL or above.
  */
-import { STARTIO_ALLOCATION_DDIS, STARTIO_WAIT_DDIS, defineRule } from '@ddi-lint/core';
+import { STARTIO_ALLOCATION_DDIS, STARTIO_WAIT_DDIS, defineRule, onlyInDumpMode } from '@ddi-lint/core';
 import { docsUrl } from '../docs-url.js';
 import { startIoRoutines } from '../startio.js';
 
@@ -31,6 +31,8 @@ export default defineRule({
         const callee = context.calleeName(node);
         const messageId = callee && WAITS.has(callee) ? 'wait' : callee && ALLOCATIONS.has(callee) ? 'allocation' : undefined;
         if (!messageId) return;
+        // In the crash-dump or hibernation path there are no timers: polling with stalls is how a miniport waits.
+        if (messageId === 'wait' && onlyInDumpMode(context.enclosingConditions(node))) return;
         const reached = context.reachedFrom(startIoRoutines(context), node);
         if (!reached) return;
         context.report({ node, messageId, data: { callee: callee!, root: reached.root.name }, explanation: reached.explanation });
