@@ -98,6 +98,10 @@ export async function runInWorkers(units: readonly UnitJob[], options: PoolOptio
   const count = Math.max(1, Math.min(options.workers, units.length));
   const slots: Slot[] = [];
   const limit = options.maxFileTimeMs + graceMs(options.maxFileTimeMs);
+  const totalBytes = units.reduce((n, u) => n + size(u), 0);
+  // A unit with more than a sixteenth of the run's source is big (on Windows-driver-samples: the two largest).
+  const bigUnit = count > 1 ? totalBytes / 16 : Infinity;
+  const idle: Slot[] = [];
 
   await new Promise<void>((resolveAll, rejectAll) => {
     let running = 0;
@@ -124,11 +128,16 @@ export async function runInWorkers(units: readonly UnitJob[], options: PoolOptio
     };
 
     const next = (slot: Slot): void => {
-      const task = queue.shift();
-      if (!task) {
-        if (running === 0) finish();
+      // One big unit at a time: each thread keeps the memory of the largest unit it has analysed, so two big ones
+      // side by side would set the peak. The other workers take the smaller units meanwhile.
+      const bigBusy = slots.some((s) => s.task && size(s.task.unit) > bigUnit);
+      const at = queue.findIndex((t) => !bigBusy || size(t.unit) <= bigUnit);
+      if (at < 0) {
+        if (queue.length) idle.push(slot);
+        else if (running === 0) finish();
         return;
       }
+      const [task] = queue.splice(at, 1);
       slot.task = task;
       slot.sentAt = Date.now();
       slot.lastSeq = -1;
@@ -161,6 +170,7 @@ export async function runInWorkers(units: readonly UnitJob[], options: PoolOptio
       if (reply.type === 'done') results[task.index] = withStopped(task, reply.results);
       else errors.push({ index: task.index, error: rebuildError(reply) });
       next(slot);
+      for (const waiting of idle.splice(0)) next(waiting);
     };
 
     const onExit = (slot: Slot, why: string): void => {
