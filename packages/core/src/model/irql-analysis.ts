@@ -73,6 +73,11 @@ export interface AnalysisContext {
   configured?(field: string): boolean;
   /** Locals that only ever hold `KeGetCurrentIrql()` (`irql = KeGetCurrentIrql(); if (irql < …)` narrows too). */
   irqlVariables?: ReadonlySet<string>;
+  /**
+   * The function is placed in a pageable section (`#pragma alloc_text(PAGE…)`, `code_seg`) without `PAGED_CODE()`:
+   * its body runs at most at APC_LEVEL, as after that assertion (its entry, which IrqlPagedCode checks, is its callers').
+   */
+  pageableSection?: boolean;
 }
 
 export interface FunctionIrql {
@@ -400,7 +405,8 @@ export function analyzeFunction(definition: FunctionDefinition, analysisContext:
   const variants = new Map<number, Map<string, IrqlState>>();
   const keys = new Map<number, string>();
   const beforeCall = new Map<number, IrqlValue>();
-  const start: IrqlState = { value: ENTRY_VALUE, saved: new Map(), locks: new Map(), facts: new Map() };
+  const entryValue = ctx.pageableSection ? narrowValue(ENTRY_VALUE, interval(Level.Passive, Level.Apc)) ?? ENTRY_VALUE : ENTRY_VALUE;
+  const start: IrqlState = { value: entryValue, saved: new Map(), locks: new Map(), facts: new Map() };
   variants.set(cfg.entry.id, new Map([['', start]]));
   keys.set(cfg.entry.id, variantsKey(variants.get(cfg.entry.id)!));
   const queued = new Set<number>([cfg.entry.id]);

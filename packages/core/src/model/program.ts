@@ -447,6 +447,7 @@ export class Program {
         return annotated ? { name, exit: annotated } : undefined;
       },
       evaluate: (text: string) => this.evaluate(fileOf(def), text),
+      pageableSection: !def.pagedCode && fileOf(def).pagedSections.has(def.name),
       configured: (field: string) =>
         this.files.some((f) => this.sameDriver(fileOf(def), f) && f.configAssignments.some((a) => a.field === field && a.value === 'TRUE')),
     });
