@@ -1,7 +1,7 @@
 /**
  * The data-driven IRQL scenario suite.
  *
- * Every directory under `irql-scenarios/` is one scenario: one or more `.c` / `.h` files linted together as one
+ * Every directory under `irql-scenarios/` is one scenario: one or more `.c` / `.h` / `.cpp` files linted together as one
  * program, with every rule of the wdm and kmdf plugins enabled at severity 2 except the two UnsafeAllocatePool
  * rules (not IRQL rules: every call to a deprecated allocator would be reported). An optional `settings.json` in
  * the directory gives the `settings` of the config (e.g. `{ "irql": { "reportAssumed": true } }`).
@@ -64,7 +64,7 @@ function scenarioDirs(dir: string): string[] {
 
 function loadScenario(dir: string): Scenario {
   const files = readdirSync(dir)
-    .filter((n) => /\.(c|h)$/i.test(n))
+    .filter((n) => /\.(c|h|cpp)$/i.test(n))
     .sort()
     .map((n) => ({ name: n, path: join(dir, n), text: readFileSync(join(dir, n), 'utf8') }));
   const settingsPath = join(dir, 'settings.json');

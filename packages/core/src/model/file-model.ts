@@ -183,7 +183,8 @@ export function buildFileModel(source: ParsedSource, options: FileModelOptions =
     return out;
   };
 
-  const visitTopLevel = (container: SyntaxNode): void => {
+  /** `scope`: the C++ class whose body is being visited (its methods' declarations are named `Class::Method`). */
+  const visitTopLevel = (container: SyntaxNode, scope?: string): void => {
     let previousEnd = container.type === 'translation_unit' ? 0 : container.startIndex;
     for (const node of container.namedChildren) {
       switch (node.type) {
@@ -221,8 +222,22 @@ export function buildFileModel(source: ParsedSource, options: FileModelOptions =
           if (seg) codeSegment = seg[1]?.toUpperCase().startsWith('PAGE') ? node : undefined;
           break;
         }
+        case 'field_declaration': {
+          // A method declared in its class: the annotations there are the ones `_Use_decl_annotations_` means.
+          if (!scope || source.language !== 'cpp') break;
+          for (const d of node.childrenForFieldName('declarator')) {
+            const fnName = functionNameNode(d);
+            if (!fnName) continue;
+            const own = annotationsIn(previousEnd, node.endIndex);
+            declarations.push({ name: `${scope}::${fnName.text}`, source, node, nameNode: fnName, annotations: own, roleType: roleFromAnnotations(own), isStatic: false });
+          }
+          break;
+        }
         default:
-          if (CONTAINERS.has(node.type)) visitTopLevel(node);
+          if (CONTAINERS.has(node.type)) {
+            const isClass = node.type === 'class_specifier' || node.type === 'struct_specifier';
+            visitTopLevel(node, isClass ? node.childForFieldName('name')?.text ?? scope : scope);
+          }
       }
       // A comment between an annotation and its declaration does not end the annotation's reach.
       if (node.type !== 'comment') previousEnd = node.endIndex;
