@@ -78,6 +78,8 @@ export interface AnalysisContext {
    * its body runs at most at APC_LEVEL, as after that assertion (its entry, which IrqlPagedCode checks, is its callers').
    */
   pageableSection?: boolean;
+  /** Locals that are only ever a copy of a parameter (`PDSM_CONTEXT ctx = DsmContext;`): the same lock by either name. */
+  lockAliases?: ReadonlyMap<string, string>;
 }
 
 export interface FunctionIrql {
@@ -109,6 +111,53 @@ function normalize(text: string): string {
   let t = text.replace(/\s+/g, '');
   while (/^\((.*)\)$/.test(t)) t = t.slice(1, -1);
   return t;
+}
+
+/**
+ * Whether two spellings name the same lock: casts and parentheses aside (`((PDSM_CONTEXT)DsmContext)->Lock`), and a
+ * local that only ever copies a parameter read as that parameter.
+ */
+function sameLock(a: string, b: string, aliases: ReadonlyMap<string, string> | undefined): boolean {
+  if (a === b) return true;
+  const canonical = (text: string): string => {
+    let t = text.replace(/\(\s*[A-Za-z_]\w*(?:\s*\*)*\s*\)(?=[A-Za-z_(])/g, '');
+    for (let before = ''; before !== t; ) {
+      before = t;
+      t = t.replace(/\(([A-Za-z_]\w*)\)/g, '$1');
+    }
+    // A pointer to a lock held in a local (`lock = &Ext->RxLock`) names that lock.
+    const whole = aliases?.get(`&${t}`);
+    if (whole) return whole;
+    return t.replace(/^([A-Za-z_]\w*)/, (id) => aliases?.get(id) ?? id);
+  };
+  return canonical(a) === canonical(b);
+}
+
+/** `&name` (the local's own address), not `&name->Field` (a field's address through it). */
+function addressTaken(text: string, name: string): boolean {
+  return new RegExp(`&\\s*${name}\\b(?!\\s*(?:->|\\.|\\[))`).test(text);
+}
+
+/** Locals declared as a copy of a parameter and never assigned again nor passed by address. */
+function lockAliasesOf(def: FunctionDefinition): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!def.params.length) return out;
+  const text = def.source.text.slice(def.body.startIndex, def.body.endIndex);
+  const params = new Set(def.params);
+  for (const m of text.matchAll(/\b[A-Za-z_]\w*[\s*]+([A-Za-z_]\w*)\s*=\s*(?:\(\s*[A-Za-z_]\w*[\s*]*\)\s*)?([A-Za-z_]\w*)\s*;/g)) {
+    const [, local, source] = m;
+    if (!params.has(source) || params.has(local)) continue;
+    const assignments = text.match(new RegExp(`\\b${local}\\s*=[^=]`, 'g'))?.length ?? 0;
+    if (assignments === 1 && !addressTaken(text, local)) out.set(local, source);
+  }
+  // `PKSPIN_LOCK lock = &Ext->RxLock;`: the local names the lock at a parameter's field (key `&lock`).
+  for (const m of text.matchAll(/\b[A-Za-z_]\w*[\s*]+([A-Za-z_]\w*)\s*=\s*&\s*\(?\s*([A-Za-z_]\w*)((?:\s*(?:->|\.)\s*[A-Za-z_]\w*)+)\s*\)?\s*;/g)) {
+    const [, local, root, path] = m;
+    if (!params.has(root) || params.has(local)) continue;
+    const assignments = text.match(new RegExp(`\\b${local}\\s*=[^=]`, 'g'))?.length ?? 0;
+    if (assignments === 1 && !addressTaken(text, local)) out.set(`&${local}`, `${root}${path.replace(/\s+/g, '')}`);
+  }
+  return out;
 }
 
 /** The place a pointer argument points to: `&old` → `old`, `&(ext->Irql)` → `ext->Irql`, `p` → `*p`. */
@@ -396,7 +445,7 @@ function narrowOnEdge(state: IrqlState, guard: Guard | undefined, ctx: AnalysisC
 /** Run the dataflow over one function. */
 export function analyzeFunction(definition: FunctionDefinition, analysisContext: AnalysisContext): FunctionIrql {
   const cfg: Cfg = definition.cfg;
-  const ctx: AnalysisContext = { ...analysisContext, irqlVariables: irqlVariablesOf(definition) };
+  const ctx: AnalysisContext = { ...analysisContext, irqlVariables: irqlVariablesOf(definition), lockAliases: lockAliasesOf(definition) };
   const correlated = correlatedConditions(cfg);
   const limits = statedLimits(definition, ctx);
   // Each node holds up to MAX_VARIANTS states told apart by the branch facts on the way (`AtDIRQL` true/false),
@@ -690,7 +739,7 @@ function postPass(
         } else if (key && effect.lock !== undefined && state.locks.has(key)) {
           const released = args[effect.lock] ? lockName(args[effect.lock].text) : undefined;
           const acquired = state.locks.get(key)!;
-          if (released && released !== acquired) issues.push({ call, kind: 'lock', slot: key, savedSlots, acquiredLock: acquired, releasedLock: released });
+          if (released && !sameLock(released, acquired, ctx.lockAliases)) issues.push({ call, kind: 'lock', slot: key, savedSlots, acquiredLock: acquired, releasedLock: released });
         }
       }
       if (effect?.kind === 'restore' && typeof effect.from === 'object' && 'object' in effect.from) {
