@@ -582,7 +582,10 @@ function conditionFact(cond: SyntaxNode): { base: string; polarity: boolean } | 
   }
   if (PATH.test(text)) return { base: text, polarity };
   const bit = /^\(?([A-Za-z_][\w>.\-[\]]*)&([A-Z][A-Z0-9_]*|0x[0-9A-Fa-f]+|\d+)\)?$/.exec(text);
-  return bit ? { base: `${bit[1]}&${bit[2]}`, polarity } : undefined;
+  if (bit) return { base: `${bit[1]}&${bit[2]}`, polarity };
+  // A saved IRQL compared with a level (`irql < DISPATCH_LEVEL`): kept whole; see `updateAssignedFacts`.
+  const level = /^([A-Za-z_]\w*)(<=|>=|<|>)([A-Z][A-Z0-9_]*_LEVEL|\d+)$/.exec(text);
+  return level ? { base: `${level[1]}${level[2]}${level[3]}`, polarity } : undefined;
 }
 
 /** A variable or field path: what a fact is about, and what an assignment ends. */
@@ -590,9 +593,15 @@ const PATH = /^[A-Za-z_][\w>.\-[\]]*$/;
 
 /** The variable or field a fact's base tests (`Filter->Flags` for a flag bit). */
 function pathOf(base: string): string {
-  const amp = base.indexOf('&');
-  return amp < 0 ? base : base.slice(0, amp);
+  return base.split(/&|<=|>=|<|>/)[0];
 }
+
+/**
+ * `KeRaiseIrql(DISPATCH_LEVEL, &irql)` or `KeAcquireSpinLock(&l, &irql)` stores the IRQL from before the call into
+ * `irql`: after `if (irql < DISPATCH_LEVEL) KeRaiseIrql(DISPATCH_LEVEL, &irql)` the test on `irql` keeps its truth,
+ * so the lower under the same test later pairs with the raise.
+ */
+const SAVES_PREVIOUS_IRQL = /^\s*(?:KeRaiseIrql|KeAcquireSpinLock)\s*\((?:[^;]*),\s*&\s*\(?\s*([A-Za-z_]\w*)\s*\)?\s*\)\s*;?\s*$/;
 
 /** `lockHeld = TRUE;`, `BOOLEAN lockHeld = FALSE;`: the variable and the constant truth it is given. */
 function constantAssignment(statement: string): { path: string; value: boolean } | undefined {
@@ -647,8 +656,10 @@ function updateAssignedFacts(node: CfgNode, state: IrqlState, correlated: Readon
     return { ...state, facts };
   }
   if (!state.facts?.size) return state;
+  const savedInto = SAVES_PREVIOUS_IRQL.exec(text)?.[1];
   let facts: Map<string, boolean> | undefined;
   for (const base of state.facts.keys()) {
+    if (savedInto && pathOf(base) === savedInto && /[<>]/.test(base)) continue;
     const escaped = pathOf(base).replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
     if (new RegExp(`(^|[^\\w>.])${escaped}\\s*(=[^=]|\\+\\+|--|[-+|&^]=)|(\\+\\+|--)\\s*${escaped}\\b|&\\s*${escaped}\\b`).test(text)) {
       facts ??= new Map(state.facts);
