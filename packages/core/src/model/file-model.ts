@@ -184,9 +184,11 @@ export function buildFileModel(source: ParsedSource, options: FileModelOptions =
   };
 
   /** `scope`: the C++ class whose body is being visited (its methods' declarations are named `Class::Method`). */
-  const visitTopLevel = (container: SyntaxNode, scope?: string): void => {
+  const visitTopLevel = (container: SyntaxNode, scope?: string, skipAlternative = false): void => {
     let previousEnd = container.type === 'translation_unit' ? 0 : container.startIndex;
+    const alternative = skipAlternative ? container.childForFieldName('alternative') : null;
     for (const node of container.namedChildren) {
+      if (alternative && node.id === alternative.id) continue;
       switch (node.type) {
         case 'function_definition': {
           const nameNode = functionNameNode(node.childForFieldName('declarator'));
@@ -236,7 +238,15 @@ export function buildFileModel(source: ParsedSource, options: FileModelOptions =
         default:
           if (CONTAINERS.has(node.type)) {
             const isClass = node.type === 'class_specifier' || node.type === 'struct_specifier';
-            visitTopLevel(node, isClass ? node.childForFieldName('name')?.text ?? scope : scope);
+            const known = PREPROCESSOR_BRANCHES.has(node.type) ? branchTaken(node, lookup) : undefined;
+            if (known === false) {
+              // A branch the build does not compile (`#if 0`, a name `settings.defines` leaves undefined): only
+              // what follows it (`#else`, `#elif`) is code.
+              const alternative = node.childForFieldName('alternative');
+              if (alternative) visitTopLevel(alternative, scope);
+            } else {
+              visitTopLevel(node, isClass ? node.childForFieldName('name')?.text ?? scope : scope, known === true);
+            }
           }
       }
       // A comment between an annotation and its declaration does not end the annotation's reach.
@@ -425,6 +435,7 @@ function makeDefinition(
 }
 
 const DECLARATION_TYPES: ReadonlySet<string> = new Set(['declaration']);
+const PREPROCESSOR_BRANCHES: ReadonlySet<string> = new Set(['preproc_if', 'preproc_ifdef', 'preproc_elif']);
 const REGISTRATION_CALLEES: ReadonlySet<string> = new Set(CALL_REGISTRATIONS.map((r) => r.callee));
 
 /** The identifier a (possibly pointer, array or initialised) declarator declares. */

@@ -62,3 +62,26 @@ describe('#if inside a function, in the CFG', () => {
     expect(calls).toEqual(['Lock', 'Unused', 'Used']);
   });
 });
+
+describe('#if around functions', () => {
+  const text = `#if DBG_SPIN_LOCK
+VOID DbgAcquire(PLOCK l) { KeAcquireSpinLock(&l->Lock, &l->Irql); }
+#else
+VOID FastAcquire(PLOCK l) { KeAcquireSpinLockAtDpcLevel(&l->Lock); }
+#endif
+#if 0
+VOID Retired(VOID) { }
+#endif
+#ifdef OLD_API
+VOID OldEntry(VOID) { }
+#endif
+VOID Always(VOID) { }
+`;
+  const names = (defines?: Record<string, string | null>) => buildFileModel(parseSource('lock.c', text), { defines }).definitions.map((d) => d.name);
+
+  it('keeps the functions of the branches the build compiles, all of them when it is unknown', () => {
+    expect(names()).toEqual(['DbgAcquire', 'FastAcquire', 'OldEntry', 'Always']);
+    expect(names({ DBG_SPIN_LOCK: null, OLD_API: null })).toEqual(['FastAcquire', 'Always']);
+    expect(names({ DBG_SPIN_LOCK: '1', OLD_API: '1' })).toEqual(['DbgAcquire', 'OldEntry', 'Always']);
+  });
+});
