@@ -13,6 +13,8 @@
  * no longer sees is a same-named function of an unrelated driver, which the model avoided anyway.
  */
 
+import { includeKey, resolveIncludeAmong } from '@ddi-lint/core';
+
 export interface UnitInput {
   readonly filePath: string;
   readonly text: string;
@@ -67,7 +69,7 @@ export function partitionIntoUnits<T extends UnitInput>(inputs: readonly T[]): T
   });
   sorted.forEach((input, i) => {
     for (const m of input.text.matchAll(INCLUDE)) {
-      const target = resolveInclude(i, m[1], paths, dirs, byBaseName);
+      const target = resolveIncludeAmong(paths[i], m[1], byBaseName.get(includeKey(m[1])) ?? [], (c) => paths[c], i);
       if (target !== undefined) union(i, target);
     }
   });
@@ -86,36 +88,4 @@ function parentDir(dir: string): string | undefined {
   const trimmed = dir.slice(0, -1);
   const slash = trimmed.lastIndexOf('/');
   return slash < 0 ? undefined : trimmed.slice(0, slash + 1);
-}
-
-function resolveInclude(from: number, include: string, paths: readonly string[], dirs: readonly string[], byBaseName: ReadonlyMap<string, number[]>): number | undefined {
-  const wanted = include.trim().replace(/\\/g, '/').toLowerCase().replace(/^\.\//, '');
-  const candidates = byBaseName.get(wanted.slice(wanted.lastIndexOf('/') + 1));
-  if (!candidates) return undefined;
-  const exact = normalizePath(dirs[from] + wanted);
-  const direct = candidates.find((c) => paths[c] === exact);
-  if (direct !== undefined) return direct;
-  let best: number | undefined;
-  let bestShared = -1;
-  const here = paths[from];
-  for (const c of candidates) {
-    const p = paths[c];
-    if (c === from || !(p === wanted || p.endsWith(`/${wanted}`))) continue;
-    let shared = 0;
-    while (shared < p.length && shared < here.length && p[shared] === here[shared]) shared++;
-    if (shared > bestShared) {
-      best = c;
-      bestShared = shared;
-    }
-  }
-  return best;
-}
-
-function normalizePath(p: string): string {
-  const out: string[] = [];
-  for (const part of p.split('/')) {
-    if (part === '..') out.pop();
-    else if (part !== '.') out.push(part);
-  }
-  return out.join('/');
 }

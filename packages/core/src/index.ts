@@ -7,6 +7,7 @@ export { parseSource, LineIndex, type ParsedSource, type SyntaxNode, type Tree }
 export { blankAnnotations, isAnnotationMacro, type Annotation } from './frontend/annotations.js';
 export { buildCfg, callsIn, type Cfg, type CfgNode, type CfgEdge } from './model/cfg.js';
 export { calleeName, callArguments, enclosingConditions } from './model/syntax.js';
+export { includeKey, normalizePath, resolveIncludeAmong } from './model/includes.js';
 export { evaluateConstant, WDK_CONSTANTS } from './model/constants.js';
 export {
   buildFileModel,

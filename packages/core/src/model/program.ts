@@ -30,6 +30,7 @@ import {
 import { type Interval, Level, formatInterval, interval, levelFromNumber, meet, parseLevel } from './irql.js';
 import { type CalleeSummary, type FunctionIrql, analyzeFunction, step } from './irql-analysis.js';
 import type { Defines } from './preprocessor.js';
+import { includeKey, resolveIncludeAmong } from './includes.js';
 import { calleeName as plainCallee } from './syntax.js';
 import type { TraceStep } from './irql-domain.js';
 import {
@@ -337,26 +338,8 @@ export class Program {
    * with that path suffix nearest to the includer (project include directories are not known here).
    */
   resolveInclude(from: FileModel, include: string): FileModel | undefined {
-    const fromPath = this.normalizedPath.get(from)!;
-    const dir = fromPath.slice(0, fromPath.lastIndexOf('/') + 1);
-    const wanted = include.replace(/\\/g, '/').toLowerCase().replace(/^\.\//, '');
-    const candidates = this.filesByBaseName.get(wanted.slice(wanted.lastIndexOf('/') + 1)) ?? [];
-    const exact = normalizePath(dir + wanted);
-    const direct = candidates.find((f) => this.normalizedPath.get(f) === exact);
-    if (direct) return direct;
-    let best: FileModel | undefined;
-    let bestShared = -1;
-    for (const f of candidates) {
-      const p = this.normalizedPath.get(f)!;
-      if (f === from || !(p === wanted || p.endsWith(`/${wanted}`))) continue;
-      let shared = 0;
-      while (shared < p.length && shared < fromPath.length && p[shared] === fromPath[shared]) shared++;
-      if (shared > bestShared) {
-        best = f;
-        bestShared = shared;
-      }
-    }
-    return best;
+    const candidates = this.filesByBaseName.get(includeKey(include)) ?? [];
+    return resolveIncludeAmong(this.normalizedPath.get(from)!, include, candidates, (f) => this.normalizedPath.get(f)!, from);
   }
 
   // ---- IRQL --------------------------------------------------------------------------------------------------
@@ -945,14 +928,6 @@ function emptyModel(source: ParsedSource): FileModel {
 }
 
 /** Collapse `a/b/../c` and `./` segments. */
-function normalizePath(p: string): string {
-  const out: string[] = [];
-  for (const part of p.split('/')) {
-    if (part === '..') out.pop();
-    else if (part !== '.') out.push(part);
-  }
-  return out.join('/');
-}
 
 function levelOf(v: bigint | undefined): Level | undefined {
   return v === undefined ? undefined : levelFromNumber(Number(v));
