@@ -79,7 +79,7 @@ export interface AnalysisContext {
    */
   pageableSection?: boolean;
   /** Locals that are only ever a copy of a parameter (`PDSM_CONTEXT ctx = DsmContext;`): the same lock by either name. */
-  lockAliases?: ReadonlyMap<string, string>;
+  lockAliases?: () => ReadonlyMap<string, string>;
 }
 
 export interface FunctionIrql {
@@ -445,7 +445,13 @@ function narrowOnEdge(state: IrqlState, guard: Guard | undefined, ctx: AnalysisC
 /** Run the dataflow over one function. */
 export function analyzeFunction(definition: FunctionDefinition, analysisContext: AnalysisContext): FunctionIrql {
   const cfg: Cfg = definition.cfg;
-  const ctx: AnalysisContext = { ...analysisContext, irqlVariables: irqlVariablesOf(definition), lockAliases: lockAliasesOf(definition) };
+  let aliases: Map<string, string> | undefined;
+  const ctx: AnalysisContext = {
+    ...analysisContext,
+    irqlVariables: irqlVariablesOf(definition),
+    // Only a release whose lock is spelled differently from its acquire needs them.
+    lockAliases: () => (aliases ??= lockAliasesOf(definition)),
+  };
   const correlated = correlatedConditions(cfg);
   const limits = statedLimits(definition, ctx);
   // Each node holds up to MAX_VARIANTS states told apart by the branch facts on the way (`AtDIRQL` true/false),
@@ -750,7 +756,7 @@ function postPass(
         } else if (key && effect.lock !== undefined && state.locks.has(key)) {
           const released = args[effect.lock] ? lockName(args[effect.lock].text) : undefined;
           const acquired = state.locks.get(key)!;
-          if (released && !sameLock(released, acquired, ctx.lockAliases)) issues.push({ call, kind: 'lock', slot: key, savedSlots, acquiredLock: acquired, releasedLock: released });
+          if (released && released !== acquired && !sameLock(released, acquired, ctx.lockAliases?.())) issues.push({ call, kind: 'lock', slot: key, savedSlots, acquiredLock: acquired, releasedLock: released });
         }
       }
       if (effect?.kind === 'restore' && typeof effect.from === 'object' && 'object' in effect.from) {
