@@ -48,4 +48,5 @@ export { rules };
 export { createIrqlRangeRule, isPoolAllocator, type IrqlRangeRuleOptions } from './irql-range.js';
 export { planMigration, type MigrationTarget, type MigrationPlan, type Rewrite } from './pool-migration.js';
 export { createIrqlExFreeRule } from './irql-ex-free.js';
+export { DOCS_BASE, docsUrl } from './docs-url.js';
 export default plugin;

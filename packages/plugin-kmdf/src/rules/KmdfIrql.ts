@@ -2,8 +2,7 @@
  * kmdf/KmdfIrql — the IRQL range check for WDF DDIs (both bounds): WdfWaitLockAcquire without a timeout at
  * DISPATCH_LEVEL, a PASSIVE_LEVEL-only WDF call under a WDF spin lock, and so on.
  */
-import { createIrqlRangeRule } from '@ddi-lint/plugin-wdm';
-import { docsUrl } from '../docs-url.js';
+import { createIrqlRangeRule, docsUrl } from '@ddi-lint/plugin-wdm';
 
 export const KmdfIrql = createIrqlRangeRule({
   bound: 'both',

@@ -3,8 +3,7 @@
  * (a KMDF driver calls the same allocators); only its identity and doc page differ.
  */
 import { defineRule } from '@ddi-lint/core';
-import { rules as wdmRules } from '@ddi-lint/plugin-wdm';
-import { docsUrl } from '../docs-url.js';
+import { docsUrl, rules as wdmRules } from '@ddi-lint/plugin-wdm';
 
 const wdmRule = wdmRules.UnsafeAllocatePool;
 

@@ -4,7 +4,7 @@
  * (VIRTUAL_HW_INITIALIZATION_DATA) are exempt.
  */
 import { STORPORT_EQUIVALENTS, defineRule, storportProhibitedDdis } from '@ddi-lint/core';
-import { docsUrl } from '../docs-url.js';
+import { docsUrl } from '@ddi-lint/plugin-wdm';
 import { isVirtualMiniport } from '../startio.js';
 
 export default defineRule({

@@ -4,7 +4,7 @@
  * held, at DISPATCH_LEVEL or above.
  */
 import { STARTIO_ALLOCATION_DDIS, STARTIO_WAIT_DDIS, defineRule, onlyInDumpMode } from '@ddi-lint/core';
-import { docsUrl } from '../docs-url.js';
+import { docsUrl } from '@ddi-lint/plugin-wdm';
 import { startIoRoutines } from '../startio.js';
 
 const WAITS = new Set(STARTIO_WAIT_DDIS);

@@ -3,7 +3,7 @@
  * work (no allocation: that belongs in HwStorBuildIo), and a StorPortStallExecution in it stays under 1 ms.
  */
 import { STARTIO_ALLOCATION_DDIS, defineRule } from '@ddi-lint/core';
-import { docsUrl } from '../docs-url.js';
+import { docsUrl } from '@ddi-lint/plugin-wdm';
 import { startIoRoutines } from '../startio.js';
 
 const ALLOCATIONS = new Set(STARTIO_ALLOCATION_DDIS);
