@@ -68,6 +68,8 @@ function defaultWorkerUrl(): URL {
 interface Pending {
   readonly index: number;
   readonly unit: UnitJob;
+  /** The unit's source size: the order of the queue and what counts as a big unit. */
+  readonly bytes: number;
   /** Files whose rules were stopped, with the message that says so. */
   readonly stopped: Map<string, LintMessage>;
 }
@@ -90,15 +92,14 @@ export async function runInWorkers(units: readonly UnitJob[], options: PoolOptio
   const results: LintResult[][] = new Array(units.length);
   const errors: { index: number; error: Error }[] = [];
   // Largest units first, so that one big driver does not start last and finish alone.
-  const size = (u: UnitJob) => u.files.reduce((n, f) => n + f.text.length, 0);
   const queue: Pending[] = units
-    .map((unit, index) => ({ index, unit, stopped: new Map<string, LintMessage>() }))
-    .sort((a, b) => size(b.unit) - size(a.unit) || a.index - b.index);
+    .map((unit, index) => ({ index, unit, bytes: unit.files.reduce((n, f) => n + f.text.length, 0), stopped: new Map<string, LintMessage>() }))
+    .sort((a, b) => b.bytes - a.bytes || a.index - b.index);
   const workerUrl = options.workerUrl ?? defaultWorkerUrl();
   const count = Math.max(1, Math.min(options.workers, units.length));
   const slots: Slot[] = [];
   const limit = options.maxFileTimeMs + graceMs(options.maxFileTimeMs);
-  const totalBytes = units.reduce((n, u) => n + size(u), 0);
+  const totalBytes = queue.reduce((n, t) => n + t.bytes, 0);
   // A unit with more than a sixteenth of the run's source is big (on Windows-driver-samples: the two largest).
   const bigUnit = count > 1 ? totalBytes / 16 : Infinity;
   const idle: Slot[] = [];
@@ -130,8 +131,8 @@ export async function runInWorkers(units: readonly UnitJob[], options: PoolOptio
     const next = (slot: Slot): void => {
       // One big unit at a time: each thread keeps the memory of the largest unit it has analysed, so two big ones
       // side by side would set the peak. The other workers take the smaller units meanwhile.
-      const bigBusy = slots.some((s) => s.task && size(s.task.unit) > bigUnit);
-      const at = queue.findIndex((t) => !bigBusy || size(t.unit) <= bigUnit);
+      const bigBusy = slots.some((s) => s.task && s.task.bytes > bigUnit);
+      const at = queue.findIndex((t) => !bigBusy || t.bytes <= bigUnit);
       if (at < 0) {
         if (queue.length) idle.push(slot);
         else if (running === 0) finish();

@@ -16,10 +16,9 @@ import {
   findRule,
   irqlSettingsFrom,
 } from '@ddi-lint/core';
-import { ConfigLoader, DdiLint, type DdiLintOptions, EMBEDDED_PRESETS, type ExpandedConfig, readSource } from 'ddi-lint';
+import { ConfigLoader, DdiLint, type DdiLintOptions, EMBEDDED_PRESETS, type ExpandedConfig, isIgnored, readSource } from 'ddi-lint';
 import { type Dirent, readdirSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import picomatch from 'picomatch';
+import { basename, dirname, join, resolve } from 'node:path';
 
 /** The source extensions the CLI lints by default. */
 export const SOURCE_EXTENSIONS: readonly string[] = ['.c', '.h', '.cpp', '.cc', '.cxx', '.hpp', '.hxx'];
@@ -188,22 +187,5 @@ export class LintService {
   }
 }
 
-function toPosix(p: string): string {
-  return sep === '/' ? p : p.split(sep).join('/');
-}
-
-/** Is the file excluded by the config's `ignorePatterns` (as the CLI decides: a matching parent directory too)? */
-export function isIgnored(filePath: string, config: ExpandedConfig): boolean {
-  return config.ignorePatterns.some(({ baseDir, pattern }) => {
-    const rel = toPosix(relative(baseDir, filePath));
-    if (rel.startsWith('..')) return false;
-    const p = pattern.replace(/^\.\//, '').replace(/\/$/, '');
-    const opts = { dot: true, basename: !p.includes('/') };
-    if (picomatch.isMatch(rel, p, opts)) return true;
-    const parts = rel.split('/');
-    for (let i = 1; i < parts.length; i++) if (picomatch.isMatch(parts.slice(0, i).join('/'), p, opts)) return true;
-    return false;
-  });
-}
-
+export { isIgnored };
 export type { LintMessage };

@@ -133,6 +133,11 @@ function sameLock(a: string, b: string, aliases: ReadonlyMap<string, string> | u
   return canonical(a) === canonical(b);
 }
 
+/** How many times `name` is assigned with `=` in `text`. */
+function assignmentCount(text: string, name: string): number {
+  return text.match(new RegExp(`\\b${name}\\s*=[^=]`, 'g'))?.length ?? 0;
+}
+
 /** `&name` (the local's own address), not `&name->Field` (a field's address through it). */
 function addressTaken(text: string, name: string): boolean {
   return new RegExp(`&\\s*${name}\\b(?!\\s*(?:->|\\.|\\[))`).test(text);
@@ -147,15 +152,13 @@ function lockAliasesOf(def: FunctionDefinition): Map<string, string> {
   for (const m of text.matchAll(/\b[A-Za-z_]\w*[\s*]+([A-Za-z_]\w*)\s*=\s*(?:\(\s*[A-Za-z_]\w*[\s*]*\)\s*)?([A-Za-z_]\w*)\s*;/g)) {
     const [, local, source] = m;
     if (!params.has(source) || params.has(local)) continue;
-    const assignments = text.match(new RegExp(`\\b${local}\\s*=[^=]`, 'g'))?.length ?? 0;
-    if (assignments === 1 && !addressTaken(text, local)) out.set(local, source);
+    if (assignmentCount(text, local) === 1 && !addressTaken(text, local)) out.set(local, source);
   }
   // `PKSPIN_LOCK lock = &Ext->RxLock;`: the local names the lock at a parameter's field (key `&lock`).
   for (const m of text.matchAll(/\b[A-Za-z_]\w*[\s*]+([A-Za-z_]\w*)\s*=\s*&\s*\(?\s*([A-Za-z_]\w*)((?:\s*(?:->|\.)\s*[A-Za-z_]\w*)+)\s*\)?\s*;/g)) {
     const [, local, root, path] = m;
     if (!params.has(root) || params.has(local)) continue;
-    const assignments = text.match(new RegExp(`\\b${local}\\s*=[^=]`, 'g'))?.length ?? 0;
-    if (assignments === 1 && !addressTaken(text, local)) out.set(`&${local}`, `${root}${path.replace(/\s+/g, '')}`);
+    if (assignmentCount(text, local) === 1 && !addressTaken(text, local)) out.set(`&${local}`, `${root}${path.replace(/\s+/g, '')}`);
   }
   return out;
 }
@@ -558,9 +561,9 @@ function irqlVariablesOf(def: FunctionDefinition): ReadonlySet<string> {
   const out = new Set<string>();
   for (const m of text.matchAll(/\b([A-Za-z_]\w*)\s*=\s*KeGetCurrentIrql\s*\(\s*\)/g)) out.add(m[1]);
   for (const name of [...out]) {
-    const assignments = text.match(new RegExp(`\\b${name}\\s*=[^=]`, 'g'))?.length ?? 0;
+    const assignments = assignmentCount(text, name);
     const fromQuery = text.match(new RegExp(`\\b${name}\\s*=\\s*KeGetCurrentIrql`, 'g'))?.length ?? 0;
-    if (assignments !== fromQuery || new RegExp(`&\\s*${name}\\b`).test(text)) out.delete(name);
+    if (assignments !== fromQuery || addressTaken(text, name)) out.delete(name);
   }
   return out;
 }
