@@ -7,6 +7,7 @@
 import { createRequire } from 'node:module';
 import type ParserType from 'tree-sitter';
 import { type Annotation, blankAnnotations } from './annotations.js';
+import { repairText } from './repair.js';
 
 const require = createRequire(import.meta.url);
 const Parser = require('tree-sitter') as typeof ParserType;
@@ -58,7 +59,14 @@ export function parseSource(filePath: string, text: string, language: SourceLang
   const blanked = blankAnnotations(text, { msvcSehKeywords: language === 'c' });
   const parser = parserFor(language);
   // The Node binding reads the input in chunks of bufferSize; the default is too small for large files.
-  const tree = parser.parse(blanked.text, undefined, { bufferSize: blanked.text.length * 2 + 1024 });
+  const options = { bufferSize: blanked.text.length * 2 + 1024 };
+  let tree = parser.parse(blanked.text, undefined, options);
+  // Errors get one repair round (same-length edits of the regions that hold them), kept if less code is lost.
+  const repaired = tree.rootNode.hasError ? repairText(blanked.text, tree.rootNode) : undefined;
+  if (repaired !== undefined) {
+    const second = parser.parse(repaired, undefined, options);
+    if (erroneousLength(second.rootNode) < erroneousLength(tree.rootNode)) tree = second;
+  }
   return {
     filePath,
     text,
@@ -68,6 +76,20 @@ export function parseSource(filePath: string, text: string, language: SourceLang
     lines: new LineIndex(text),
     language,
   };
+}
+
+/** How much text the top-level constructs that hold a parse error cover. */
+function erroneousLength(root: SyntaxNode): number {
+  let length = 0;
+  const visit = (node: SyntaxNode): void => {
+    for (let child = node.firstChild; child; child = child.nextSibling) {
+      if (!child.hasError && !child.isMissing) continue;
+      if (child.type.startsWith('preproc_') || child.type === 'linkage_specification' || child.type === 'declaration_list') visit(child);
+      else length += child.endIndex - child.startIndex;
+    }
+  };
+  visit(root);
+  return length;
 }
 
 /** Maps offsets to 1-based line/column and back. */
