@@ -67,6 +67,8 @@ const EMPTY_MACROS = new Set([
   'SCSIPORT_API',
   'PAGED_CODE_SEG',
   'CFORCEINLINE',
+  'FAR',
+  'NEAR',
 ]);
 
 /** Decoration macros that take an argument list, blanked with it. */
@@ -132,7 +134,27 @@ export interface BlankOptions {
    * `try` is C++'s own.
    */
   readonly msvcSehKeywords?: boolean;
+  /** The project's own macros to see through at their uses (the model decides which: `projectMacroUses`). */
+  readonly projectMacros?: ReadonlyMap<string, ProjectMacroUse>;
 }
+
+/**
+ * What to do at a use of one of the project's macros, in place and keeping its length:
+ * - `decoration`: it expands to annotations and decorations only (`#define PAGED CODE_SEG("PAGE")
+ *   _IRQL_always_function_max_(PASSIVE_LEVEL)`, or nothing at all): the use (with its arguments) is blanked and the
+ *   annotations of its expansion are recorded at the use, the macro's parameters replaced by the use's arguments;
+ * - `while`: a function-like macro that expands to a `while (…)` or `for (…)` loop header (`WHILE(constant)`,
+ *   `LIST_FOR_EACH_SAFE(entry, next, head)`): the name is respelled `while`, its arguments become the loop
+ *   condition, so the body that follows is a loop body that may run any number of times.
+ */
+export type ProjectMacroUse =
+  | {
+      readonly kind: 'decoration';
+      /** Parameter names of a function-like macro; undefined for an object-like one. */
+      readonly params?: readonly string[];
+      readonly annotations: readonly Pick<Annotation, 'name' | 'args'>[];
+    }
+  | { readonly kind: 'while' };
 
 /** The respelling of each MSVC C-mode exception keyword, same length, and what must follow it. */
 const SEH_KEYWORDS: Readonly<Record<string, { readonly as: string; readonly before: string; readonly afterBrace: boolean }>> = {
@@ -175,6 +197,27 @@ export function blankAnnotations(source: string, options: BlankOptions = {}): Bl
       if (source[next] === seh.before && (!seh.afterBrace || previousNonSpace(source, at) === '}')) blanks.push([at, at + token.length, seh.as]);
       continue;
     }
+    const project = options.projectMacros?.get(token);
+    if (project) {
+      const open = skipSpace(source, at + token.length);
+      const close = source[open] === '(' ? matchParen(source, open) : -1;
+      if (project.kind === 'while') {
+        if (braceDepth > 0 && close > 0) blanks.push([at, at + token.length, 'while'.padEnd(token.length)]);
+        continue;
+      }
+      if (project.params && close < 0) continue; // a function-like macro's name alone is not a use
+      // An object-like one decorates what follows it (a type, a name, `*`, a destructor); in an expression (`x = NAME;`) the
+      // program's build must be giving it a value that the project's own definitions do not show.
+      if (!project.params && !/[A-Za-z_*~]/.test(source[open] ?? '')) continue;
+      const end = project.params ? close + 1 : at + token.length;
+      const args = project.params ? splitArguments(source.slice(open + 1, close)) : [];
+      for (const a of project.annotations) {
+        annotations.push({ name: a.name, args: a.args && substituteParams(a.args, project.params ?? [], args), start: at, end });
+      }
+      blanks.push([at, end]);
+      TOKENS.lastIndex = end;
+      continue;
+    }
     if (!CANDIDATE_START.test(token[0])) continue;
     const fileScopeMacro = braceDepth === 0 && FILE_SCOPE_MACROS.has(token);
     if (!isAnnotationMacro(token) && !fileScopeMacro) continue;
@@ -205,6 +248,33 @@ export function blankAnnotations(source: string, options: BlankOptions = {}): Bl
     pos = to;
   }
   return { text: out + source.slice(pos), annotations };
+}
+
+/** A macro use's arguments, split at top-level commas. */
+function splitArguments(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '"' || c === "'") i = skipQuoted(text, i, c) - 1;
+    else if (c === ',' && depth === 0) {
+      out.push(text.slice(from, i).trim());
+      from = i + 1;
+    }
+  }
+  out.push(text.slice(from).trim());
+  return out;
+}
+
+function substituteParams(text: string, params: readonly string[], args: readonly string[]): string {
+  if (!params.length) return text;
+  return text.replace(/[A-Za-z_]\w*/g, (word) => {
+    const i = params.indexOf(word);
+    return i >= 0 && args[i] !== undefined ? args[i] : word;
+  });
 }
 
 function previousNonSpace(s: string, i: number): string | undefined {

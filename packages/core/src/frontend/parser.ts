@@ -6,7 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import type ParserType from 'tree-sitter';
-import { type Annotation, blankAnnotations } from './annotations.js';
+import { type Annotation, type ProjectMacroUse, blankAnnotations } from './annotations.js';
 import { repairText } from './repair.js';
 
 const require = createRequire(import.meta.url);
@@ -55,16 +55,26 @@ export interface ParsedSource {
   readonly language: SourceLanguage;
 }
 
-export function parseSource(filePath: string, text: string, language: SourceLanguage = languageOf(filePath, text)): ParsedSource {
-  const blanked = blankAnnotations(text, { msvcSehKeywords: language === 'c' });
+export interface ParseOptions {
+  /** The project's macros to see through at their uses (from `projectMacroUses` over the program's files). */
+  readonly projectMacros?: ReadonlyMap<string, ProjectMacroUse>;
+}
+
+export function parseSource(
+  filePath: string,
+  text: string,
+  language: SourceLanguage = languageOf(filePath, text),
+  options: ParseOptions = {},
+): ParsedSource {
+  const blanked = blankAnnotations(text, { msvcSehKeywords: language === 'c', projectMacros: options.projectMacros });
   const parser = parserFor(language);
   // The Node binding reads the input in chunks of bufferSize; the default is too small for large files.
-  const options = { bufferSize: blanked.text.length * 2 + 1024 };
-  let tree = parser.parse(blanked.text, undefined, options);
+  const treeOptions = { bufferSize: blanked.text.length * 2 + 1024 };
+  let tree = parser.parse(blanked.text, undefined, treeOptions);
   // Errors get one repair round (same-length edits of the regions that hold them), kept if less code is lost.
   const repaired = tree.rootNode.hasError ? repairText(blanked.text, tree.rootNode) : undefined;
   if (repaired !== undefined) {
-    const second = parser.parse(repaired, undefined, options);
+    const second = parser.parse(repaired, undefined, treeOptions);
     if (erroneousLength(second.rootNode) < erroneousLength(tree.rootNode)) tree = second;
   }
   return {

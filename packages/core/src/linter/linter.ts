@@ -14,6 +14,7 @@ import { type Interval, Level, parseLevel } from '../model/irql.js';
 import type { Basis, Explanation, TraceStep } from '../model/irql-domain.js';
 import { explainAbove, explainBelow } from '../model/irql-domain.js';
 import { DEFAULT_IRQL_SETTINGS, type IrqlSettings, Program } from '../model/program.js';
+import { projectMacroUses } from '../model/project-macros.js';
 import type { Defines } from '../model/preprocessor.js';
 import { callArguments, enclosingConditions } from '../model/syntax.js';
 import type {
@@ -207,7 +208,8 @@ export interface ProgramRun {
 
 /** Parse all inputs and build the whole-program model. */
 export function buildProgram(inputs: readonly LintInput[], irql: IrqlSettings = DEFAULT_IRQL_SETTINGS): ProgramRun {
-  const sources = inputs.map((i) => parseSource(i.filePath, i.text));
+  const projectMacros = projectMacroUses(inputs.map((i) => i.text));
+  const sources = inputs.map((i) => parseSource(i.filePath, i.text, undefined, { projectMacros }));
   return { program: new Program(sources, irql), sources };
 }
 

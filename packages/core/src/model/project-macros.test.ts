@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { parseSource } from '../frontend/parser.js';
+import { buildFileModel } from './file-model.js';
+import { projectMacroUses } from './project-macros.js';
+
+const HEADER = `#pragma once
+#define CODE_SEG(segment) __declspec(code_seg(segment))
+#define PAGED CODE_SEG("PAGE") _IRQL_always_function_max_(PASSIVE_LEVEL)
+#define PTRALIGN
+#define UNUSED_ARG(x)
+#define WHILE(constant) \\
+    __pragma(warning(suppress: 4127)) while (constant)
+#define LIST_FOR_EACH_SAFE(curr, n, head) \\
+        for (curr = (head)->Flink , n = curr->Flink ; curr != (head); \\
+             curr = n, n = curr->Flink )
+#define QUEUE_DEPTH 16
+#define TRACE_ENTRY(f) DbgPrint("enter %s\\n", f)
+`;
+
+describe('project macros', () => {
+  it('classifies decorations (through other project macros) and loop headers, not values or calls', () => {
+    const uses = projectMacroUses([HEADER]);
+    expect(uses.get('PAGED')).toEqual({
+      kind: 'decoration',
+      params: undefined,
+      annotations: [
+        { name: '__declspec', args: 'code_seg("PAGE")' },
+        { name: '_IRQL_always_function_max_', args: 'PASSIVE_LEVEL' },
+      ],
+    });
+    expect(uses.get('PTRALIGN')).toEqual({ kind: 'decoration', params: undefined, annotations: [] });
+    expect(uses.get('UNUSED_ARG')).toEqual({ kind: 'decoration', params: ['x'], annotations: [] });
+    expect(uses.get('WHILE')).toEqual({ kind: 'while' });
+    expect(uses.get('LIST_FOR_EACH_SAFE')).toEqual({ kind: 'while' });
+    expect(uses.has('QUEUE_DEPTH')).toBe(false);
+    expect(uses.has('TRACE_ENTRY')).toBe(false);
+  });
+
+  it('needs every definition to agree, and leaves names that are functions or that the analysis reads', () => {
+    const debug = `#if DBG
+#define TRACE(x) DbgPrint x
+#else
+#define TRACE(x)
+#endif
+#define PAGED_CODE()
+#define KeAcquireSpinLock(a, b)
+#if !DBG
+#define SnapStartup()
+#endif
+`;
+    const source = `#if DBG
+    VOID SnapStartup()
+    {
+    }
+#endif
+`;
+    const uses = projectMacroUses([debug, source]);
+    expect(uses.has('TRACE')).toBe(false);
+    expect(uses.has('PAGED_CODE')).toBe(false);
+    expect(uses.has('KeAcquireSpinLock')).toBe(false);
+    expect(uses.has('SnapStartup')).toBe(false);
+  });
+
+  it('expands the uses in place: annotations at the use, loops as while, offsets unchanged', () => {
+    const driver = `#include "driver.h"
+
+class Region
+{
+public:
+    PAGED void Enter()
+    {
+        KeEnterCriticalRegion();
+    }
+};
+
+VOID
+Drain(PDEVICE_CONTEXT Context)
+{
+    PLIST_ENTRY entry, next;
+    READ_CAPACITY_DATA PTRALIGN capacity = {0};
+    UNUSED_ARG(capacity)
+    do {
+        LIST_FOR_EACH_SAFE(entry, next, &Context->Pending) {
+            RemoveEntryList(entry);
+        }
+    } WHILE (FALSE);
+    Context->Depth = QUEUE_DEPTH;
+}
+`;
+    const projectMacros = projectMacroUses([HEADER, driver]);
+    const c = parseSource('drain.c', driver.slice(driver.indexOf('VOID')), 'c', { projectMacros });
+    expect(c.root.hasError).toBe(false);
+    const drain = buildFileModel(c).definitions.find((d) => d.name === 'Drain')!;
+    expect(drain.node.descendantsOfType('do_statement')).toHaveLength(1);
+    const loop = drain.node.descendantsOfType('while_statement')[0];
+    expect(c.text.slice(loop.startIndex, loop.startIndex + 18)).toBe('LIST_FOR_EACH_SAFE');
+    expect(drain.node.descendantsOfType('identifier').some((n) => n.text === 'QUEUE_DEPTH')).toBe(true);
+
+    const cpp = parseSource('region.h', driver.slice(0, driver.indexOf('VOID')), 'cpp', { projectMacros });
+    const enter = buildFileModel(cpp).definitions.find((d) => d.name.endsWith('Enter'))!;
+    expect(enter.annotations.map((a) => [a.name, a.args, cpp.text.slice(a.start, a.end)])).toContainEqual([
+      '_IRQL_always_function_max_',
+      'PASSIVE_LEVEL',
+      'PAGED',
+    ]);
+  });
+
+  it('does not blank an empty object-like macro used as a value', () => {
+    const header = '#define WFD_REVISION_1\n';
+    const code = 'VOID Set(PHEADER h)\n{\n    h->Revision = WFD_REVISION_1;\n}\n';
+    const source = parseSource('set.c', code, 'c', { projectMacros: projectMacroUses([header, code]) });
+    expect(source.root.descendantsOfType('identifier').some((n) => n.text === 'WFD_REVISION_1')).toBe(true);
+  });
+});
