@@ -128,13 +128,17 @@ export const ROLE_REFINEMENTS: readonly RoleRefinement[] = [
  * The IRQL the I/O manager sends each IRP major function at ("Dispatch Routines and IRQLs"): PASSIVE_LEVEL, except
  * that read, write and device control reach drivers in the paging path at APC_LEVEL, and power IRPs reach drivers
  * in the hibernation or paging path (or that need inrush power) at DISPATCH_LEVEL; internal device control comes
- * from the driver above, up to DISPATCH_LEVEL. Callbacks registered for one major function (a KMDF WDM-IRP
- * preprocess callback) are entered at its level rather than their role's generic range.
+ * from the driver above, up to DISPATCH_LEVEL. Directory control and (on the paging path) file system control, which
+ * only file systems get, may arrive at APC_LEVEL ("Dispatch Routine IRQL and Thread Context"). Callbacks registered for one major
+ * function (a KMDF WDM-IRP preprocess callback), and the `case IRP_MJ_…:` of a dispatch routine's switch on the
+ * major function, are entered at its level rather than their role's generic range.
  */
 export const DISPATCH_IRQL_BY_MAJOR: Readonly<Record<string, Interval>> = {
   IRP_MJ_READ: interval(Level.Passive, Level.Apc),
   IRP_MJ_WRITE: interval(Level.Passive, Level.Apc),
   IRP_MJ_DEVICE_CONTROL: interval(Level.Passive, Level.Apc),
+  IRP_MJ_DIRECTORY_CONTROL: interval(Level.Passive, Level.Apc),
+  IRP_MJ_FILE_SYSTEM_CONTROL: interval(Level.Passive, Level.Apc),
   IRP_MJ_INTERNAL_DEVICE_CONTROL: interval(Level.Passive, Level.Dispatch),
   IRP_MJ_POWER: interval(Level.Passive, Level.Dispatch),
 };

@@ -31,10 +31,17 @@ export interface Guard {
   readonly whenTrue: boolean;
 }
 
+/** The edge from a `switch` to one of its `case` labels: taken when the discriminant equals the value. */
+export interface CaseGuard {
+  readonly discriminant: SyntaxNode;
+  readonly value: SyntaxNode;
+}
+
 export interface CfgEdge {
   readonly from: CfgNode;
   readonly to: CfgNode;
   readonly guard?: Guard;
+  readonly caseOf?: CaseGuard;
 }
 
 export interface CfgNode {
@@ -61,6 +68,7 @@ export interface Cfg {
 interface Pending {
   readonly from: CfgNode;
   readonly guard?: Guard;
+  readonly caseOf?: CaseGuard;
 }
 
 interface TryFrame {
@@ -153,7 +161,7 @@ class CfgBuilder {
 
   connect(pending: readonly Pending[], to: CfgNode): void {
     for (const p of pending) {
-      const edge: CfgEdge = { from: p.from, to, guard: p.guard };
+      const edge: CfgEdge = p.caseOf ? { from: p.from, to, caseOf: p.caseOf } : { from: p.from, to, guard: p.guard };
       p.from.succ.push(edge);
       to.pred.push(edge);
     }
@@ -388,9 +396,11 @@ class CfgBuilder {
       let hasDefault = false;
       for (const item of items) {
         if (item.type === 'case_statement') {
-          if (!item.childForFieldName('value')) hasDefault = true;
+          const value = item.childForFieldName('value');
+          if (!value) hasDefault = true;
           const caseHead = this.node('join', item);
-          this.connect([...dispatch, ...fallthrough], caseHead);
+          const entered = c && value ? dispatch.map((p) => ({ ...p, caseOf: { discriminant: c.expr, value } })) : dispatch;
+          this.connect([...entered, ...fallthrough], caseHead);
           fallthrough = this.sequence(this.caseBody(item), [{ from: caseHead }]);
         } else {
           // Statements before the first case are unreachable except through labels; keep the chain.

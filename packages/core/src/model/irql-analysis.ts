@@ -14,7 +14,8 @@
  */
 import type { SyntaxNode } from '../frontend/parser.js';
 import { irqlEffectOf, type RaiseTarget, type SaveSlot } from '../knowledge/irql-effects.js';
-import { type Cfg, type CfgNode, type Guard, unwrapParens } from './cfg.js';
+import { dispatchIrqlOf } from '../knowledge/roles.js';
+import { type CaseGuard, type Cfg, type CfgEdge, type CfgNode, type Guard, unwrapParens } from './cfg.js';
 import type { FunctionDefinition } from './file-model.js';
 import { callArguments as argumentsOf, calleeName } from './syntax.js';
 import { type Interval, Level, formatInterval, interval, levelFromNumber, levelName, meet, parseLevel } from './irql.js';
@@ -78,6 +79,12 @@ export interface AnalysisContext {
    * its body runs at most at APC_LEVEL, as after that assertion (its entry, which IrqlPagedCode checks, is its callers').
    */
   pageableSection?: boolean;
+  /**
+   * The function is a dispatch routine: in its `switch` on the IRP's major function, each `case IRP_MJ_…` runs at
+   * the IRQL the I/O manager sends that major function at (`IRP_MJ_CREATE` at PASSIVE_LEVEL), whatever the one
+   * annotation of a routine shared by all of them allows.
+   */
+  dispatchRoutine?: boolean;
   /** Locals that are only ever a copy of a parameter (`PDSM_CONTEXT ctx = DsmContext;`): the same lock by either name. */
   lockAliases?: () => ReadonlyMap<string, string>;
 }
@@ -278,12 +285,15 @@ function transfer(def: FunctionDefinition, state: IrqlState, call: SyntaxNode, c
   const rename = (key: string) => renameSlot(key, summary, args());
   let saved: Map<string, IrqlValue> | undefined;
   let locks: Map<string, string> | undefined;
+  // A callee that drops the caller's lock and takes it again before returning (`Release(RcvLock); …;
+  // Acquire(RcvLock)`) leaves the caller holding it as before, with the IRQL the caller saved.
+  const retaken = new Set((summary.restores ?? []).filter((key) => summary.saved?.has(key)));
   // An unlock wrapper restores what the caller (or a lock wrapper it called) saved.
   const restored: IrqlValue[] = [];
   for (const key of summary.restores ?? []) {
     const mine = rename(key);
     const value = mine ? state.saved.get(mine) : undefined;
-    if (!mine || !value) continue;
+    if (!mine || !value || retaken.has(key)) continue;
     saved ??= new Map(state.saved);
     locks ??= new Map(state.locks);
     saved.delete(mine);
@@ -300,7 +310,7 @@ function transfer(def: FunctionDefinition, state: IrqlState, call: SyntaxNode, c
   // A lock wrapper leaves its save behind, under the caller's name for the place.
   for (const [key, v] of summary.saved ?? []) {
     const mine = rename(key);
-    if (!mine) continue;
+    if (!mine || (retaken.has(key) && state.saved.has(mine))) continue;
     saved ??= new Map(state.saved);
     saved.set(mine, v.entryCap ? joinValues(narrowValue(state.value, v.entryCap) ?? { entryCap: null, parts: [] }, { entryCap: null, parts: v.parts }) : v);
   }
@@ -436,7 +446,21 @@ export function guardInterval(cond: SyntaxNode, whenTrue: boolean, ctx: Analysis
   }
 }
 
-function narrowOnEdge(state: IrqlState, guard: Guard | undefined, ctx: AnalysisContext): IrqlState | null {
+/** `switch (IrpSp->MajorFunction)` / `switch (IrpContext->MajorFunction)`. */
+const MAJOR_FUNCTION = /(?:->|\.)\s*MajorFunction$/;
+
+/** The IRQL a dispatch routine's `case IRP_MJ_…:` runs at; undefined for any other case. */
+function caseInterval(caseOf: CaseGuard, ctx: AnalysisContext): Interval | undefined {
+  if (!ctx.dispatchRoutine || !MAJOR_FUNCTION.test(normalize(caseOf.discriminant.text))) return undefined;
+  return dispatchIrqlOf(caseOf.value.text);
+}
+
+function narrowOnEdge(state: IrqlState, edge: CfgEdge, ctx: AnalysisContext): IrqlState | null {
+  if (edge.caseOf) {
+    const major = caseInterval(edge.caseOf, ctx);
+    return major ? { ...state, value: narrowValue(state.value, major) ?? state.value } : state;
+  }
+  const guard = edge.guard;
   if (!guard) return state;
   const g = guardInterval(guard.condition, guard.whenTrue, ctx);
   if (g === null) return null;
@@ -487,7 +511,7 @@ export function analyzeFunction(definition: FunctionDefinition, analysisContext:
       state = copySavedSlot(node, state);
       state = updateAssignedFacts(node, state, correlated);
       for (const edge of node.succ) {
-        let out = narrowOnEdge(state, edge.guard, ctx);
+        let out = narrowOnEdge(state, edge, ctx);
         if (out && edge.guard && correlated.size) out = recordFact(out, edge.guard, correlated);
         if (!out) continue;
         const target = variants.get(edge.to.id) ?? new Map<string, IrqlState>();
@@ -742,6 +766,18 @@ function postPass(
 ): { issues: ReleaseIssue[]; restoresUnsaved: string[] } {
   const issues: ReleaseIssue[] = [];
   const restoresUnsaved = new Set<string>();
+  // A release before any acquire of its slot in the source (`while (…) { Release(l); …; Acquire(l); }`) restores
+  // the caller's save, even where the loop's back edge brings this function's own.
+  const firstSave = new Map<string, number>();
+  for (const node of def.cfg.nodes) {
+    for (const call of node.calls) {
+      const name = calleeName(call);
+      const effect = name ? irqlEffectOf(name) : undefined;
+      const key = effect?.kind === 'raise' && effect.save ? slotKey(effect.save, argumentsOf(call), call) : undefined;
+      if (key && !(call.startIndex >= (firstSave.get(key) ?? Infinity))) firstSave.set(key, call.startIndex);
+    }
+  }
+  const releasedFirst = (key: string, call: SyntaxNode): boolean => call.startIndex < (firstSave.get(key) ?? Infinity);
   for (const node of def.cfg.nodes) {
     let state = nodeIn.get(node.id);
     if (!state) continue;
@@ -764,7 +800,16 @@ function postPass(
       }
       if (effect?.kind === 'restore' && typeof effect.from === 'object' && 'object' in effect.from) {
         const key = slotKey(effect.from, argumentsOf(call), call);
-        if (key && !state.saved.has(key)) restoresUnsaved.add(key);
+        if (key && (!state.saved.has(key) || releasedFirst(key, call))) restoresUnsaved.add(key);
+      }
+      if (!effect && name) {
+        // A callee that restores its caller's save (an unlock wrapper, or a routine that drops the caller's lock
+        // for a while) restores this function's caller's, when this function did not save it either.
+        const summary = ctx.summaryOf(call, name);
+        for (const key of summary?.restores ?? []) {
+          const mine = renameSlot(key, summary!, argumentsOf(call));
+          if (mine && !state.saved.has(mine)) restoresUnsaved.add(mine);
+        }
       }
       state = transfer(def, state, call, ctx);
     }

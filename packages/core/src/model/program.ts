@@ -431,6 +431,7 @@ export class Program {
       },
       evaluate: (text: string) => this.evaluate(fileOf(def), text),
       pageableSection: !def.pagedCode && fileOf(def).pagedSections.has(def.name),
+      dispatchRoutine: def.cfg.nodes.some((n) => n.succ.some((e) => e.caseOf)) && this.rolesOf(def).some((r) => r.roleType === 'DRIVER_DISPATCH'),
       configured: (field: string) =>
         this.files.some((f) => this.sameDriver(fileOf(def), f) && f.configAssignments.some((a) => a.field === field && a.value === 'TRUE')),
     });
