@@ -418,6 +418,8 @@ NTSTATUS F(VOID)
     const brk = b.cfg.nodes.find((n) => n.ast?.type === 'break_statement')!;
     expect(brk.succ.map((e) => e.to)).toEqual([callNode(b.cfg, 'Cleanup')]);
     expect(reachesExit(b, 'Cleanup')).toBe(true);
+    // No way back into the body: StepTwo does not reach StepOne (a lock taken in it is not taken twice).
+    expect(flows(b, 'StepTwo', 'StepOne')).toBe(false);
   });
 
   it('for: init once, condition, body, update, back to the condition; break and continue', () => {

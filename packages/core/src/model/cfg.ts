@@ -347,7 +347,8 @@ class CfgBuilder {
       const bodyExits = body ? this.lower(body, [{ from: head }]) : [{ from: head }];
       const c = this.condition(stmt, [...bodyExits, ...continues]);
       if (!c) return bodyExits;
-      this.connect([{ from: c.node, guard: { condition: c.expr, whenTrue: true } }], head);
+      // `do { … } while (FALSE)` runs its body once: no way back (a `break` inside is the early exit).
+      if (!isAlwaysFalse(c.expr)) this.connect([{ from: c.node, guard: { condition: c.expr, whenTrue: true } }], head);
       return isAlwaysFalse(c.expr) || !isAlwaysTrue(c.expr)
         ? [{ from: c.node, guard: { condition: c.expr, whenTrue: false } }]
         : [];
