@@ -387,8 +387,20 @@ function computeStateKey(s: IrqlState): string {
 /** `KeGetCurrentIrql()` and the NDIS macro that wraps it. */
 const IRQL_QUERY = /^(?:KeGetCurrentIrql|NDIS_CURRENT_IRQL)\s*\(\s*\)$/;
 
-/** Calls that assert a condition: on the IRQL, what holds after them (checked builds stop otherwise). */
-const ASSERTS = new Set(['ASSERT', 'NT_ASSERT', 'NT_ASSERTMSG', 'ASSERTMSG', 'NT_VERIFY', 'WDFVERIFY']);
+/**
+ * Calls that assert a condition, with the index of the condition among their arguments (`ASSERTMSG(message,
+ * condition)`): on the IRQL, what holds after them (checked builds stop otherwise).
+ */
+const ASSERTS: ReadonlyMap<string, number> = new Map([
+  ['ASSERT', 0],
+  ['NT_ASSERT', 0],
+  ['NT_VERIFY', 0],
+  ['WDFVERIFY', 0],
+  ['ASSERTMSG', 1],
+  ['NT_ASSERTMSG', 1],
+  ['NT_ASSERTMSGW', 1],
+  ['NT_VERIFYMSG', 1],
+]);
 const TRY_ACQUIRE_AT_DPC = new Set(['KeTryToAcquireSpinLockAtDpcLevel']);
 
 /**
@@ -570,8 +582,9 @@ function statedLimits(def: FunctionDefinition, ctx: AnalysisContext): Map<number
 function assertedIrql(call: SyntaxNode, ctx: AnalysisContext): Interval | undefined {
   const name = calleeName(call);
   if (name === 'PAGED_CODE') return interval(Level.Passive, Level.Apc);
-  if (!name || !ASSERTS.has(name)) return undefined;
-  const condition = argumentsOf(call)[0];
+  const index = name ? ASSERTS.get(name) : undefined;
+  if (index === undefined) return undefined;
+  const condition = argumentsOf(call)[index];
   return condition ? guardInterval(condition, true, ctx) ?? undefined : undefined;
 }
 
