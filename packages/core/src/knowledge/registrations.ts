@@ -22,6 +22,7 @@ export const CALL_REGISTRATIONS: readonly CallRegistration[] = [
   { callee: 'IoQueueWorkItem', arg: 1, roleType: 'IO_WORKITEM_ROUTINE' },
   { callee: 'IoQueueWorkItemEx', arg: 1, roleType: 'IO_WORKITEM_ROUTINE_EX' },
   { callee: 'ExInitializeWorkItem', arg: 1, roleType: 'WORKER_THREAD_ROUTINE' },
+  { callee: 'NdisQueueIoWorkItem', arg: 1, roleType: 'NDIS_IO_WORKITEM_FUNCTION' },
   { callee: 'IoConnectInterrupt', arg: 1, roleType: 'KSERVICE_ROUTINE' },
   { callee: 'KeSynchronizeExecution', arg: 1, roleType: 'KSYNCHRONIZE_ROUTINE' },
   { callee: 'IoSetCancelRoutine', arg: 1, roleType: 'DRIVER_CANCEL' },

@@ -36,6 +36,8 @@ const ROLE_OVERRIDES: readonly RoleSpec[] = [
   { roleType: 'EVT_WDF_REQUEST_CANCEL', entry: interval(Level.Passive, Level.Dispatch) },
   { roleType: 'IO_DPC_ROUTINE', entry: interval(Level.Dispatch) },
   { roleType: 'WORKER_THREAD_ROUTINE', entry: interval(Level.Passive), note: 'system worker threads run at PASSIVE_LEVEL' },
+  // NdisQueueIoWorkItem's callback type (not in the DDI table): NDIS runs it in a system worker thread.
+  { roleType: 'NDIS_IO_WORKITEM_FUNCTION', entry: interval(Level.Passive), note: 'NDIS I/O work items run at PASSIVE_LEVEL' },
   { roleType: 'KSTART_ROUTINE', entry: interval(Level.Passive), note: 'a system thread starts at PASSIVE_LEVEL' },
   { roleType: 'IO_TIMER_ROUTINE', entry: interval(Level.Dispatch) },
   {
