@@ -72,6 +72,9 @@ export const IRQL_EFFECTS: Readonly<Record<string, IrqlEffect>> = {
   // A passive-level interrupt's lock is a wait lock: no IRQL change.
   WdfInterruptAcquireLock: { kind: 'raise', to: Level.Dirql, save: obj(0), noRaiseWhen: 'PassiveHandling' },
   WdfInterruptReleaseLock: { kind: 'restore', from: obj(0) },
+  // ndis.h's macros over KeRaiseIrql / KeLowerIrql: `NDIS_RAISE_IRQL_TO_DISPATCH(&old)`, `NDIS_LOWER_IRQL(old, current)`.
+  NDIS_RAISE_IRQL_TO_DISPATCH: { kind: 'raise', to: Level.Dispatch, save: ptr(0) },
+  NDIS_LOWER_IRQL: { kind: 'restore', from: val(0) },
   NdisAcquireSpinLock: { kind: 'raise', to: Level.Dispatch, save: obj(0) },
   NdisReleaseSpinLock: { kind: 'restore', from: obj(0) },
   NdisAcquireRWLockWrite: { kind: 'raise', to: Level.Dispatch, save: ptr(1) },

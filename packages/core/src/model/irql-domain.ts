@@ -12,7 +12,8 @@
  * - contract — a documented contract: an annotation, a role type, a registration;
  * - assumed  — only the unknown-entry default (`settings.irql.unknownEntry`).
  */
-import type { ParsedSource } from '../frontend/parser.js';
+import type { ParsedSource, SyntaxNode } from '../frontend/parser.js';
+import type { FunctionDefinition } from './file-model.js';
 import { type Interval, type Level, formatInterval, hull, meet, sameInterval } from './irql.js';
 
 export type Basis = 'proven' | 'contract' | 'assumed';
@@ -37,6 +38,8 @@ export interface Evidence {
   readonly steps: readonly TraceStep[];
   /** Identity of the origin (raise site, contract, call chain head), for joins. */
   readonly key: string;
+  /** For a function's entry: the call through which this evidence entered it (the last hop of its chain). */
+  readonly via?: { readonly caller: FunctionDefinition; readonly call: SyntaxNode };
 }
 
 export interface IrqlValue {

@@ -31,7 +31,7 @@ import { type Interval, Level, formatInterval, interval, levelFromNumber, meet, 
 import { type CalleeSummary, type FunctionIrql, analyzeFunction, step } from './irql-analysis.js';
 import type { Defines } from './preprocessor.js';
 import { includeKey, resolveIncludeAmong } from './includes.js';
-import { calleeName as plainCallee } from './syntax.js';
+import { callArguments, calleeName as plainCallee, conditionValue, enclosingConditions } from './syntax.js';
 import type { TraceStep } from './irql-domain.js';
 import {
   type EntryFact,
@@ -373,13 +373,43 @@ export class Program {
       const cfgNode = def.cfg.nodeContaining(node);
       value = cfgNode ? analysis.nodeIn.get(cfgNode.id)?.value : undefined;
     }
-    const fact = value ? concretize(value, this.entryOf(def)) : undefined;
+    const fact = value ? concretize(value, this.entryReaching(def, node, this.entryOf(def))) : undefined;
     // In a macro, a branch on one of its parameters (`if (DispatchLevel) NdisDprAcquireSpinLock(…)`) is decided by
     // the argument at each use, which a function-wide analysis of the macro cannot see: what holds there is assumed.
     if (fact && def.macro && dependsOnMacroArgument(def, node)) {
       return { ...fact, evidence: fact.evidence.map((e) => ({ ...e, basis: 'assumed' as const })) };
     }
     return fact;
+  }
+
+  /**
+   * The entry evidence of `def` that can reach `node`: a caller that passes a constant argument for a parameter
+   * the path to `node` tests (`RestorePreservedSettings(ext, TRUE)` and `if (!AtDirql) …` around it) brings its
+   * IRQL only where the test lets that constant through.
+   */
+  private entryReaching(def: FunctionDefinition, node: SyntaxNode, entry: EntryFact): EntryFact {
+    if (!def.params.length || !entry.evidence.some((e) => e.via)) return entry;
+    const params = new Set(def.params);
+    const tests = enclosingConditions(node).filter(({ condition }) => {
+      let mentions = false;
+      walkTypes(condition, IDENTIFIER, (id) => {
+        if (params.has(id.text)) mentions = true;
+      });
+      return mentions;
+    });
+    if (!tests.length) return entry;
+    const reaches = (e: Evidence): boolean => {
+      if (!e.via) return true;
+      const args = callArguments(e.via.call);
+      const file = this.byPath.get(e.via.caller.source.filePath);
+      const valueOf = (name: string): bigint | undefined => {
+        const arg = args[def.params.indexOf(name)];
+        return arg ? this.evaluate(file, arg) : undefined;
+      };
+      return tests.every(({ condition, whenTrue }) => conditionValue(condition, valueOf) !== !whenTrue);
+    };
+    const kept = entry.evidence.filter(reaches);
+    return kept.length === entry.evidence.length ? entry : (entryFact(kept) ?? entry);
   }
 
   /** A fixed summary from `_IRQL_raises_(X)` on any declaration. */
@@ -812,13 +842,14 @@ export class Program {
         const callerEntry = entries.get(site.caller);
         if (!callerEntry) continue;
         const before = analyses.get(site.caller)?.beforeCall.get(site.call.id);
-        const fact = before ? concretize(before, callerEntry) : undefined;
+        const fact = before ? concretize(before, this.entryReaching(site.caller, site.call, callerEntry)) : undefined;
         if (!fact) continue;
         for (const e of fact.evidence) {
           evidence.push({
             ...e,
             key: `${e.key}>${def.name}`,
             steps: [...e.steps, step(site.caller, site.call, `${site.caller.name} calls ${def.name} at ${formatInterval(e.interval)}`)],
+            via: { caller: site.caller, call: site.call },
           });
         }
       }

@@ -18,12 +18,20 @@ const CONDITIONAL: Readonly<Record<string, string>> = { if_statement: 'consequen
 
 /**
  * The conditions a node runs under within its function, innermost first: for each enclosing `if` (or `?:`), its
- * condition and whether the node is in the branch taken when it is true.
+ * condition and whether the node is in the branch taken when it is true; for the right operand of `&&` / `||`,
+ * the left operand and the truth that lets the right one run.
  */
 export function enclosingConditions(node: SyntaxNode): { readonly condition: SyntaxNode; readonly whenTrue: boolean }[] {
   const out: { condition: SyntaxNode; whenTrue: boolean }[] = [];
   for (let child: SyntaxNode = node, parent = node.parent; parent; child = parent, parent = parent.parent) {
     if (parent.type === 'function_definition') break;
+    // `a && f()` runs f only when a is true; `a || f()` only when a is false.
+    if (parent.type === 'binary_expression' && parent.childForFieldName('right')?.id === child.id) {
+      const op = parent.child(1)?.type;
+      const left = parent.childForFieldName('left');
+      if (left && (op === '&&' || op === '||')) out.push({ condition: left, whenTrue: op === '&&' });
+      continue;
+    }
     const thenField = CONDITIONAL[parent.type];
     if (!thenField) continue;
     const condition = parent.childForFieldName('condition');
@@ -34,4 +42,43 @@ export function enclosingConditions(node: SyntaxNode): { readonly condition: Syn
     if (inThen || inElse) out.push({ condition, whenTrue: inThen });
   }
   return out;
+}
+
+/**
+ * The truth of a condition when some names have known values (a function's parameters bound to the constant
+ * arguments of one call): `AtDirql`, `!AtDirql`, `Mode == 2`, `a && b`, `a || b`; undefined when it depends on
+ * anything else.
+ */
+export function conditionValue(condition: SyntaxNode, valueOf: (name: string) => bigint | undefined): boolean | undefined {
+  const c = condition.type === 'parenthesized_expression' ? condition.namedChildren.find((n) => n.type !== 'comment') : condition;
+  if (!c) return undefined;
+  if (c.type === 'identifier') {
+    const v = valueOf(c.text);
+    return v === undefined ? undefined : v !== 0n;
+  }
+  if (c.type === 'unary_expression' && c.child(0)?.type === '!') {
+    const arg = c.childForFieldName('argument');
+    const v = arg ? conditionValue(arg, valueOf) : undefined;
+    return v === undefined ? undefined : !v;
+  }
+  if (c.type !== 'binary_expression') return undefined;
+  const op = c.child(1)?.type;
+  const left = c.childForFieldName('left');
+  const right = c.childForFieldName('right');
+  if (!left || !right) return undefined;
+  if (op === '&&' || op === '||') {
+    const a = conditionValue(left, valueOf);
+    const b = conditionValue(right, valueOf);
+    if (op === '&&') return a === false || b === false ? false : a === true && b === true ? true : undefined;
+    return a === true || b === true ? true : a === false && b === false ? false : undefined;
+  }
+  if (op === '==' || op === '!=') {
+    const value = (n: SyntaxNode): bigint | undefined =>
+      n.type === 'identifier' ? valueOf(n.text) : n.type === 'number_literal' && /^\d+$/.test(n.text) ? BigInt(n.text) : undefined;
+    const a = value(left);
+    const b = value(right);
+    if (a === undefined || b === undefined) return undefined;
+    return op === '==' ? a === b : a !== b;
+  }
+  return undefined;
 }
