@@ -312,7 +312,9 @@ async function main() {
   const linter = new core.Linter();
   for (const unit of units) {
     t = now();
-    const sources = unit.map((i) => core.parseSource(i.filePath, i.text));
+    // As the engine does: the unit's own macros are seen through at their uses.
+    const projectMacros = core.projectMacroUses(unit.map((i) => i.text));
+    const sources = unit.map((i) => core.parseSource(i.filePath, i.text, undefined, { projectMacros }));
     phases.parse += now() - t;
 
     t = now();

@@ -3,11 +3,12 @@
  * front end (frontend/) → semantic model (model/: CFG, call graph, IRQL) → rules API (rules/) and Linter (linter/).
  * DDI facts live in knowledge/ as data.
  */
-export { parseSource, LineIndex, type ParsedSource, type SyntaxNode, type Tree } from './frontend/parser.js';
-export { blankAnnotations, isAnnotationMacro, type Annotation } from './frontend/annotations.js';
+export { parseSource, LineIndex, type ParsedSource, type ParseOptions, type SyntaxNode, type Tree } from './frontend/parser.js';
+export { blankAnnotations, isAnnotationMacro, type Annotation, type ProjectMacroUse } from './frontend/annotations.js';
 export { buildCfg, callsIn, type Cfg, type CfgNode, type CfgEdge } from './model/cfg.js';
 export { calleeName, callArguments, enclosingConditions } from './model/syntax.js';
 export { includeKey, normalizePath, resolveIncludeAmong } from './model/includes.js';
+export { projectMacroUses } from './model/project-macros.js';
 export { evaluateConstant, WDK_CONSTANTS } from './model/constants.js';
 export {
   buildFileModel,

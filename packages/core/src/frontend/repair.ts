@@ -86,29 +86,39 @@ const KEYWORDS = new Set([
   'enum',
 ]);
 
-/** Same-length edits on a copy of the text. */
+/** Same-length edits of a text, applied at once (copying a large file character by character is slow). */
 class Editor {
-  private readonly chars: string[];
-  changed = false;
-  constructor(text: string) {
-    this.chars = text.split(''); // UTF-16 code units, as offsets are
+  private readonly blanks: [number, number][] = [];
+  private readonly puts = new Map<number, string>();
+  get changed(): boolean {
+    return this.blanks.length > 0 || this.puts.size > 0;
   }
   /** Blank a range, keeping line breaks. */
   blank(from: number, to: number): void {
-    for (let i = from; i < to; i++) {
-      const c = this.chars[i];
-      if (c !== '\n' && c !== '\r' && c !== ' ') {
-        this.chars[i] = ' ';
-        this.changed = true;
-      }
-    }
+    if (to > from) this.blanks.push([from, to]);
   }
   put(at: number, char: string): void {
-    this.chars[at] = char;
-    this.changed = true;
+    this.puts.set(at, char);
   }
-  toString(): string {
-    return this.chars.join('');
+  apply(text: string): string {
+    const edits: [number, number, string][] = [];
+    const merged: [number, number][] = [];
+    for (const [from, to] of [...this.blanks].sort((a, b) => a[0] - b[0])) {
+      const top = merged.at(-1);
+      if (top && from <= top[1]) top[1] = Math.max(top[1], to);
+      else merged.push([from, to]);
+    }
+    for (const [from, to] of merged) edits.push([from, to, text.slice(from, to).replace(/[^\r\n]/g, ' ')]);
+    for (const [at, char] of this.puts) edits.push([at, at + 1, char]);
+    edits.sort((a, b) => a[0] - b[0]);
+    let out = '';
+    let pos = 0;
+    for (const [from, to, replacement] of edits) {
+      if (from < pos) continue;
+      out += text.slice(pos, from) + replacement;
+      pos = to;
+    }
+    return out + text.slice(pos);
   }
 }
 
@@ -232,6 +242,9 @@ function previousLine(text: string, lineStart: number): string {
   return ';';
 }
 
+/** The next non-blank line's indentation and first character (sticky: read at `lastIndex`). */
+const NEXT_LINE = /(?:[ \t]*\r?\n)*([ \t]*)(\S)/y;
+
 /** Give a call-shaped statement that ends its line without `;` its semicolon. */
 function terminateStatementMacros(text: string, region: Region, editor: Editor): void {
   const re = /^([ \t]*)([A-Za-z_]\w*)[ \t]*\(/gm;
@@ -243,8 +256,9 @@ function terminateStatementMacros(text: string, region: Region, editor: Editor):
     if (close < 0) continue;
     const lineEnd = text.indexOf('\n', close);
     if (lineEnd < 0 || !/^[ \t\r]*(?:\/\/.*|\/\*.*\*\/[ \t\r]*)?$/.test(text.slice(close, lineEnd))) continue;
-    const next = /^(?:[ \t]*\r?\n)*([ \t]*)(\S)/.exec(text.slice(lineEnd + 1, region.end + 1));
-    if (!next || !/[A-Za-z_{}#]/.test(next[2])) continue;
+    NEXT_LINE.lastIndex = lineEnd + 1;
+    const next = NEXT_LINE.exec(text);
+    if (!next || next.index + next[0].length > region.end + 1 || !/[A-Za-z_{}#]/.test(next[2])) continue;
     // Only where a statement starts: after a statement, a block edge, a label, a condition or a directive.
     if (!/(?:[;{}:)#]|\belse)$/.test(previousLine(text, m.index))) continue;
     const after = text.slice(close, lineEnd);
@@ -280,16 +294,16 @@ function blankIntegerSuffixes(text: string, region: Region, editor: Editor): voi
 export function repairText(text: string, root: SyntaxNode): string | undefined {
   const regions = errorRegions(root, text);
   if (!regions.length) return undefined;
-  const editor = new Editor(text);
+  const editor = new Editor();
   resolveConditionals(text, regions, editor);
   for (const region of regions) {
     blankBlockMacros(text, region, editor);
     blankIntegerSuffixes(text, region, editor);
   }
   // Semicolons are placed once the text around them is settled.
-  const settled = editor.changed ? editor.toString() : text;
-  const second = new Editor(settled);
+  const settled = editor.changed ? editor.apply(text) : text;
+  const second = new Editor();
   for (const region of regions) terminateStatementMacros(settled, region, second);
   if (!editor.changed && !second.changed) return undefined;
-  return second.changed ? second.toString() : settled;
+  return second.changed ? second.apply(settled) : settled;
 }
