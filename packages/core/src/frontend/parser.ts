@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module';
 import type ParserType from 'tree-sitter';
 import { type Annotation, type ProjectMacroUse, blankAnnotations } from './annotations.js';
-import { repairText } from './repair.js';
+import { erroneousConstructs, repairText } from './repair.js';
 
 const require = createRequire(import.meta.url);
 const Parser = require('tree-sitter') as typeof ParserType;
@@ -90,16 +90,7 @@ export function parseSource(
 
 /** How much text the top-level constructs that hold a parse error cover. */
 function erroneousLength(root: SyntaxNode): number {
-  let length = 0;
-  const visit = (node: SyntaxNode): void => {
-    for (let child = node.firstChild; child; child = child.nextSibling) {
-      if (!child.hasError && !child.isMissing) continue;
-      if (child.type.startsWith('preproc_') || child.type === 'linkage_specification' || child.type === 'declaration_list') visit(child);
-      else length += child.endIndex - child.startIndex;
-    }
-  };
-  visit(root);
-  return length;
+  return erroneousConstructs(root).reduce((n, node) => n + node.endIndex - node.startIndex, 0);
 }
 
 /** Maps offsets to 1-based line/column and back. */

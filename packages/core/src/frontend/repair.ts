@@ -36,20 +36,25 @@ const CONTAINERS = new Set([
   'namespace_definition',
 ]);
 
-/** The ranges of the top-level constructs that hold a parse error, extended to whole lines. */
-function errorRegions(root: SyntaxNode, text: string): Region[] {
-  const regions: Region[] = [];
+/** The top-level constructs (looking into `#if` groups, `extern "C"`, namespaces) that hold a parse error. */
+export function erroneousConstructs(root: SyntaxNode): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
   const visit = (node: SyntaxNode): void => {
     for (let child = node.firstChild; child; child = child.nextSibling) {
       if (!child.hasError && !child.isMissing) continue;
       if (CONTAINERS.has(child.type)) visit(child);
-      else regions.push({ start: child.startIndex, end: child.endIndex });
+      else out.push(child);
     }
   };
   visit(root);
-  return regions.map((r) => ({
-    start: withDirectivesBefore(text, text.lastIndexOf('\n', r.start - 1) + 1),
-    end: (text.indexOf('\n', r.end) + 1 || text.length + 1) - 1,
+  return out;
+}
+
+/** The ranges of the top-level constructs that hold a parse error, extended to whole lines. */
+function errorRegions(root: SyntaxNode, text: string): Region[] {
+  return erroneousConstructs(root).map((r) => ({
+    start: withDirectivesBefore(text, text.lastIndexOf('\n', r.startIndex - 1) + 1),
+    end: (text.indexOf('\n', r.endIndex) + 1 || text.length + 1) - 1,
   }));
 }
 

@@ -390,13 +390,7 @@ export class Program {
   private entryReaching(def: FunctionDefinition, node: SyntaxNode, entry: EntryFact): EntryFact {
     if (!def.params.length || !entry.evidence.some((e) => e.via)) return entry;
     const params = new Set(def.params);
-    const tests = enclosingConditions(node).filter(({ condition }) => {
-      let mentions = false;
-      walkTypes(condition, IDENTIFIER, (id) => {
-        if (params.has(id.text)) mentions = true;
-      });
-      return mentions;
-    });
+    const tests = enclosingConditions(node).filter(({ condition }) => mentionsAny(condition, params));
     if (!tests.length) return entry;
     const reaches = (e: Evidence): boolean => {
       if (!e.via) return true;
@@ -921,16 +915,21 @@ function dependsOnMacroArgument(def: FunctionDefinition, node: SyntaxNode): bool
     if (!branch || !BRANCHING.has(branch.type)) continue;
     const condition = branch.childForFieldName('condition');
     if (!condition || condition.id === n.id) continue;
-    let mentions = false;
-    walkTypes(condition, IDENTIFIER, (id) => {
-      if (params.has(id.text)) mentions = true;
-    });
-    if (mentions) return true;
+    if (mentionsAny(condition, params)) return true;
   }
   return false;
 }
 
 const IDENTIFIER: ReadonlySet<string> = new Set(['identifier']);
+
+/** Whether an expression names any of `names`. */
+function mentionsAny(expression: SyntaxNode, names: ReadonlySet<string>): boolean {
+  let mentions = false;
+  walkTypes(expression, IDENTIFIER, (id) => {
+    if (names.has(id.text)) mentions = true;
+  });
+  return mentions;
+}
 
 function dirnameOf(p: string): string {
   return p.slice(0, p.lastIndexOf('/') + 1);
