@@ -31,7 +31,7 @@ import { type Interval, Level, formatInterval, interval, levelFromNumber, meet, 
 import { type CalleeSummary, type FunctionIrql, analyzeFunction, step } from './irql-analysis.js';
 import type { Defines } from './preprocessor.js';
 import { includeKey, resolveIncludeAmong } from './includes.js';
-import { callArguments, calleeName as plainCallee, conditionValue, enclosingConditions } from './syntax.js';
+import { callArguments, calleeName as plainCallee, conditionValue, enclosingCases, enclosingConditions } from './syntax.js';
 import type { TraceStep } from './irql-domain.js';
 import {
   type EntryFact,
@@ -384,14 +384,18 @@ export class Program {
 
   /**
    * The entry evidence of `def` that can reach `node`: a caller that passes a constant argument for a parameter
-   * the path to `node` tests (`RestorePreservedSettings(ext, TRUE)` and `if (!AtDirql) …` around it) brings its
-   * IRQL only where the test lets that constant through.
+   * the path to `node` tests (`RestorePreservedSettings(ext, TRUE)` and `if (!AtDirql) …` around it, or a
+   * `switch` on it whose cases leading to `node` do not include the constant) brings its IRQL only where the test
+   * lets that constant through.
    */
   private entryReaching(def: FunctionDefinition, node: SyntaxNode, entry: EntryFact): EntryFact {
     if (!def.params.length || !entry.evidence.some((e) => e.via)) return entry;
     const params = new Set(def.params);
     const tests = enclosingConditions(node).filter(({ condition }) => mentionsAny(condition, params));
-    if (!tests.length) return entry;
+    // `switch (TimerCtrlType) { case DFS_TIMER_RELEASE: … }` with the caller's constant DFS_TIMER_CANCEL.
+    const cases = enclosingCases(node).filter(({ discriminant, values }) => values && mentionsAny(discriminant, params));
+    if (!tests.length && !cases.length) return entry;
+    const own = this.byPath.get(def.source.filePath);
     const reaches = (e: Evidence): boolean => {
       if (!e.via) return true;
       const args = callArguments(e.via.call);
@@ -400,7 +404,14 @@ export class Program {
         const arg = args[def.params.indexOf(name)];
         return arg ? this.evaluate(file, arg) : undefined;
       };
-      return tests.every(({ condition, whenTrue }) => conditionValue(condition, valueOf) !== !whenTrue);
+      if (!tests.every(({ condition, whenTrue }) => conditionValue(condition, valueOf) !== !whenTrue)) return false;
+      return cases.every(({ discriminant, values }) => {
+        const d = discriminant.type === 'parenthesized_expression' ? discriminant.namedChildren[0] : discriminant;
+        const value = d?.type === 'identifier' ? valueOf(d.text) : undefined;
+        if (value === undefined) return true;
+        const labels = values!.map((v) => this.evaluate(own, v));
+        return labels.some((label) => label === undefined || label === value);
+      });
     };
     const kept = entry.evidence.filter(reaches);
     return kept.length === entry.evidence.length ? entry : (entryFact(kept) ?? entry);

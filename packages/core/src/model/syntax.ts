@@ -82,3 +82,34 @@ export function conditionValue(condition: SyntaxNode, valueOf: (name: string) =>
   }
   return undefined;
 }
+
+const JUMPS = new Set(['break_statement', 'return_statement', 'goto_statement', 'continue_statement']);
+
+/**
+ * The `switch` cases a node runs under, innermost first: the switch's discriminant and the case values that lead to
+ * the node's case (its own and those that fall through into it); `values` is undefined when `default` is among them.
+ */
+export function enclosingCases(node: SyntaxNode): { readonly discriminant: SyntaxNode; readonly values?: readonly SyntaxNode[] }[] {
+  const out: { discriminant: SyntaxNode; values?: SyntaxNode[] }[] = [];
+  for (let child: SyntaxNode = node, parent = node.parent; parent; child = parent, parent = parent.parent) {
+    if (parent.type === 'function_definition') break;
+    if (child.type !== 'case_statement' || parent.type !== 'compound_statement' || parent.parent?.type !== 'switch_statement') continue;
+    const discriminant = parent.parent.childForFieldName('condition');
+    if (!discriminant) continue;
+    const cases = parent.namedChildren.filter((n) => n.type === 'case_statement');
+    let values: SyntaxNode[] | undefined = [];
+    for (const c of cases) {
+      const value = c.childForFieldName('value');
+      if (values) {
+        if (value) values.push(value);
+        else values = undefined;
+      }
+      if (c.id === child.id) break;
+      // A case whose statements end in a jump does not fall into the next one.
+      const last = c.namedChildren.filter((n) => n.type !== 'comment' && n.id !== value?.id).at(-1);
+      if (last && JUMPS.has(last.type)) values = [];
+    }
+    out.push({ discriminant, values });
+  }
+  return out;
+}

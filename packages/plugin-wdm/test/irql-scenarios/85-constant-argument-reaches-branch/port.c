@@ -1,7 +1,11 @@
 #include <ntddk.h>
 
+#define PORT_TIMER_CANCEL  1
+#define PORT_TIMER_RELEASE 2
+
 typedef struct _PORT {
     KSPIN_LOCK Lock;
+    KTIMER Timer;
     HANDLE SettingsKey;
     ULONG Settings;
 } PORT, *PPORT;
@@ -18,8 +22,30 @@ RestoreSettings(
 {
     Port->Settings = 0;
     if (!LockHeld && Port->SettingsKey != NULL) {
-        ZwClose(Port->SettingsKey);   // expect: wdm/IrqlTooHigh trace=43,44 basis=proven
+        ZwClose(Port->SettingsKey);   // expect: wdm/IrqlTooHigh trace=70,71 basis=proven
         Port->SettingsKey = NULL;
+    }
+}
+
+//
+// One entry for every timer action; only releasing waits for the queued DPCs.
+//
+VOID
+ControlTimer(
+    _In_ PPORT Port,
+    _In_ ULONG Action
+    )
+{
+    switch (Action) {
+    case PORT_TIMER_CANCEL:
+        KeCancelTimer(&Port->Timer);
+        break;
+    case PORT_TIMER_RELEASE:
+        KeCancelTimer(&Port->Timer);
+        KeFlushQueuedDpcs();   // expect: wdm/IrqlTooHigh trace=70,72 basis=proven
+        break;
+    default:
+        break;
     }
 }
 
@@ -30,6 +56,7 @@ PortStart(
     )
 {
     RestoreSettings(Port, FALSE);
+    ControlTimer(Port, PORT_TIMER_RELEASE);
 }
 
 _IRQL_requires_max_(DISPATCH_LEVEL)
@@ -42,5 +69,6 @@ PortReset(
 
     KeAcquireSpinLock(&Port->Lock, &oldIrql);
     RestoreSettings(Port, FALSE);
+    ControlTimer(Port, PORT_TIMER_RELEASE);
     KeReleaseSpinLock(&Port->Lock, oldIrql);
 }

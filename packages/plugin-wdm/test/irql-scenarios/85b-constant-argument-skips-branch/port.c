@@ -1,7 +1,11 @@
 #include <ntddk.h>
 
+#define PORT_TIMER_CANCEL  1
+#define PORT_TIMER_RELEASE 2
+
 typedef struct _PORT {
     KSPIN_LOCK Lock;
+    KTIMER Timer;
     HANDLE SettingsKey;
     ULONG Settings;
 } PORT, *PPORT;
@@ -23,6 +27,28 @@ RestoreSettings(
     }
 }
 
+//
+// One entry for every timer action; only releasing waits for the queued DPCs.
+//
+VOID
+ControlTimer(
+    _In_ PPORT Port,
+    _In_ ULONG Action
+    )
+{
+    switch (Action) {
+    case PORT_TIMER_CANCEL:
+        KeCancelTimer(&Port->Timer);
+        break;
+    case PORT_TIMER_RELEASE:
+        KeCancelTimer(&Port->Timer);
+        KeFlushQueuedDpcs();
+        break;
+    default:
+        break;
+    }
+}
+
 _IRQL_requires_(PASSIVE_LEVEL)
 VOID
 PortStart(
@@ -30,6 +56,7 @@ PortStart(
     )
 {
     RestoreSettings(Port, FALSE);
+    ControlTimer(Port, PORT_TIMER_RELEASE);
 }
 
 _IRQL_requires_max_(DISPATCH_LEVEL)
@@ -42,5 +69,6 @@ PortReset(
 
     KeAcquireSpinLock(&Port->Lock, &oldIrql);
     RestoreSettings(Port, TRUE);
+    ControlTimer(Port, PORT_TIMER_CANCEL);
     KeReleaseSpinLock(&Port->Lock, oldIrql);
 }
