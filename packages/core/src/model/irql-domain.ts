@@ -176,7 +176,13 @@ function explain(
   const best = candidates.reduce((m, e) =>
     BASIS_RANK[e.basis] < BASIS_RANK[m.basis] || (e.basis === m.basis && e.steps.length < m.steps.length) ? e : m,
   );
-  return { basis: best.basis, definite: always(fact.interval), interval: fact.interval, steps: best.steps };
+  // The range a finding states leaves out what is only assumed (an unseen caller's default entry), unless the
+  // finding itself rests on an assumption: a finding made by contract does not say "up to DISPATCH_LEVEL" because
+  // some other caller is unknown.
+  const stated = best.basis === 'assumed' ? fact.evidence : fact.evidence.filter((e) => e.basis !== 'assumed');
+  const interval = stated.map((e) => e.interval).reduce(hull);
+  // Definite only if every path, assumed ones included, is at a level that violates.
+  return { basis: best.basis, definite: always(fact.interval), interval, steps: best.steps };
 }
 
 export function describeInterval(i: Interval): string {

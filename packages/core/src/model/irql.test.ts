@@ -292,6 +292,15 @@ describe('explainAbove / explainBelow', () => {
     expect(e.steps.map((s) => s.message)).toEqual(['c2#0', 'c2#1']);
   });
 
+  it('states the range of the evidence that is not only assumed, and stays "may" while an assumed path exists', () => {
+    // A contract path at PASSIVE..APC reaches a PASSIVE-only call; an unseen caller's assumed entry goes up to DISPATCH.
+    const fact = { interval: interval(P, D), evidence: [ev(P, A, 'contract', 'c'), ev(P, D, 'assumed', 'u')] };
+    const e = explainAbove(fact, P)!;
+    expect(e.basis).toBe('contract');
+    expect(e.interval).toEqual(interval(P, A));
+    expect(e.definite).toBe(false);
+  });
+
   it('explainBelow mirrors it', () => {
     const fact = { interval: interval(P, D), evidence: [ev(P, P, 'proven', 'low'), ev(D, D, 'contract', 'high')] };
     const e = explainBelow(fact, D)!;
