@@ -209,7 +209,7 @@ export interface RuleContext<Options extends readonly unknown[] = readonly unkno
   releaseIssues(fn: FunctionDefinition): readonly ReleaseIssue[];
   /** Whether the node is inside the guarded body of a `__try` (an exception raised there is handled). */
   insideTry(node: SyntaxNode): boolean;
-  /** The `if` / `?:` conditions a node runs under in its function, innermost first (see `enclosingConditions`). */
+  /** The `if` / `?:` conditions (and left operands of `&&` / `||`) a node runs under in its function, innermost first (see `enclosingConditions`). */
   enclosingConditions(node: SyntaxNode): readonly { readonly condition: SyntaxNode; readonly whenTrue: boolean }[];
   /** Whether a macro is `#define`d in any file of the run (or in `settings.defines`). */
   isDefined(name: string): boolean;
