@@ -376,7 +376,7 @@ async function main() {
   const totalFindings = Object.values(byRule).reduce((a, b) => a + b, 0);
 
   // Parse robustness: function definitions whose subtree has an ERROR or MISSING node.
-  const blank = () => ({ files: 0, lines: 0, bytes: 0, definitions: 0, withError: 0, filesWithError: 0, findings: 0 });
+  const blank = () => ({ files: 0, lines: 0, bytes: 0, definitions: 0, withError: 0, filesWithError: 0, parseNotices: 0, findings: 0 });
   const overall = blank();
   const perExt = {};
   const perFolder = {};
@@ -389,6 +389,8 @@ async function main() {
     const fileBytes = sizeOf.get(path) ?? 0;
     const withError = file.withError;
     const findings = resultByPath.get(path)?.messages.filter((m) => m.ruleId && !m.fatal).length ?? 0;
+    // A file more than 30% unparsable gets a "Parsing error" notice: what counts as a file that failed.
+    const parseNotice = resultByPath.get(path)?.messages.some((m) => !m.ruleId) ? 1 : 0;
     for (const b of buckets) {
       b.files++;
       b.lines += fileLines;
@@ -396,6 +398,7 @@ async function main() {
       b.definitions += file.definitions;
       b.withError += withError;
       b.filesWithError += file.rootHasError ? 1 : 0;
+      b.parseNotices += parseNotice;
       b.findings += findings;
     }
   }
@@ -516,12 +519,22 @@ function printReport(s, opts) {
   if (opts.perFolder && pe.perFolder) {
     out.push('');
     out.push('per top-level folder:');
-    const rows = [['  folder', 'files', 'lines', 'fn defs', 'with error', 'share', 'findings']];
+    const rows = [['  folder', 'files', 'lines', 'fn defs', 'with error', 'share', 'files w/ error', 'parse notices', 'findings']];
     const folders = Object.entries(pe.perFolder).sort((a, b) => b[1].errorShare - a[1].errorShare || a[0].localeCompare(b[0]));
     for (const [name, b] of folders) {
-      rows.push(['  ' + name, fmtInt(b.files), fmtInt(b.lines), fmtInt(b.definitions), fmtInt(b.withError), fmtPct(100 * b.errorShare), fmtInt(b.findings)]);
+      rows.push([
+        '  ' + name,
+        fmtInt(b.files),
+        fmtInt(b.lines),
+        fmtInt(b.definitions),
+        fmtInt(b.withError),
+        fmtPct(100 * b.errorShare),
+        fmtInt(b.filesWithError),
+        fmtInt(b.parseNotices),
+        fmtInt(b.findings),
+      ]);
     }
-    out.push(table(rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r']));
+    out.push(table(rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r']));
   }
   console.log(out.join('\n'));
 }
