@@ -190,7 +190,15 @@ export function blankAnnotations(source: string, options: BlankOptions = {}): Bl
       if (braces.pop() !== false) braceDepth = Math.max(0, braceDepth - 1);
       continue;
     }
-    if (!isIdentStart(c)) continue; // comment, literal or preprocessor line
+    if (c === 35 /* # */ || (c === 32 || c === 9)) {
+      // tree-sitter-c ends a multi-line directive at a block comment followed by a line continuation (WPP's
+      // `WPP_CONTROL_GUIDS` lists of `WPP_DEFINE_BIT(…) /* bit 0 */ \`): such comments become blank.
+      if (token.includes('/*') && /\\\r?\n/.test(token)) {
+        for (const comment of token.matchAll(/\/\*[\s\S]*?\*\//g)) blanks.push([at + comment.index!, at + comment.index! + comment[0].length]);
+      }
+      continue;
+    }
+    if (!isIdentStart(c)) continue; // comment or literal
     if (options.msvcSehKeywords && braceDepth > 0 && Object.prototype.hasOwnProperty.call(SEH_KEYWORDS, token)) {
       const seh = SEH_KEYWORDS[token];
       const next = skipSpace(source, at + token.length);

@@ -294,6 +294,21 @@ VOID Unload(_In_ PDRIVER_OBJECT DriverObject) { PAGED_CODE(); UNREFERENCED_PARAM
   });
 });
 
+
+  it('parses a multi-line #define whose continued lines carry block comments (WPP trace-control lists)', () => {
+    const src = `#define WPP_CONTROL_GUIDS \\
+    WPP_DEFINE_CONTROL_GUID(SampleTrace, (0,0,0,0,0), \\
+        WPP_DEFINE_BIT(TRACE_DRIVER)   /* bit  0 = 0x00000001 */ \\
+        WPP_DEFINE_BIT(TRACE_QUEUE)    /* bit  1 = 0x00000002 */ \\
+        )
+
+VOID Healthy(VOID) { KeStallExecutionProcessor(2); }
+`;
+    const parsed = parseSource('trace.h', src);
+    expect(errorNodes(parsed.root)).toEqual([]);
+    expect(buildFileModel(parsed).definitions.map((d) => d.name)).toEqual(['Healthy']);
+    expect(parsed.text).toBe(src);
+  });
 describe('LineIndex', () => {
   it('maps offsets to 1-based lines and columns and back to line text', () => {
     const idx = new LineIndex('ab\ncd\r\n\nlast');
