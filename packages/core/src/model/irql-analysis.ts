@@ -14,6 +14,7 @@
  */
 import type { SyntaxNode } from '../frontend/parser.js';
 import { irqlEffectOf, type RaiseTarget, type SaveSlot } from '../knowledge/irql-effects.js';
+import { DISPATCH_LEVEL_FLAG_TESTS, DISPATCH_LEVEL_FLAGS } from '../knowledge/irql-flags.js';
 import { dispatchIrqlOf } from '../knowledge/roles.js';
 import { type CaseGuard, type Cfg, type CfgEdge, type CfgNode, type Guard, unwrapParens } from './cfg.js';
 import type { FunctionDefinition } from './file-model.js';
@@ -28,6 +29,7 @@ import {
   narrowValue,
   setLevel,
   valueKey,
+  withEntryTruth,
 } from './irql-domain.js';
 
 export interface IrqlState {
@@ -379,9 +381,9 @@ function stateKey(s: IrqlState): string {
   return key;
 }
 
-function computeStateKey(s: IrqlState): string {
-  const saved = [...s.saved].map(([k, v]) => `${k}=${valueKey(v)}@${s.locks.get(k) ?? ''}`).sort();
-  return `${valueKey(s.value)}#${saved.join(';')}`;
+function computeStateKey(s: IrqlState, withTruths = true): string {
+  const saved = [...s.saved].map(([k, v]) => `${k}=${valueKey(v, withTruths)}@${s.locks.get(k) ?? ''}`).sort();
+  return `${valueKey(s.value, withTruths)}#${saved.join(';')}`;
 }
 
 /** `KeGetCurrentIrql()` and the NDIS macro that wraps it. */
@@ -467,7 +469,7 @@ function caseInterval(caseOf: CaseGuard, ctx: AnalysisContext): Interval | undef
   return dispatchIrqlOf(caseOf.value.text);
 }
 
-function narrowOnEdge(state: IrqlState, edge: CfgEdge, ctx: AnalysisContext): IrqlState | null {
+function narrowOnEdge(state: IrqlState, edge: CfgEdge, ctx: AnalysisContext, params: ParameterFacts): IrqlState | null {
   if (edge.caseOf) {
     const major = caseInterval(edge.caseOf, ctx);
     return major ? { ...state, value: narrowValue(state.value, major) ?? state.value } : state;
@@ -476,9 +478,110 @@ function narrowOnEdge(state: IrqlState, edge: CfgEdge, ctx: AnalysisContext): Ir
   if (!guard) return state;
   const g = guardInterval(guard.condition, guard.whenTrue, ctx);
   if (g === null) return null;
-  if (!g) return state;
-  const value = narrowValue(state.value, g);
-  return value ? { ...state, value } : null;
+  let value: IrqlValue | null = g ? narrowValue(state.value, g) : state.value;
+  if (value?.entryCap && params.stable.size) value = narrowEntryOnGuard(value, guard, params);
+  return value ? (value === state.value ? state : { ...state, value }) : null;
+}
+
+/**
+ * What a test of a parameter says about the entry IRQL: an NDIS dispatch-level flag set means the function was
+ * entered at DISPATCH_LEVEL; any other test of a parameter is remembered on the entry IRQL (`entryWhen`), for the
+ * callers whose argument decides it.
+ */
+function narrowEntryOnGuard(value: IrqlValue, guard: Guard, params: ParameterFacts): IrqlValue | null {
+  const stated = params.entryStatedBy(guard.condition.text, guard.whenTrue);
+  if (stated) {
+    const cap = meet(value.entryCap!, stated);
+    if (!cap) return value.parts.length ? { entryCap: null, parts: value.parts } : null;
+    value = { ...value, entryCap: cap };
+  }
+  const fact = conditionFact(guard.condition);
+  if (!fact || !params.stable.has(fact.base)) return value;
+  return withEntryTruth(value, fact.base, guard.whenTrue ? fact.polarity : !fact.polarity);
+}
+
+/** Facts about a function's parameters, for the tests on them. */
+export interface ParameterFacts {
+  /** Parameters the body never assigns nor passes by address: a test on one is a test on the caller's argument. */
+  readonly stable: ReadonlySet<string>;
+  /** The entry IRQL a condition (or an argument, for its callee) states when it has the truth `whenTrue`. */
+  entryStatedBy(text: string, whenTrue: boolean): Interval | undefined;
+}
+
+const parameterFactsCache = new WeakMap<FunctionDefinition, ParameterFacts>();
+
+/** Whether a body may test an NDIS dispatch-level flag (a cheap filter before parsing conditions). */
+const MENTIONS_DISPATCH_FLAG = /\bNDIS_\w*(?:FLAGS_DISPATCH_LEVEL|AT_DISPATCH_LEVEL)\b/;
+
+export function parameterFactsOf(def: FunctionDefinition): ParameterFacts {
+  const cached = parameterFactsCache.get(def);
+  if (cached) return cached;
+  const text = def.params.length ? def.source.text.slice(def.body.startIndex, def.body.endIndex) : '';
+  const stable = new Set(def.params.filter((p) => /^[A-Za-z_]\w*$/.test(p) && assignmentCount(text, p) === 0 && !addressTaken(text, p)));
+  const flagsTested = stable.size > 0 && MENTIONS_DISPATCH_FLAG.test(text);
+  // A local that only ever holds one value (`BOOLEAN fAtDispatch = (SendFlags & …) ? TRUE : FALSE;`).
+  const valueOfLocal = (name: string): string | undefined => {
+    if (stable.has(name) || assignmentCount(text, name) !== 1 || addressTaken(text, name)) return undefined;
+    return new RegExp(`\\b${name}\\s*=(?!=)\\s*([^;]+);`).exec(text)?.[1];
+  };
+  const facts: ParameterFacts = {
+    stable,
+    entryStatedBy: (condition, whenTrue) => {
+      if (!flagsTested) return undefined;
+      const test = dispatchFlagTest(condition, valueOfLocal);
+      return test && stable.has(test.flags) && whenTrue === test.whenSet ? interval(Level.Dispatch) : undefined;
+    },
+  };
+  parameterFactsCache.set(def, facts);
+  return facts;
+}
+
+const TRUE_TEXT = /^(?:TRUE|true|1)$/;
+const FLAG_BIT = /^([A-Za-z_][\w>.\-]*)&([A-Z][A-Z0-9_]*)$|^([A-Z][A-Z0-9_]*)&([A-Za-z_][\w>.\-]*)$/;
+
+/**
+ * An NDIS dispatch-level flag tested in a variable — `SendFlags & NDIS_SEND_FLAGS_DISPATCH_LEVEL`,
+ * `NDIS_TEST_SEND_AT_DISPATCH_LEVEL(SendFlags)`, `FlagOn(…)`, negated, compared with 0 or turned into TRUE/FALSE by
+ * `?:` — as the variable holding the flags and the truth of the text that means the flag is set. `local` gives the
+ * one value of a local that holds such a test.
+ */
+export function dispatchFlagTest(
+  text: string,
+  local?: (name: string) => string | undefined,
+  depth = 0,
+): { flags: string; whenSet: boolean } | undefined {
+  let t = normalize(text);
+  let whenSet = true;
+  while (t.startsWith('!')) {
+    whenSet = !whenSet;
+    t = normalize(t.slice(1));
+  }
+  const flip = (inner: { flags: string; whenSet: boolean } | undefined, by: boolean) =>
+    inner && { flags: inner.flags, whenSet: by ? !inner.whenSet === whenSet : inner.whenSet === whenSet };
+  if (depth > 3) return undefined;
+  const choice = /^(.+)\?(TRUE|true|1|FALSE|false|0):(TRUE|true|1|FALSE|false|0)$/.exec(t);
+  if (choice && TRUE_TEXT.test(choice[2]) !== TRUE_TEXT.test(choice[3])) {
+    return flip(dispatchFlagTest(choice[1], local, depth + 1), !TRUE_TEXT.test(choice[2]));
+  }
+  const compared = /^(.+?)(==|!=)(TRUE|true|1|FALSE|false|0)$/.exec(t);
+  if (compared) return flip(dispatchFlagTest(compared[1], local, depth + 1), (compared[2] === '==') !== TRUE_TEXT.test(compared[3]));
+  const bit = FLAG_BIT.exec(t);
+  if (bit) {
+    const [flags, flag] = bit[1] ? [bit[1], bit[2]] : [bit[4], bit[3]];
+    return DISPATCH_LEVEL_FLAGS.has(flag) ? { flags, whenSet } : undefined;
+  }
+  const macro = /^([A-Za-z_]\w*)\(([A-Za-z_][\w>.\-]*)(?:,([A-Z][A-Z0-9_]*))?\)$/.exec(t);
+  if (macro) {
+    const [, name, flags, flag] = macro;
+    if (!flag && DISPATCH_LEVEL_FLAG_TESTS.has(name)) return { flags, whenSet };
+    if (flag && /^(?:Boolean)?FlagOn$/.test(name) && DISPATCH_LEVEL_FLAGS.has(flag)) return { flags, whenSet };
+    return undefined;
+  }
+  if (local && /^[A-Za-z_]\w*$/.test(t)) {
+    const value = local(t);
+    return value ? flip(dispatchFlagTest(value, local, depth + 1), false) : undefined;
+  }
+  return undefined;
 }
 
 /** Run the dataflow over one function. */
@@ -493,6 +596,7 @@ export function analyzeFunction(definition: FunctionDefinition, analysisContext:
   };
   const correlated = correlatedConditions(cfg);
   const limits = statedLimits(definition, ctx);
+  const params = parameterFactsOf(definition);
   // Each node holds up to MAX_VARIANTS states told apart by the branch facts on the way (`AtDIRQL` true/false),
   // so that `if (!AtDIRQL) acquire; … if (!AtDIRQL) release;` is not read as acquire-without-release. Functions
   // without a condition tested twice keep one state per node.
@@ -523,7 +627,7 @@ export function analyzeFunction(definition: FunctionDefinition, analysisContext:
       state = copySavedSlot(node, state);
       state = updateAssignedFacts(node, state, correlated);
       for (const edge of node.succ) {
-        let out = narrowOnEdge(state, edge, ctx);
+        let out = narrowOnEdge(state, edge, ctx, params);
         if (out && edge.guard && correlated.size) out = recordFact(out, edge.guard, correlated);
         if (!out) continue;
         const target = variants.get(edge.to.id) ?? new Map<string, IrqlState>();
@@ -725,10 +829,11 @@ function addVariant(target: Map<string, IrqlState>, state: IrqlState): void {
   target.set(key, prev ? joinStates(prev, state) : state);
   if (target.size > MAX_VARIANTS) {
     // Too many paths apart. First merge the ones whose IRQL state is the same (their facts no longer matter for
-    // what they differ in); if that is not enough, fold all into one state that knows what all of them know.
+    // what they differ in; the parameter truths on their entry IRQL are intersected); if that is not enough, fold
+    // all into one state that knows what all of them know.
     const groups = new Map<string, IrqlState>();
     for (const v of target.values()) {
-      const k = stateKey(v);
+      const k = computeStateKey(v, false);
       const g = groups.get(k);
       groups.set(k, g ? joinStates(g, v) : v);
     }

@@ -39,13 +39,24 @@ export interface Evidence {
   /** Identity of the origin (raise site, contract, call chain head), for joins. */
   readonly key: string;
   /** For a function's entry: the call through which this evidence entered it (the last hop of its chain). */
-  readonly via?: { readonly caller: FunctionDefinition; readonly call: SyntaxNode };
+  readonly via?: {
+    readonly caller: FunctionDefinition;
+    readonly call: SyntaxNode;
+    /** The caller's own entry IRQL reached the call unchanged (not a level the caller set itself). */
+    readonly fromEntry: boolean;
+  };
 }
 
 export interface IrqlValue {
   /** The entry IRQL, restricted to this cap; null when no path carries the entry IRQL here. */
   readonly entryCap: Interval | null;
   readonly parts: readonly Evidence[];
+  /**
+   * Truths of the function's parameters on every path that carries the entry IRQL here (`if (!fAtDispatch)
+   * KeRaiseIrql(…)` leaves the entry IRQL only where `fAtDispatch` is TRUE): a caller whose argument states its
+   * IRQL (an NDIS dispatch-level flag) or is a constant brings its entry only where these hold.
+   */
+  readonly entryWhen?: ReadonlyMap<string, boolean>;
 }
 
 export const ENTRY_VALUE: IrqlValue = { entryCap: { lo: 0, hi: 4 } as Interval, parts: [] };
@@ -74,7 +85,25 @@ function mergeEvidence(list: readonly Evidence[]): Evidence[] {
 
 export function joinValues(a: IrqlValue, b: IrqlValue): IrqlValue {
   const entryCap = a.entryCap && b.entryCap ? hull(a.entryCap, b.entryCap) : (a.entryCap ?? b.entryCap);
-  return { entryCap, parts: mergeEvidence([...a.parts, ...b.parts]) };
+  const entryWhen = !b.entryCap ? a.entryWhen : !a.entryCap ? b.entryWhen : commonTruths(a.entryWhen, b.entryWhen);
+  const parts = mergeEvidence([...a.parts, ...b.parts]);
+  return entryWhen?.size ? { entryCap, parts, entryWhen } : { entryCap, parts };
+}
+
+function commonTruths(a: ReadonlyMap<string, boolean> | undefined, b: ReadonlyMap<string, boolean> | undefined): ReadonlyMap<string, boolean> | undefined {
+  if (!a?.size || !b?.size) return undefined;
+  const out = new Map<string, boolean>();
+  for (const [k, v] of a) if (b.get(k) === v) out.set(k, v);
+  return out;
+}
+
+/** The value with the entry IRQL kept only where `param` has the truth `value` (null when that path is impossible). */
+export function withEntryTruth(v: IrqlValue, param: string, value: boolean): IrqlValue | null {
+  if (!v.entryCap) return v;
+  const known = v.entryWhen?.get(param);
+  if (known === value) return v;
+  if (known !== undefined) return v.parts.length ? { entryCap: null, parts: v.parts } : null;
+  return { ...v, entryWhen: new Map([...(v.entryWhen ?? []), [param, value]]) };
 }
 
 /** Restrict a value to the levels a guard allows; null when no level is left (the edge is infeasible). */
@@ -85,11 +114,13 @@ export function narrowValue(v: IrqlValue, to: Interval): IrqlValue | null {
     const m = meet(p.interval, to);
     if (m) parts.push(withInterval(p, m));
   }
-  return entryCap || parts.length ? { entryCap, parts } : null;
+  if (!entryCap && !parts.length) return null;
+  return entryCap && v.entryWhen ? { entryCap, parts, entryWhen: v.entryWhen } : { entryCap, parts };
 }
 
-export function valueKey(v: IrqlValue): string {
-  const cap = v.entryCap ? `${v.entryCap.lo}${v.entryCap.hi}` : '-';
+/** A value's identity; `withTruths: false` leaves out `entryWhen` (values that differ only there join with little loss). */
+export function valueKey(v: IrqlValue, withTruths = true): string {
+  const cap = v.entryCap ? `${v.entryCap.lo}${v.entryCap.hi}${withTruths && v.entryWhen?.size ? `[${[...v.entryWhen].map(([k, t]) => (t ? k : `!${k}`)).sort().join(',')}]` : ''}` : '-';
   return `${cap}|${v.parts
     .map((p) => `${p.key}:${p.interval.lo}${p.interval.hi}`)
     .sort()

@@ -27,7 +27,9 @@ import {
   setLevel,
   strongerBasis,
   valueKey,
+  withEntryTruth,
 } from './irql-domain.js';
+import { dispatchFlagTest } from './irql-analysis.js';
 
 const P = Level.Passive;
 const A = Level.Apc;
@@ -227,6 +229,22 @@ describe('symbolic IRQL values', () => {
     expect(hullOf).toEqual(interval(P, H));
   });
 
+  it('entryWhen keeps the parameter truths common to every path that carries the entry IRQL', () => {
+    const raised = setLevel(D, { basis: 'proven', key: 'raise', steps: [] });
+    const atDispatch = withEntryTruth(ENTRY_VALUE, 'AtDispatch', true)!;
+    // `if (!AtDispatch) KeRaiseIrql(…)`: only the untaken branch carries the entry, so its truth survives the join.
+    expect(joinValues(raised, atDispatch).entryWhen).toEqual(new Map([['AtDispatch', true]]));
+    expect(joinValues(atDispatch, raised).entryWhen).toEqual(new Map([['AtDispatch', true]]));
+    // Both branches carry the entry with opposite truths: nothing is known.
+    expect(joinValues(atDispatch, withEntryTruth(ENTRY_VALUE, 'AtDispatch', false)!).entryWhen).toBeUndefined();
+    expect(valueKey(atDispatch)).not.toBe(valueKey(ENTRY_VALUE));
+    // A contradicting test leaves only what the code set; with nothing set, the path is impossible.
+    expect(withEntryTruth(atDispatch, 'AtDispatch', false)).toBeNull();
+    expect(withEntryTruth(joinValues(raised, atDispatch), 'AtDispatch', false)).toEqual({ entryCap: null, parts: raised.parts });
+    expect(narrowValue(atDispatch, interval(P, A))!.entryWhen).toEqual(new Map([['AtDispatch', true]]));
+    expect(withEntryTruth(raised, 'AtDispatch', true)).toBe(raised);
+  });
+
   it('narrowValue restricts every part and the entry cap; null when nothing is left', () => {
     const v: IrqlValue = { entryCap: interval(P, H), parts: [ev(D, D, 'proven', 'lock'), ev(P, A, 'contract', 'sal')] };
     const n = narrowValue(v, interval(P, A))!;
@@ -308,5 +326,26 @@ describe('explainAbove / explainBelow', () => {
     expect(e.definite).toBe(false);
     expect(explainBelow({ interval: interval(D), evidence: [ev(D, D, 'proven', 'x')] }, D)).toBeUndefined();
     expect(explainBelow({ interval: interval(P, A), evidence: [ev(P, A, 'proven', 'x')] }, D)!.definite).toBe(true);
+  });
+});
+
+describe('dispatchFlagTest', () => {
+  it('reads the NDIS dispatch-level flag tests drivers write, with their truth', () => {
+    expect(dispatchFlagTest('SendFlags & NDIS_SEND_FLAGS_DISPATCH_LEVEL')).toEqual({ flags: 'SendFlags', whenSet: true });
+    expect(dispatchFlagTest('(ReceiveFlags & NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL) ? TRUE : FALSE')).toEqual({ flags: 'ReceiveFlags', whenSet: true });
+    expect(dispatchFlagTest('(Flags & NDIS_RETURN_FLAGS_DISPATCH_LEVEL) ? FALSE : TRUE')).toEqual({ flags: 'Flags', whenSet: false });
+    expect(dispatchFlagTest('!NDIS_TEST_SEND_AT_DISPATCH_LEVEL(SendFlags)')).toEqual({ flags: 'SendFlags', whenSet: false });
+    expect(dispatchFlagTest('(SendFlags & NDIS_SEND_FLAGS_DISPATCH_LEVEL) == 0')).toEqual({ flags: 'SendFlags', whenSet: false });
+    expect(dispatchFlagTest('FlagOn(Params->Flags, NDIS_RWL_AT_DISPATCH_LEVEL)')).toEqual({ flags: 'Params->Flags', whenSet: true });
+  });
+
+  it('follows a local that holds the test, and ignores flags that say nothing about the IRQL', () => {
+    const locals: Record<string, string> = { fAtDispatch: '(SendFlags & NDIS_SEND_FLAGS_DISPATCH_LEVEL) ? TRUE : FALSE', loop: 'SendFlags & NDIS_SEND_FLAGS_CHECK_FOR_LOOPBACK' };
+    const local = (name: string) => locals[name];
+    expect(dispatchFlagTest('!fAtDispatch', local)).toEqual({ flags: 'SendFlags', whenSet: false });
+    expect(dispatchFlagTest('fAtDispatch == FALSE', local)).toEqual({ flags: 'SendFlags', whenSet: false });
+    expect(dispatchFlagTest('loop', local)).toBeUndefined();
+    expect(dispatchFlagTest('fAtDispatch')).toBeUndefined();
+    expect(dispatchFlagTest('KeGetCurrentIrql() == DISPATCH_LEVEL')).toBeUndefined();
   });
 });

@@ -28,7 +28,7 @@ import {
   walkTypes,
 } from './file-model.js';
 import { type Interval, Level, formatInterval, interval, levelFromNumber, meet, parseLevel } from './irql.js';
-import { type CalleeSummary, type FunctionIrql, analyzeFunction, step } from './irql-analysis.js';
+import { type CalleeSummary, type FunctionIrql, analyzeFunction, parameterFactsOf, step } from './irql-analysis.js';
 import type { Defines } from './preprocessor.js';
 import { includeKey, resolveIncludeAmong } from './includes.js';
 import { callArguments, calleeName as plainCallee, conditionValue, enclosingCases, enclosingConditions } from './syntax.js';
@@ -43,6 +43,7 @@ import {
   entryFact,
   entryKey,
   valueKey,
+  withInterval,
 } from './irql-domain.js';
 
 export interface IrqlSettings {
@@ -81,6 +82,8 @@ export class Program {
   private readonly globalEnums = new Map<string, bigint>();
   private analyses?: Map<FunctionDefinition, FunctionIrql>;
   private entries?: Map<FunctionDefinition, EntryFact>;
+  /** Unpruned entry evidence, computed for the functions whose findings a test on a parameter filters. */
+  private readonly fullEntryEvidence = new Map<FunctionDefinition, Evidence[]>();
   private readonly modelCache = new Map<string, DriverModel>();
   /** Indexes that keep the whole-program queries linear. */
   private readonly registrationsByName = new Map<string, { file: FileModel; registration: FileModel['registrations'][number] }[]>();
@@ -373,7 +376,7 @@ export class Program {
       const cfgNode = def.cfg.nodeContaining(node);
       value = cfgNode ? analysis.nodeIn.get(cfgNode.id)?.value : undefined;
     }
-    const fact = value ? concretize(value, this.entryReaching(def, node, this.entryOf(def))) : undefined;
+    const fact = value ? concretize(value, this.entryReaching(def, node, this.entryOf(def), value.entryWhen)) : undefined;
     // In a macro, a branch on one of its parameters (`if (DispatchLevel) NdisDprAcquireSpinLock(…)`) is decided by
     // the argument at each use, which a function-wide analysis of the macro cannot see: what holds there is assumed.
     if (fact && def.macro && dependsOnMacroArgument(def, node)) {
@@ -388,33 +391,68 @@ export class Program {
    * `switch` on it whose cases leading to `node` do not include the constant) brings its IRQL only where the test
    * lets that constant through.
    */
-  private entryReaching(def: FunctionDefinition, node: SyntaxNode, entry: EntryFact): EntryFact {
+  private entryReaching(
+    def: FunctionDefinition,
+    node: SyntaxNode,
+    entry: EntryFact,
+    when: ReadonlyMap<string, boolean> | undefined,
+    entries: ReadonlyMap<FunctionDefinition, EntryFact> = this.computeEntries(),
+    final = true,
+  ): EntryFact {
     if (!def.params.length || !entry.evidence.some((e) => e.via)) return entry;
     const params = new Set(def.params);
     const tests = enclosingConditions(node).filter(({ condition }) => mentionsAny(condition, params));
     // `switch (TimerCtrlType) { case DFS_TIMER_RELEASE: … }` with the caller's constant DFS_TIMER_CANCEL.
     const cases = enclosingCases(node).filter(({ discriminant, values }) => values && mentionsAny(discriminant, params));
-    if (!tests.length && !cases.length) return entry;
+    if (!tests.length && !cases.length && !when?.size) return entry;
+    // The entry fact keeps only the extremes of its evidence; the caller that a test lets through may be one that
+    // was left out, so the final answer filters the whole list (during the fixpoint, the kept extremes).
+    let evidence = entry.evidence;
+    if (final) {
+      let all = this.fullEntryEvidence.get(def);
+      if (!all) this.fullEntryEvidence.set(def, (all = this.entryEvidence(def, entries)));
+      evidence = all;
+    }
     const own = this.byPath.get(def.source.filePath);
-    const reaches = (e: Evidence): boolean => {
-      if (!e.via) return true;
+    const reaching = (e: Evidence): Evidence | undefined => {
+      if (!e.via) return e;
       const args = callArguments(e.via.call);
       const file = this.byPath.get(e.via.caller.source.filePath);
       const valueOf = (name: string): bigint | undefined => {
         const arg = args[def.params.indexOf(name)];
         return arg ? this.evaluate(file, arg) : undefined;
       };
-      if (!tests.every(({ condition, whenTrue }) => conditionValue(condition, valueOf) !== !whenTrue)) return false;
-      return cases.every(({ discriminant, values }) => {
+      if (!tests.every(({ condition, whenTrue }) => conditionValue(condition, valueOf) !== !whenTrue)) return undefined;
+      const caseReached = cases.every(({ discriminant, values }) => {
         const d = discriminant.type === 'parenthesized_expression' ? discriminant.namedChildren[0] : discriminant;
         const value = d?.type === 'identifier' ? valueOf(d.text) : undefined;
         if (value === undefined) return true;
         const labels = values!.map((v) => this.evaluate(own, v));
         return labels.some((label) => label === undefined || label === value);
       });
+      if (!caseReached) return undefined;
+      // The entry IRQL reaches `node` only where these parameters have these truths: a constant argument decides;
+      // an argument that states the caller's entry IRQL (an NDIS dispatch-level flag) narrows it.
+      let out: Evidence = e;
+      for (const [param, truth] of when ?? []) {
+        const arg = args[def.params.indexOf(param)];
+        if (!arg) continue;
+        const constant = this.evaluate(file, arg);
+        if (constant !== undefined) {
+          if ((constant !== 0n) !== truth) return undefined;
+          continue;
+        }
+        const stated = e.via.fromEntry ? parameterFactsOf(e.via.caller).entryStatedBy(arg.text, truth) : undefined;
+        if (!stated) continue;
+        const narrowed = meet(out.interval, stated);
+        if (!narrowed) return undefined;
+        out = withInterval(out, narrowed);
+      }
+      return out;
     };
-    const kept = entry.evidence.filter(reaches);
-    return kept.length === entry.evidence.length ? entry : (entryFact(kept) ?? entry);
+    const kept = evidence.flatMap((e) => reaching(e) ?? []);
+    const unchanged = kept.length === evidence.length && kept.every((e, i) => e === evidence[i]);
+    return unchanged ? entry : (entryFact(kept) ?? entry);
   }
 
   /** A fixed summary from `_IRQL_raises_(X)` on any declaration. */
@@ -828,6 +866,44 @@ export class Program {
     };
   }
 
+  /**
+   * Every piece of evidence for the entry of a function without a contract of its own: what each caller brings
+   * (entries of callers from `entries`), the unknown default for unseen callers, capped by an annotation without a
+   * range. Not pruned: `entryFact` keeps the extremes for the fixpoint, and `entryReaching` filters the whole list.
+   */
+  private entryEvidence(def: FunctionDefinition, entries: ReadonlyMap<FunctionDefinition, EntryFact>): Evidence[] {
+    const evidence: Evidence[] = [];
+    const sites = this.callSitesOf(def);
+    for (const site of sites) {
+      const callerEntry = entries.get(site.caller);
+      if (!callerEntry) continue;
+      const before = this.computeAnalyses().get(site.caller)?.beforeCall.get(site.call.id);
+      const fact = before ? concretize(before, this.entryReaching(site.caller, site.call, callerEntry, before.entryWhen, entries, false)) : undefined;
+      if (!fact) continue;
+      for (const e of fact.evidence) {
+        evidence.push({
+          ...e,
+          key: `${e.key}>${def.name}`,
+          steps: [...e.steps, step(site.caller, site.call, `${site.caller.name} calls ${def.name} at ${formatInterval(e.interval)}`)],
+          via: { caller: site.caller, call: site.call, fromEntry: !before!.parts.includes(e) },
+        });
+      }
+    }
+    // Unseen callers (no caller here, or the address escapes) get the unknown default, except that pageable
+    // code states its own bound (PASSIVE..APC, assumed); the callers we do see are what they are, and
+    // IrqlPagedCode checks them against the PAGED_CODE() assertion.
+    const outsideCallers = sites.some((site) => site.caller !== def);
+    if (!outsideCallers || this.isAddressTaken(def)) evidence.push(this.pagedEvidence(def) ?? this.unknownEvidence(def));
+    // An IRQL annotation without a range (`_IRQL_raises_`, `_IRQL_requires_same_`) caps the entry at
+    // DISPATCH_LEVEL: a caller above it is reported at its call (IrqlTooHigh), not inside the function.
+    const cap = this.salContract(def, true);
+    if (!cap) return evidence;
+    return evidence.flatMap((e) => {
+      const m = meet(e.interval, cap.interval);
+      return m ? [{ ...e, interval: m }] : [];
+    });
+  }
+
   private computeEntries(): Map<FunctionDefinition, EntryFact> {
     if (this.entries) return this.entries;
     const analyses = this.computeAnalyses();
@@ -840,40 +916,7 @@ export class Program {
       else derived.push(def);
     }
     const isDerived = new Set(derived);
-    const compute = (def: FunctionDefinition): EntryFact | undefined => {
-      const evidence: Evidence[] = [];
-      const sites = this.callSitesOf(def);
-      for (const site of sites) {
-        const callerEntry = entries.get(site.caller);
-        if (!callerEntry) continue;
-        const before = analyses.get(site.caller)?.beforeCall.get(site.call.id);
-        const fact = before ? concretize(before, this.entryReaching(site.caller, site.call, callerEntry)) : undefined;
-        if (!fact) continue;
-        for (const e of fact.evidence) {
-          evidence.push({
-            ...e,
-            key: `${e.key}>${def.name}`,
-            steps: [...e.steps, step(site.caller, site.call, `${site.caller.name} calls ${def.name} at ${formatInterval(e.interval)}`)],
-            via: { caller: site.caller, call: site.call },
-          });
-        }
-      }
-      // Unseen callers (no caller here, or the address escapes) get the unknown default, except that pageable
-      // code states its own bound (PASSIVE..APC, assumed); the callers we do see are what they are, and
-      // IrqlPagedCode checks them against the PAGED_CODE() assertion.
-      const outsideCallers = sites.some((site) => site.caller !== def);
-      if (!outsideCallers || this.isAddressTaken(def)) evidence.push(this.pagedEvidence(def) ?? this.unknownEvidence(def));
-      // An IRQL annotation without a range (`_IRQL_raises_`, `_IRQL_requires_same_`) caps the entry at
-      // DISPATCH_LEVEL: a caller above it is reported at its call (IrqlTooHigh), not inside the function.
-      const cap = this.salContract(def, true);
-      if (!cap) return entryFact(evidence);
-      return entryFact(
-        evidence.flatMap((e) => {
-          const m = meet(e.interval, cap.interval);
-          return m ? [{ ...e, interval: m }] : [];
-        }),
-      );
-    };
+    const compute = (def: FunctionDefinition): EntryFact | undefined => entryFact(this.entryEvidence(def, entries));
     // Callers before callees (reverse of the callees-first component order), so that most functions are
     // computed once, after all their callers.
     const order = new Map<FunctionDefinition, number>();
