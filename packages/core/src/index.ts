@@ -43,6 +43,7 @@ export {
   type TraceStep,
 } from './model/irql-domain.js';
 export { Program, DEFAULT_IRQL_SETTINGS, type IrqlSettings, type CallSite } from './model/program.js';
+export { powerContextAt, type PowerContext, type PowerDirection } from './model/power-context.js';
 export { ddiTable, lookupDdi, type DdiEntry, DATA_DIR } from './knowledge/ddi-table.js';
 export { lookupRole, type RoleSpec } from './knowledge/roles.js';
 export {

@@ -17,6 +17,7 @@ import { DEFAULT_IRQL_SETTINGS, type IrqlSettings, Program } from '../model/prog
 import { projectMacroUses } from '../model/project-macros.js';
 import type { Defines } from '../model/preprocessor.js';
 import { callArguments, enclosingConditions } from '../model/syntax.js';
+import { powerContextAt } from '../model/power-context.js';
 import type {
   AllocatorCall,
   CallIrqlBounds,
@@ -576,6 +577,7 @@ export class Linter {
         return false;
       },
       enclosingConditions: (node) => enclosingConditions(node),
+      powerContextAt: (node) => powerContextAt(program, node),
       isDefined: (name) => program.isDefined(name) || Object.prototype.hasOwnProperty.call((config.settings.defines as object | undefined) ?? {}, name),
       rolesOf: (fn) => program.rolesOf(fn),
       reachedFrom: (roots, node) => {

@@ -11,6 +11,7 @@ import type { Basis, Evidence, Explanation, IrqlFact, TraceStep } from '../model
 import type { ReleaseIssue } from '../model/irql-analysis.js';
 import type { AllocationFindings, AllocationSite } from '../model/allocation-flow.js';
 import type { Program } from '../model/program.js';
+import type { PowerContext } from '../model/power-context.js';
 import type { AllocatorSpec } from '../knowledge/pool.js';
 import type { ParsedSource } from '../frontend/parser.js';
 
@@ -211,6 +212,12 @@ export interface RuleContext<Options extends readonly unknown[] = readonly unkno
   insideTry(node: SyntaxNode): boolean;
   /** The `if` / `?:` conditions (and left operands of `&&` / `||`) a node runs under in its function, innermost first (see `enclosingConditions`). */
   enclosingConditions(node: SyntaxNode): readonly { readonly condition: SyntaxNode; readonly whenTrue: boolean }[];
+  /**
+   * Where a node stands in power-IRP handling (IRP_MN_SET_POWER, system or device state, going down or up), from
+   * the tests and `case` labels around it and the context its function is called or registered in; undefined
+   * outside IRP_MN_SET_POWER handling.
+   */
+  powerContextAt(node: SyntaxNode): PowerContext | undefined;
   /** Whether a macro is `#define`d in any file of the run (or in `settings.defines`). */
   isDefined(name: string): boolean;
   /** The allocation an allocator call makes: pool (paged?), tag, whether it zeroes and whether it can fail. */

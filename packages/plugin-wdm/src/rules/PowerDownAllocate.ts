@@ -6,7 +6,6 @@
  */
 import { defineRule } from '@ddi-lint/core';
 import { docsUrl } from '../docs-url.js';
-import { powerContextOf } from '../power-context.js';
 
 export default defineRule({
   meta: {
@@ -28,7 +27,7 @@ export default defineRule({
       call_expression(node) {
         const allocation = context.allocatorCall(node);
         if (!allocation) return;
-        const power = powerContextOf(context, node);
+        const power = context.powerContextAt(node);
         if (power?.direction !== 'down' || power.kind === 'device') return;
         context.report({
           node,

@@ -4,9 +4,8 @@
  * in a state the power manager cannot recover from; a resource failure there must be handled without failing
  * the IRP (preallocate, or retry later).
  */
-import { defineRule } from '@ddi-lint/core';
+import { defineRule, type SyntaxNode } from '@ddi-lint/core';
 import { docsUrl } from '../docs-url.js';
-import { powerContextOf } from '../power-context.js';
 
 /** Status codes that do not fail the IRP. */
 const NOT_FAILURES = new Set(['STATUS_SUCCESS', 'STATUS_PENDING', 'STATUS_MORE_PROCESSING_REQUIRED', 'STATUS_CONTINUE_COMPLETION']);
@@ -32,10 +31,10 @@ export default defineRule({
     schema: [],
   },
   create(context) {
-    const check = (node: Parameters<typeof powerContextOf>[1], statusText: string) => {
+    const check = (node: SyntaxNode, statusText: string) => {
       const status = failureStatus(statusText);
       if (!status) return;
-      const power = powerContextOf(context, node);
+      const power = context.powerContextAt(node);
       if (power?.direction !== 'up') return;
       context.report({
         node,

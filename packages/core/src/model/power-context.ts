@@ -2,13 +2,17 @@
  * Where a node stands in power-IRP handling, read from the conditions and `case` labels that enclose it:
  * handling IRP_MN_SET_POWER, for a system or a device power state, going down (sleep, hibernate, shutdown, D1–D3)
  * or up (PowerSystemWorking, D0). Functions called from such a region, and completion routines registered in it,
- * are in the same context. Used by PowerDownAllocate and PowerUpFail.
+ * are in the same context.
  *
  * It reads the source's own tests (`Stack->MinorFunction == IRP_MN_SET_POWER`, `case IRP_MN_SET_POWER:`,
  * `Stack->Parameters.Power.State.SystemState > PowerSystemWorking`, `NewState.DeviceState == PowerDeviceD0`);
  * a driver that decides the direction elsewhere (in a table, a helper's return value) is not followed.
  */
-import type { FunctionDefinition, RuleContext, SyntaxNode, TraceStep } from '@ddi-lint/core';
+import type { SyntaxNode } from '../frontend/parser.js';
+import type { FunctionDefinition } from './file-model.js';
+import type { TraceStep } from './irql-domain.js';
+import type { Program } from './program.js';
+import { callArguments, enclosingCases, enclosingConditions } from './syntax.js';
 
 export type PowerDirection = 'down' | 'up';
 
@@ -22,6 +26,11 @@ export interface PowerContext {
 
 const DOWN_STATES = /\b(?:PowerSystemSleeping[123]|PowerSystemHibernate|PowerSystemShutdown|PowerDeviceD[123])\b/;
 const UP_STATES = /\b(?:PowerSystemWorking|PowerDeviceD0)\b/;
+/** A body that mentions none of these cannot establish a power context for its callees. */
+const MENTIONS_POWER = /IRP_MN_SET_POWER|PowerSystemWorking|PowerDeviceD0/;
+
+/** Completion-routine registrations: the routine runs in the same context, after the lower driver. */
+const COMPLETION_ROUTINE_ARGUMENT: Readonly<Record<string, number>> = { IoSetCompletionRoutine: 1, IoSetCompletionRoutineEx: 2 };
 
 function normalized(text: string): string {
   return text.replace(/\s+/g, '');
@@ -31,7 +40,7 @@ function normalized(text: string): string {
 function factsOf(condition: string, whenTrue: boolean): Partial<PowerContext> {
   const c = normalized(condition);
   const out: { setPower?: boolean; direction?: PowerDirection; kind?: 'system' | 'device' } = {};
-  if (/IRP_MN_SET_POWER/.test(c) && /==IRP_MN_SET_POWER|IRP_MN_SET_POWER==/.test(c) && whenTrue) out.setPower = true;
+  if (/==IRP_MN_SET_POWER|IRP_MN_SET_POWER==/.test(c) && whenTrue) out.setPower = true;
   if (/SystemState|PowerSystem/.test(c)) out.kind = 'system';
   else if (/DeviceState|PowerDevice/.test(c)) out.kind = 'device';
   let direction: PowerDirection | undefined;
@@ -45,77 +54,77 @@ function factsOf(condition: string, whenTrue: boolean): Partial<PowerContext> {
   return out;
 }
 
-function stepAt(context: RuleContext<readonly unknown[]>, node: SyntaxNode, message: string): TraceStep {
-  return { message, source: context.sourceCode.parsed, start: node.startIndex, end: node.endIndex };
+function stepAt(fn: FunctionDefinition, node: SyntaxNode, message: string): TraceStep {
+  return { message, source: fn.source, start: node.startIndex, end: node.endIndex };
 }
 
-/** The context the enclosing conditions of `node` (inside its function) establish. */
-function ownContext(context: RuleContext<readonly unknown[]>, node: SyntaxNode, fn: FunctionDefinition): PowerContext {
+/** The context that the enclosing conditions and `case` labels of `node` (inside `fn`) establish. */
+function ownContext(node: SyntaxNode, fn: FunctionDefinition): PowerContext {
+  // Outermost first, so that an inner test of the direction overrides an outer one.
+  const tests: { at: number; apply: () => void }[] = [];
   let setPower = false;
   let direction: PowerDirection | undefined;
   let kind: 'system' | 'device' | undefined;
   const steps: TraceStep[] = [];
-  const chain: SyntaxNode[] = [];
-  for (let n: SyntaxNode | null = node; n && n.id !== fn.body.id; n = n.parent) chain.push(n);
-  chain.reverse();
-  for (let i = 0; i < chain.length; i++) {
-    const n = chain[i];
-    const child = chain[i + 1];
-    if (n.type === 'case_statement') {
-      const value = n.childForFieldName('value');
-      if (value && /^IRP_MN_SET_POWER$/.test(value.text.trim())) {
-        setPower = true;
-        steps.push(stepAt(context, value, 'handling IRP_MN_SET_POWER'));
-      } else if (value && (DOWN_STATES.test(value.text) || UP_STATES.test(value.text))) {
-        const f = factsOf(`x==${value.text}`, true);
+  for (const { values } of enclosingCases(node)) {
+    if (!values?.length) continue;
+    const own = values[values.length - 1];
+    if (values.some((v) => v.text.trim() === 'IRP_MN_SET_POWER')) {
+      tests.push({ at: own.startIndex, apply: () => ((setPower = true), steps.push(stepAt(fn, own, 'handling IRP_MN_SET_POWER'))) });
+      continue;
+    }
+    const directions = new Set(values.map((v) => factsOf(`x==${v.text}`, true).direction));
+    if (directions.size !== 1 || !(DOWN_STATES.test(own.text) || UP_STATES.test(own.text))) continue;
+    tests.push({
+      at: own.startIndex,
+      apply: () => {
+        const f = factsOf(`x==${own.text}`, true);
         direction = f.direction ?? direction;
         kind = f.kind ?? kind;
-        steps.push(stepAt(context, value, `case ${value.text.trim()}`));
-      }
-    }
-    if ((n.type === 'if_statement' || n.type === 'conditional_expression') && child) {
-      const condition = n.childForFieldName('condition');
-      if (!condition || child.id === condition.id) continue;
-      const alternative = n.childForFieldName('alternative');
-      const whenTrue = !(alternative && (child.id === alternative.id || (alternative.type === 'else_clause' && child.id === alternative.id)));
-      const f = factsOf(condition.text, whenTrue);
-      if (f.setPower) setPower = true;
-      if (f.kind) kind = f.kind;
-      if (f.direction) direction = f.direction;
-      if (f.setPower || f.direction) {
-        steps.push(stepAt(context, condition, `${whenTrue ? 'where' : 'where not'} ${normalized(condition.text).replace(/^\((.*)\)$/, '$1')}`));
-      }
-    }
+        steps.push(stepAt(fn, own, `case ${own.text.trim()}`));
+      },
+    });
   }
+  for (const { condition, whenTrue } of enclosingConditions(node)) {
+    const f = factsOf(condition.text, whenTrue);
+    if (!f.setPower && !f.direction) continue;
+    tests.push({
+      at: condition.startIndex,
+      apply: () => {
+        if (f.setPower) setPower = true;
+        if (f.kind) kind = f.kind;
+        if (f.direction) direction = f.direction;
+        steps.push(stepAt(fn, condition, `${whenTrue ? 'where' : 'where not'} ${normalized(condition.text).replace(/^\((.*)\)$/, '$1')}`));
+      },
+    });
+  }
+  tests.sort((a, b) => a.at - b.at).forEach((t) => t.apply());
   return { setPower, direction, kind, steps };
 }
 
-const cache = new WeakMap<object, Map<FunctionDefinition, PowerContext>>();
+const inheritedByProgram = new WeakMap<Program, Map<FunctionDefinition, PowerContext>>();
 
 /**
  * Functions entered in a power context because a region of another function calls them (or registers them as
  * a completion routine). Computed once per program.
  */
-function inheritedContexts(context: RuleContext<readonly unknown[]>): Map<FunctionDefinition, PowerContext> {
-  const program = context.program;
-  let map = cache.get(program);
+function inheritedContexts(program: Program): Map<FunctionDefinition, PowerContext> {
+  let map = inheritedByProgram.get(program);
   if (map) return map;
   map = new Map();
-  cache.set(program, map);
+  inheritedByProgram.set(program, map);
   for (const fn of program.definitions()) {
-    if (!/IRP_MN_SET_POWER|PowerSystemWorking|PowerDeviceD0/.test(fn.source.text.slice(fn.body.startIndex, fn.body.endIndex))) continue;
+    if (!MENTIONS_POWER.test(fn.source.text.slice(fn.body.startIndex, fn.body.endIndex))) continue;
+    const file = program.fileModel(fn.source.filePath)!;
     for (const node of fn.cfg.nodes) {
       for (const call of node.calls) {
-        const own = ownContextFor(context, call, fn);
+        const own = ownContext(call, fn);
         if (!own.direction && !own.setPower) continue;
-        const name = program.calleeName(call);
-        const targets: FunctionDefinition[] = [];
-        const file = program.fileModel(fn.source.filePath)!;
         const callee = program.resolveCall(file, call);
-        if (callee) targets.push(callee);
-        // IoSetCompletionRoutine(Irp, Routine, …): the routine runs in the same context, after the lower driver.
-        if (name === 'IoSetCompletionRoutine' || name === 'IoSetCompletionRoutineEx') {
-          const arg = context.argument(call, name === 'IoSetCompletionRoutine' ? 1 : 2);
+        const targets: FunctionDefinition[] = callee ? [callee] : [];
+        const routineArgument = COMPLETION_ROUTINE_ARGUMENT[program.calleeName(call) ?? ''];
+        if (routineArgument !== undefined) {
+          const arg = callArguments(call)[routineArgument];
           const routine = arg ? program.definitionNamed(arg.text.replace(/^&/, '').trim(), file) : undefined;
           if (routine) targets.push(routine);
         }
@@ -123,7 +132,7 @@ function inheritedContexts(context: RuleContext<readonly unknown[]>): Map<Functi
           const how = target === callee ? `${fn.name} calls ${target.name}` : `${fn.name} sets ${target.name} as the IRP's completion routine`;
           for (const reached of program.reachableFrom(target).keys()) {
             if (reached === fn || map.has(reached)) continue;
-            map.set(reached, { ...own, steps: [...own.steps, { message: how, source: fn.source, start: call.startIndex, end: call.endIndex }] });
+            map.set(reached, { ...own, steps: [...own.steps, stepAt(fn, call, how)] });
           }
         }
       }
@@ -132,21 +141,15 @@ function inheritedContexts(context: RuleContext<readonly unknown[]>): Map<Functi
   return map;
 }
 
-function ownContextFor(context: RuleContext<readonly unknown[]>, node: SyntaxNode, fn: FunctionDefinition): PowerContext {
-  // The step locations must be in the file of `fn`, which may not be the file being linted.
-  const own = ownContext(context, node, fn);
-  return { ...own, steps: own.steps.map((s) => ({ ...s, source: fn.source })) };
-}
-
 /**
  * The power context of a node: its own enclosing tests, together with the context its function is entered in.
  * Undefined unless the node is (transitively) in IRP_MN_SET_POWER handling.
  */
-export function powerContextOf(context: RuleContext<readonly unknown[]>, node: SyntaxNode): PowerContext | undefined {
-  const fn = context.functionAt(node);
+export function powerContextAt(program: Program, node: SyntaxNode): PowerContext | undefined {
+  const fn = program.functionContaining(node);
   if (!fn) return undefined;
-  const own = ownContextFor(context, node, fn);
-  const inherited = inheritedContexts(context).get(fn);
+  const own = ownContext(node, fn);
+  const inherited = inheritedContexts(program).get(fn);
   const setPower = own.setPower || (inherited?.setPower ?? false);
   if (!setPower) return undefined;
   return {
