@@ -16,7 +16,7 @@ import { explainAbove, explainBelow } from '../model/irql-domain.js';
 import { DEFAULT_IRQL_SETTINGS, type IrqlSettings, Program } from '../model/program.js';
 import { projectMacroUses } from '../model/project-macros.js';
 import type { Defines } from '../model/preprocessor.js';
-import { callArguments, enclosingConditions } from '../model/syntax.js';
+import { callArguments, caughtInFunction, enclosingConditions } from '../model/syntax.js';
 import { powerContextAt } from '../model/power-context.js';
 import type {
   AllocatorCall,
@@ -564,18 +564,7 @@ export class Linter {
       allocationsReaching: (expr) => program.allocationFlow().allocationsReaching(expr),
       allocationFindings: (fn) => program.allocationFlow().findings(fn),
       functionAt: (node) => program.functionContaining(node),
-      insideTry: (node) => {
-        for (let n: SyntaxNode | null = node; n?.parent; n = n.parent) {
-          // Only an __except handles the exception; a __finally lets it go on.
-          if (
-            n.parent.type === 'seh_try_statement' &&
-            n.parent.childForFieldName('body')?.id === n.id &&
-            n.parent.namedChildren.some((c) => c.type === 'seh_except_clause')
-          ) return true;
-          if (n.type === 'function_definition') return false;
-        }
-        return false;
-      },
+      insideTry: (node) => caughtInFunction(node, (expr) => program.evaluate(fileModel, expr)),
       enclosingConditions: (node) => enclosingConditions(node),
       powerContextAt: (node) => powerContextAt(program, node),
       isDefined: (name) => program.isDefined(name) || Object.prototype.hasOwnProperty.call((config.settings.defines as object | undefined) ?? {}, name),

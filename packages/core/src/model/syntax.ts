@@ -113,3 +113,24 @@ export function enclosingCases(node: SyntaxNode): { readonly discriminant: Synta
   }
   return out;
 }
+
+/**
+ * Whether an exception raised at `node` is handled within its function: the node is in the guarded body of a
+ * `__try` whose `__except` filter is not EXCEPTION_CONTINUE_SEARCH (0). A `__try`/`__finally` lets it go on.
+ */
+export function caughtInFunction(node: SyntaxNode, evaluate: (expr: SyntaxNode) => bigint | undefined): boolean {
+  for (let n: SyntaxNode | null = node; n?.parent; n = n.parent) {
+    const parent: SyntaxNode = n.parent;
+    if (parent.type === 'seh_try_statement' && parent.childForFieldName('body')?.id === n.id && exceptHandles(parent, evaluate)) return true;
+    if (n.type === 'function_definition') return false;
+  }
+  return false;
+}
+
+function exceptHandles(tryStatement: SyntaxNode, evaluate: (expr: SyntaxNode) => bigint | undefined): boolean {
+  const clause = tryStatement.namedChildren.find((c) => c.type === 'seh_except_clause');
+  if (!clause) return false;
+  const filter = clause.namedChildren.find((c) => c.type === 'parenthesized_expression');
+  if (!filter) return true;
+  return filter.text.replace(/[()\s]/g, '') !== 'EXCEPTION_CONTINUE_SEARCH' && evaluate(filter) !== 0n;
+}

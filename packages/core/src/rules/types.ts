@@ -208,7 +208,7 @@ export interface RuleContext<Options extends readonly unknown[] = readonly unkno
   pageable(fn: FunctionDefinition): Evidence | undefined;
   /** Releases in the function that do not match its acquires (wrong IRQL variable, wrong lock). */
   releaseIssues(fn: FunctionDefinition): readonly ReleaseIssue[];
-  /** Whether the node is inside the guarded body of a `__try` (an exception raised there is handled). */
+  /** Whether an exception raised at the node is handled in its function: inside the guarded body of a `__try` whose `__except` filter is not EXCEPTION_CONTINUE_SEARCH. */
   insideTry(node: SyntaxNode): boolean;
   /** The `if` / `?:` conditions (and left operands of `&&` / `||`) a node runs under in its function, innermost first (see `enclosingConditions`). */
   enclosingConditions(node: SyntaxNode): readonly { readonly condition: SyntaxNode; readonly whenTrue: boolean }[];

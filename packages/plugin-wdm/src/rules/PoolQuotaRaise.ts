@@ -10,32 +10,11 @@
  * function's address is never taken and it has callers — at every call site of it, transitively. A pool argument
  * that is not constant is not reported.
  */
-import { POOL_FLAG_VALUES, POOL_TYPE_MODIFIERS, type FunctionDefinition, type RuleContext, type SyntaxNode, defineRule } from '@ddi-lint/core';
+import { POOL_FLAG_VALUES, POOL_TYPE_MODIFIERS, type FunctionDefinition, type RuleContext, defineRule } from '@ddi-lint/core';
 import { docsUrl } from '../docs-url.js';
 
 const FAIL_INSTEAD_OF_RAISE = BigInt(POOL_TYPE_MODIFIERS.POOL_QUOTA_FAIL_INSTEAD_OF_RAISE);
 const USE_QUOTA_AND_RAISE = POOL_FLAG_VALUES.POOL_FLAG_USE_QUOTA | POOL_FLAG_VALUES.POOL_FLAG_RAISE_ON_FAILURE;
-
-/** Whether an `__except` clause handles exceptions (its filter is not EXCEPTION_CONTINUE_SEARCH / 0). */
-function handles(context: RuleContext, tryStatement: SyntaxNode): boolean {
-  const clause = tryStatement.namedChildren.find((c) => c.type === 'seh_except_clause');
-  if (!clause) return false;
-  const filter = clause.namedChildren.find((c) => c.type === 'parenthesized_expression');
-  if (!filter) return true;
-  const text = filter.text.replace(/[()\s]/g, '');
-  return text !== 'EXCEPTION_CONTINUE_SEARCH' && context.evaluate(filter) !== 0n;
-}
-
-/** Whether an exception raised at `node` is caught by a `__try`/`__except` of the same function. */
-function caughtLocally(context: RuleContext, node: SyntaxNode): boolean {
-  if (!context.insideTry(node)) return false;
-  for (let n: SyntaxNode | null = node; n?.parent; n = n.parent) {
-    const parent: SyntaxNode = n.parent;
-    if (parent.type === 'seh_try_statement' && parent.childForFieldName('body')?.id === n.id && handles(context, parent)) return true;
-    if (n.type === 'function_definition') return false;
-  }
-  return false;
-}
 
 /**
  * Whether every caller of `fn` catches what it raises, transitively (no callers, or an address taken: no). `memo`
@@ -47,7 +26,7 @@ function caughtByCallers(context: RuleContext, fn: FunctionDefinition | undefine
   if (known !== undefined) return known;
   memo.set(fn, false);
   const sites = context.program.isAddressTaken(fn) ? [] : context.program.callSitesOf(fn);
-  const caught = sites.length > 0 && sites.every((s) => caughtLocally(context, s.call) || caughtByCallers(context, s.caller, memo));
+  const caught = sites.length > 0 && sites.every((s) => context.insideTry(s.call) || caughtByCallers(context, s.caller, memo));
   memo.set(fn, caught);
   return caught;
 }
@@ -80,7 +59,7 @@ export default defineRule({
         if (spec.pool.kind === 'type' && spec.quota && (value & FAIL_INSTEAD_OF_RAISE) === 0n) messageId = 'raisesType';
         else if (spec.pool.kind === 'flags' && (value & USE_QUOTA_AND_RAISE) === USE_QUOTA_AND_RAISE) messageId = 'raisesFlags';
         else return;
-        if (caughtLocally(context, node) || caughtByCallers(context, context.functionAt(node), memo)) return;
+        if (context.insideTry(node) || caughtByCallers(context, context.functionAt(node), memo)) return;
         context.report({
           node: node.childForFieldName('function') ?? node,
           messageId,
