@@ -796,8 +796,8 @@ function recordFact(state: IrqlState, guard: Guard, correlated: ReadonlySet<stri
  * then that is what is known (`lockHeld = TRUE`).
  */
 function updateAssignedFacts(node: CfgNode, state: IrqlState, correlated: ReadonlySet<string>): IrqlState {
-  if (!node.ast || node.kind !== 'statement') return state;
-  const text = node.ast.text;
+  if (!node.ast || node.kind !== 'statement' || (!correlated.size && !state.facts?.size)) return state;
+  const text = statementText(node);
   const constant = correlated.size ? constantAssignment(text) : undefined;
   if (constant && correlated.has(constant.path)) {
     const facts = new Map(state.facts ?? []);
@@ -856,21 +856,42 @@ function variantsKey(v: ReadonlyMap<string, IrqlState>): string {
  * (wrappers keep the value of a local in the caller's lock handle).
  */
 function copySavedSlot(node: CfgNode, state: IrqlState): IrqlState {
-  const ast = node.ast;
-  if (node.kind !== 'statement' || ast?.type !== 'expression_statement') return state;
-  const assignment = ast.namedChildren[0];
-  if (assignment?.type !== 'assignment_expression' || assignment.child(1)?.type !== '=') return state;
-  let right = assignment.childForFieldName('right');
-  while (right && (right.type === 'cast_expression' || right.type === 'parenthesized_expression')) {
-    right = right.type === 'cast_expression' ? right.childForFieldName('value') : (right.namedChildren[0] ?? null);
-  }
-  const from = right ? normalize(right.text) : undefined;
-  const value = from ? state.saved.get(from) : undefined;
-  const left = assignment.childForFieldName('left');
-  if (!value || !left) return state;
+  if (!state.saved.size || node.kind !== 'statement') return state;
+  const copy = plainCopyOf(node);
+  const value = copy ? state.saved.get(copy.from) : undefined;
+  if (!copy || !value) return state;
   const saved = new Map(state.saved);
-  saved.set(normalize(left.text), value);
+  saved.set(copy.to, value);
   return { ...state, saved };
+}
+
+/** The fixpoint visits a node many times: what is read from its syntax is read once. */
+const statementTexts = new WeakMap<CfgNode, string>();
+const plainCopies = new WeakMap<CfgNode, { readonly from: string; readonly to: string } | null>();
+
+function statementText(node: CfgNode): string {
+  let text = statementTexts.get(node);
+  if (text === undefined) statementTexts.set(node, (text = node.ast?.text ?? ''));
+  return text;
+}
+
+/** `to = (cast)from;` as normalised texts; null for any other statement. */
+function plainCopyOf(node: CfgNode): { readonly from: string; readonly to: string } | null {
+  const cached = plainCopies.get(node);
+  if (cached !== undefined) return cached;
+  let copy: { from: string; to: string } | null = null;
+  const ast = node.ast;
+  const assignment = ast?.type === 'expression_statement' ? ast.namedChildren[0] : undefined;
+  if (assignment?.type === 'assignment_expression' && assignment.child(1)?.type === '=') {
+    let right = assignment.childForFieldName('right');
+    while (right && (right.type === 'cast_expression' || right.type === 'parenthesized_expression')) {
+      right = right.type === 'cast_expression' ? right.childForFieldName('value') : (right.namedChildren[0] ?? null);
+    }
+    const left = assignment.childForFieldName('left');
+    if (right && left) copy = { from: normalize(right.text), to: normalize(left.text) };
+  }
+  plainCopies.set(node, copy);
+  return copy;
 }
 
 /**

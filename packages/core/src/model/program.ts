@@ -84,6 +84,8 @@ export class Program {
   private entries?: Map<FunctionDefinition, EntryFact>;
   /** Unpruned entry evidence, computed for the functions whose findings a test on a parameter filters. */
   private readonly fullEntryEvidence = new Map<FunctionDefinition, Evidence[]>();
+  private readonly parameterTests = new Map<FunctionDefinition, boolean>();
+  private readonly parametersDecided = new Map<FunctionDefinition, ReadonlySet<string>>();
   private readonly modelCache = new Map<string, DriverModel>();
   /** Indexes that keep the whole-program queries linear. */
   private readonly registrationsByName = new Map<string, { file: FileModel; registration: FileModel['registrations'][number] }[]>();
@@ -400,7 +402,9 @@ export class Program {
     final = true,
   ): EntryFact {
     if (!def.params.length || !entry.evidence.some((e) => e.via)) return entry;
-    const params = new Set(def.params);
+    // Only a parameter some caller decides (a constant, a dispatch-level flag) can keep a caller's IRQL out.
+    const params = this.decidedParameters(def);
+    if (!params.size || (!when?.size && !this.testsParameters(def))) return entry;
     const tests = enclosingConditions(node).filter(({ condition }) => mentionsAny(condition, params));
     // `switch (TimerCtrlType) { case DFS_TIMER_RELEASE: … }` with the caller's constant DFS_TIMER_CANCEL.
     const cases = enclosingCases(node).filter(({ discriminant, values }) => values && mentionsAny(discriminant, params));
@@ -435,6 +439,7 @@ export class Program {
       // an argument that states the caller's entry IRQL (an NDIS dispatch-level flag) narrows it.
       let out: Evidence = e;
       for (const [param, truth] of when ?? []) {
+        if (!params.has(param)) continue;
         const arg = args[def.params.indexOf(param)];
         if (!arg) continue;
         const constant = this.evaluate(file, arg);
@@ -453,6 +458,50 @@ export class Program {
     const kept = evidence.flatMap((e) => reaching(e) ?? []);
     const unchanged = kept.length === evidence.length && kept.every((e, i) => e === evidence[i]);
     return unchanged ? entry : (entryFact(kept) ?? entry);
+  }
+
+  /**
+   * The parameters of `def` that some caller passes a constant for, or an argument that states its IRQL (an NDIS
+   * dispatch-level flag): the only ones whose tests can tell the callers' IRQLs apart.
+   */
+  private decidedParameters(def: FunctionDefinition): ReadonlySet<string> {
+    const known = this.parametersDecided.get(def);
+    if (known) return known;
+    const decided = new Set<string>();
+    for (const site of this.callSitesOf(def)) {
+      const args = callArguments(site.call);
+      const file = this.byPath.get(site.caller.source.filePath);
+      const stated = parameterFactsOf(site.caller);
+      def.params.forEach((param, i) => {
+        const arg = args[i];
+        if (!arg || decided.has(param)) return;
+        if (this.evaluate(file, arg) !== undefined || stated.entryStatedBy(arg.text, true) || stated.entryStatedBy(arg.text, false)) decided.add(param);
+      });
+    }
+    this.parametersDecided.set(def, decided);
+    return decided;
+  }
+
+  /**
+   * Whether any condition of `def` mentions one of its decided parameters (a branch or loop condition, a `switch`, a
+   * `?:`, an `&&` / `||` operand): most functions test none, and their nodes need no walk up to their tests.
+   */
+  private testsParameters(def: FunctionDefinition): boolean {
+    let answer = this.parameterTests.get(def);
+    if (answer !== undefined) return answer;
+    const params = this.decidedParameters(def);
+    answer = def.cfg.nodes.some((n) =>
+      n.succ.some((e) => (e.guard && mentionsAny(e.guard.condition, params)) || (e.caseOf && mentionsAny(e.caseOf.discriminant, params))),
+    );
+    // `?:` and `&&` / `||` outside a branch condition are not CFG edges: look for them only where they occur.
+    if (!answer && /\?|&&|\|\|/.test(def.source.text.slice(def.body.startIndex, def.body.endIndex))) {
+      walkTypes(def.body, EXPRESSION_TESTS, (n) => {
+        const tested = n.type === 'conditional_expression' ? n.childForFieldName('condition') : n.childForFieldName('left');
+        if (!answer && tested && (n.type === 'conditional_expression' || /^(?:&&|\|\|)$/.test(n.child(1)?.type ?? '')) && mentionsAny(tested, params)) answer = true;
+      });
+    }
+    this.parameterTests.set(def, answer);
+    return answer;
   }
 
   /** A fixed summary from `_IRQL_raises_(X)` on any declaration. */
@@ -975,6 +1024,7 @@ function dependsOnMacroArgument(def: FunctionDefinition, node: SyntaxNode): bool
 }
 
 const IDENTIFIER: ReadonlySet<string> = new Set(['identifier']);
+const EXPRESSION_TESTS: ReadonlySet<string> = new Set(['conditional_expression', 'binary_expression']);
 
 /** Whether an expression names any of `names`. */
 function mentionsAny(expression: SyntaxNode, names: ReadonlySet<string>): boolean {

@@ -2,11 +2,18 @@ import type { SyntaxNode } from '../frontend/parser.js';
 
 /** The called name: `F(…)`, or C++'s global-scope `::F(…)`; undefined for calls through pointers and members. */
 export function calleeName(call: SyntaxNode): string | undefined {
+  // The CFG keeps its call nodes, which the IRQL fixpoint asks about again and again.
+  const cached = calleeNames.get(call);
+  if (cached !== undefined) return cached ?? undefined;
   const f = call.childForFieldName('function');
-  if (f?.type === 'identifier') return f.text;
-  if (f?.type === 'qualified_identifier' && !f.childForFieldName('scope')) return f.childForFieldName('name')?.text;
-  return undefined;
+  let name: string | undefined;
+  if (f?.type === 'identifier') name = f.text;
+  else if (f?.type === 'qualified_identifier' && !f.childForFieldName('scope')) name = f.childForFieldName('name')?.text;
+  calleeNames.set(call, name ?? null);
+  return name;
 }
+
+const calleeNames = new WeakMap<SyntaxNode, string | null>();
 
 /** A call's argument expressions, comments between them left out. */
 export function callArguments(call: SyntaxNode): SyntaxNode[] {
