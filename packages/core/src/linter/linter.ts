@@ -316,10 +316,14 @@ export class Linter {
     const run = buildProgram(inputs, irql);
     // With a time budget, the rules' time must be the rules' own, not the whole-program passes they trigger.
     if (options.maxFileTimeMs !== undefined || options.onFileStart) run.program.prepare();
-    return run.sources.filter((source) => !options.lintOnly || options.lintOnly(source.filePath)).map((source) => {
-      const model = run.program.driverModel(run.program.fileModel(source.filePath)!);
-      return this.lintSource(run.program, source, configFor(source.filePath, model), options);
-    });
+    const linted = run.sources
+      .filter((source) => !options.lintOnly || options.lintOnly(source.filePath))
+      .map((source) => {
+        const config = configFor(source.filePath, run.program.driverModel(run.program.fileModel(source.filePath)!));
+        return { source, config, messages: this.runRules(run.program, source, config, options) };
+      });
+    relocateToMacroUses(linted);
+    return linted.map(({ source, config, messages }) => this.finishFile(run.program, source, config, messages, options));
   }
 
   /** Lint one text on its own. */
@@ -327,8 +331,19 @@ export class Linter {
     return this.lintFiles([{ filePath, text }], () => config, options)[0].messages;
   }
 
-  /** Run the enabled rules of `config` over one parsed file of `program`. */
+  /**
+   * Run the enabled rules of `config` over one parsed file of `program`. A finding inside a project macro that
+   * rests on the IRQL at one of its uses is reported at that use when the use is in this file (`lintFiles` also
+   * moves it to another file of the run).
+   */
   lintSource(program: Program, parsed: ParsedSource, config: ResolvedConfig, options: LintOptions = {}): LintResult {
+    const linted = [{ source: parsed, config, messages: this.runRules(program, parsed, config, options) }];
+    relocateToMacroUses(linted);
+    return this.finishFile(program, parsed, config, linted[0].messages, options);
+  }
+
+  /** The rules' findings for one file, before directives. */
+  private runRules(program: Program, parsed: ParsedSource, config: ResolvedConfig, options: LintOptions): LintMessage[] {
     const messages: LintMessage[] = [];
     const fileModel = program.fileModel(parsed.filePath)!;
     const driverModel = program.driverModel(fileModel);
@@ -434,6 +449,13 @@ export class Linter {
       }
     }
 
+    return messages;
+  }
+
+  /** Directives (disable comments, PREfast pragmas), counts and fixes: the file's result. */
+  private finishFile(program: Program, parsed: ParsedSource, config: ResolvedConfig, messages: LintMessage[], options: LintOptions): LintResult {
+    const fileModel = program.fileModel(parsed.filePath)!;
+    const driverModel = program.driverModel(fileModel);
     const prefastOf = (ruleId: string) => findRule(ruleId, config.plugins)?.meta.docs.prefast;
     const outcome = applyDirectives(parseDirectives(parsed, [...fileModel.directiveComments, ...fileModel.pragmas]), messages, prefastOf);
     const kept = outcome.kept;
@@ -528,7 +550,7 @@ export class Linter {
           const e = r.node?.endIndex ?? r.range?.end ?? s;
           return { message: r.message, ...locationOf(parsed, s, e) };
         });
-        messages.push({
+        const message: LintMessage = {
           ruleId,
           severity: severity as 1 | 2,
           message: interpolate(template, d.data),
@@ -539,7 +561,11 @@ export class Linter {
           ...(trace?.length ? { trace } : {}),
           ...(d.explanation ? { basis: d.explanation.basis } : {}),
           ...(related?.length ? { related } : {}),
-        });
+        };
+        messages.push(message);
+        // An edit belongs to the #define's text; a finding without one goes to the use its IRQL comes from.
+        const use = d.node && d.explanation && !fix && !suggestions?.length ? macroUseOf(program, d.node, d.explanation.steps) : undefined;
+        if (use) macroUses.set(message, use);
       },
       irqlAt: (node) => {
         const fact = program.irqlAt(node);
@@ -645,6 +671,44 @@ function callBounds(program: Program, file: FileModel | undefined, call: SyntaxN
   if (override) return { callee, max: override.max, min: override.min, kind: 'ddi', header: entry?.header, source: 'annotated in the WDK headers' };
   if (!entry || (entry.irqlMax === undefined && entry.irqlMin === undefined)) return undefined;
   return { callee, max: entry.irqlMax, min: entry.irqlMin, kind: 'ddi', header: entry.header, source: 'documented' };
+}
+
+/** Findings inside a project macro analysed as a function, with the use of the macro their IRQL comes from. */
+const macroUses = new WeakMap<LintMessage, { readonly macro: string; readonly use: TraceStep }>();
+
+/**
+ * The use of the macro around `node` that the explanation passes through (the last step at a call of the macro):
+ * what the finding rests on happens there. Undefined outside macros analysed as functions.
+ */
+function macroUseOf(program: Program, node: SyntaxNode, steps: readonly TraceStep[]): { macro: string; use: TraceStep } | undefined {
+  const def = program.functionContaining(node);
+  if (!def?.macro) return undefined;
+  const call = new RegExp(`^${def.name}\\s*\\(`);
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const step = steps[i];
+    if (call.test(step.source.text.slice(step.start, step.end))) return { macro: def.name, use: step };
+  }
+  return undefined;
+}
+
+/**
+ * Move each finding made inside a project macro to the use of the macro its IRQL comes from, when that file is
+ * among `linted` (otherwise it stays on the `#define`); the trace ends at the call inside the macro.
+ */
+function relocateToMacroUses(linted: readonly { readonly source: ParsedSource; readonly messages: LintMessage[] }[]): void {
+  const byPath = new Map(linted.map((l) => [l.source.filePath, l]));
+  for (const file of linted) {
+    for (let i = file.messages.length - 1; i >= 0; i--) {
+      const found = file.messages[i];
+      const relocation = macroUses.get(found);
+      const target = relocation && byPath.get(relocation.use.source.filePath);
+      if (!relocation || !target) continue;
+      const { line, column, endLine, endColumn } = found;
+      const inMacro: TraceEntry = { message: `in the expansion of ${relocation.macro}, defined here`, filePath: file.source.filePath, line, column, endLine, endColumn };
+      file.messages.splice(i, 1);
+      target.messages.push({ ...found, ...locationOf(relocation.use.source, relocation.use.start, relocation.use.end), trace: [...(found.trace ?? []), inMacro] });
+    }
+  }
 }
 
 function compareMessages(a: LintMessage, b: LintMessage): number {

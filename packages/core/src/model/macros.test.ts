@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { parseSource } from '../frontend/parser.js';
 import { Linter } from '../linter/linter.js';
 import { buildFileModel } from './file-model.js';
+import { Level } from './irql.js';
+import type { RuleContext } from '../rules/types.js';
+import type { SyntaxNode } from '../frontend/parser.js';
 
 const HEADER = `#pragma once
 #define ACQUIRE(_l, _pIrql) KeAcquireSpinLock((_l), (_pIrql))
@@ -53,5 +56,61 @@ describe('project macros as functions', () => {
     // Reported on the #define, where the call is written.
     expect(result.messages.map((m) => [m.line, m.column])).toEqual([[2, 26]]);
     expect(result.output).toBe(text.replace('ExAllocatePoolWithTag(', 'ExAllocatePool3('));
+  });
+
+  describe('a finding that rests on the IRQL at a use is reported at the use', () => {
+    const LOG_H = '#pragma once\n#define CLOSE_LOG(_h) ZwClose(_h)\n';
+    const driver = (directive = '') => `#include <wdm.h>
+#include "log.h"
+typedef struct _EXT { KSPIN_LOCK Lock; HANDLE Log; } EXT, *PEXT;
+_IRQL_requires_(PASSIVE_LEVEL)
+VOID Stop(PEXT Ext) { CLOSE_LOG(Ext->Log); }
+_IRQL_requires_(PASSIVE_LEVEL)
+VOID Flush(PEXT Ext)
+{
+    KIRQL old;
+    KeAcquireSpinLock(&Ext->Lock, &old);
+${directive}    CLOSE_LOG(Ext->Log);
+    KeReleaseSpinLock(&Ext->Lock, old);
+}
+`;
+    const passiveOnly = {
+      meta: { type: 'problem' as const, docs: { description: 'x' }, messages: { high: 'ZwClose above PASSIVE_LEVEL' }, schema: [] },
+      create: (context: RuleContext) => ({
+        call_expression(node: SyntaxNode) {
+          const why = context.calleeName(node) === 'ZwClose' ? context.irqlAt(node)?.above(Level.Passive) : undefined;
+          if (why) context.report({ node, messageId: 'high', explanation: why });
+        },
+      }),
+    };
+    const config = () => ({ rules: { 't/passive-only': [2] as const }, settings: {}, plugins: { t: { meta: { name: 't' }, rules: { 'passive-only': passiveOnly } } } });
+    const lint = (text: string, options = {}) =>
+      new Linter().lintFiles([{ filePath: '/drv/log.h', text: LOG_H }, { filePath: '/drv/flush.c', text }], config, options);
+
+    it('moves it from the #define to the use under the lock, the #define ending its trace', () => {
+      const [header, source] = lint(driver());
+      expect(header.messages).toEqual([]);
+      expect(source.messages.map((m) => [m.ruleId, m.line, m.column])).toEqual([['t/passive-only', 11, 5]]);
+      expect(source.errorCount).toBe(1);
+      const trace = source.messages[0].trace!;
+      expect(trace.map((t) => [t.filePath, t.line])).toEqual([
+        ['/drv/flush.c', 10],
+        ['/drv/flush.c', 11],
+        ['/drv/log.h', 2],
+      ]);
+      expect(trace.at(-1)!.message).toBe('in the expansion of CLOSE_LOG, defined here');
+    });
+
+    it("applies the use's file's directives to it", () => {
+      const [header, source] = lint(driver('    // ddi-lint-disable-next-line t/passive-only -- closed under the lock by design\n'), { reportUnusedDisableDirectives: 'error' });
+      expect(header.messages).toEqual([]);
+      expect(source.messages).toEqual([]);
+      expect(source.suppressedMessages.map((m) => m.line)).toEqual([12]);
+    });
+
+    it('leaves it on the #define when the file of the use is not linted', () => {
+      const [header] = lint(driver(), { lintOnly: (path: string) => path.endsWith('.h') });
+      expect(header.messages.map((m) => [m.line, m.column])).toEqual([[2, 23]]);
+    });
   });
 });

@@ -32,6 +32,6 @@ DevDispatchCleanup(
 VOID DevRefill(PDEV_EXTENSION ext)
 {
     LOCK_DEVICE(ext);
-    ext->Buffer = ALLOC_PAGED(32);
+    ext->Buffer = ALLOC_PAGED(32); // expect: wdm/IrqlExAllocatePool trace=devlock.h:7,34,35,devlock.h:10 basis=proven
     UNLOCK_DEVICE(ext);
 }
