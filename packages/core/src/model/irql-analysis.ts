@@ -476,7 +476,11 @@ function narrowOnEdge(state: IrqlState, edge: CfgEdge, ctx: AnalysisContext, par
   }
   const guard = edge.guard;
   if (!guard) return state;
-  const g = guardInterval(guard.condition, guard.whenTrue, ctx);
+  let g = guardIntervals.get(guard);
+  if (g === undefined) {
+    const proven = guardInterval(guard.condition, guard.whenTrue, ctx);
+    guardIntervals.set(guard, (g = proven === undefined ? false : proven));
+  }
   if (g === null) return null;
   let value: IrqlValue | null = g ? narrowValue(state.value, g) : state.value;
   if (value?.entryCap && params.stable.size) value = narrowEntryOnGuard(value, guard, params);
@@ -484,21 +488,37 @@ function narrowOnEdge(state: IrqlState, edge: CfgEdge, ctx: AnalysisContext, par
 }
 
 /**
+ * What each guard proves about the IRQL (false: nothing), computed once: the fixpoint crosses an edge many times,
+ * and the answer depends only on the guard and its function.
+ */
+const guardIntervals = new WeakMap<Guard, Interval | null | false>();
+
+/**
  * What a test of a parameter says about the entry IRQL: an NDIS dispatch-level flag set means the function was
  * entered at DISPATCH_LEVEL; any other test of a parameter is remembered on the entry IRQL (`entryWhen`), for the
  * callers whose argument decides it.
  */
 function narrowEntryOnGuard(value: IrqlValue, guard: Guard, params: ParameterFacts): IrqlValue | null {
-  const stated = params.entryStatedBy(guard.condition.text, guard.whenTrue);
+  let test = guardParameterTests.get(guard);
+  if (!test) {
+    const fact = conditionFact(guard.condition);
+    test = {
+      stated: params.entryStatedBy(guard.condition.text, guard.whenTrue),
+      param: fact && params.stable.has(fact.base) ? { name: fact.base, truth: guard.whenTrue ? fact.polarity : !fact.polarity } : undefined,
+    };
+    guardParameterTests.set(guard, test);
+  }
+  const { stated, param } = test;
   if (stated) {
     const cap = meet(value.entryCap!, stated);
     if (!cap) return value.parts.length ? { entryCap: null, parts: value.parts } : null;
     value = { ...value, entryCap: cap };
   }
-  const fact = conditionFact(guard.condition);
-  if (!fact || !params.stable.has(fact.base)) return value;
-  return withEntryTruth(value, fact.base, guard.whenTrue ? fact.polarity : !fact.polarity);
+  return param ? withEntryTruth(value, param.name, param.truth) : value;
 }
+
+const guardFacts = new WeakMap<Guard, { base: string; polarity: boolean } | null>();
+const guardParameterTests = new WeakMap<Guard, { readonly stated?: Interval; readonly param?: { readonly name: string; readonly truth: boolean } }>();
 
 /** Facts about a function's parameters, for the tests on them. */
 export interface ParameterFacts {
@@ -688,9 +708,16 @@ function assertedIrql(call: SyntaxNode, ctx: AnalysisContext): Interval | undefi
   if (name === 'PAGED_CODE') return interval(Level.Passive, Level.Apc);
   const index = name ? ASSERTS.get(name) : undefined;
   if (index === undefined) return undefined;
-  const condition = argumentsOf(call)[index];
-  return condition ? guardInterval(condition, true, ctx) ?? undefined : undefined;
+  let asserted = assertions.get(call);
+  if (asserted === undefined) {
+    const condition = argumentsOf(call)[index];
+    assertions.set(call, (asserted = (condition && guardInterval(condition, true, ctx)) || null));
+  }
+  return asserted ?? undefined;
 }
+
+/** What each assertion states, computed once per call node (the fixpoint passes it many times). */
+const assertions = new WeakMap<SyntaxNode, Interval | null>();
 
 /**
  * Names assigned from `KeGetCurrentIrql()` and nothing else in the function (no other assignment, no address
@@ -781,7 +808,8 @@ function correlatedConditions(cfg: Cfg): Set<string> {
 }
 
 function recordFact(state: IrqlState, guard: Guard, correlated: ReadonlySet<string>): IrqlState | null {
-  const fact = conditionFact(guard.condition);
+  let fact = guardFacts.get(guard);
+  if (fact === undefined) guardFacts.set(guard, (fact = conditionFact(guard.condition) ?? null));
   if (!fact || !correlated.has(fact.base)) return state;
   const value = guard.whenTrue ? fact.polarity : !fact.polarity;
   const known = state.facts?.get(fact.base);
