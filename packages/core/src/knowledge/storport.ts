@@ -3,6 +3,7 @@
  * not call at all (data/hwstorport-prohibited-ddis.txt, 351 names).
  */
 import { readFileSync } from 'node:fs';
+import { testedExpression } from '../model/syntax.js';
 import { DATA_DIR } from './ddi-table.js';
 
 /** Waits and stalls forbidden in HwStorStartIo (SpNoWait). */
@@ -28,18 +29,13 @@ export const DUMP_MODE_CONDITION = /^[\w>.\-]*(?:Is)?DumpMode(?:\([^()]*\))?(?:=
 /** Whether one of the conditions a node runs under (see `enclosingConditions`) says the miniport is in dump mode. */
 export function onlyInDumpMode(conditions: readonly { readonly condition: { readonly text: string }; readonly whenTrue: boolean }[]): boolean {
   return conditions.some(({ condition, whenTrue }) => {
-    let text = condition.text.replace(/\s+/g, '');
-    let polarity = whenTrue;
-    for (;;) {
-      if (/^\(.*\)$/.test(text)) text = text.slice(1, -1);
-      else if (text.startsWith('!')) {
-        polarity = !polarity;
-        text = text.slice(1);
-      } else break;
-    }
-    // `a && b` true: each holds; a plain test otherwise.
-    const terms = polarity ? text.split('&&') : [text];
-    return polarity && terms.some((t) => DUMP_MODE_CONDITION.test(t.replace(/^\((.*)\)$/, '$1')));
+    const { expression, truth } = testedExpression(condition.text);
+    // Only where the condition holds: `a && b` true means each holds; a plain test otherwise.
+    if (truth !== whenTrue) return false;
+    return expression.split('&&').some((term) => {
+      const tested = testedExpression(term);
+      return tested.truth && DUMP_MODE_CONDITION.test(tested.expression);
+    });
   });
 }
 

@@ -18,7 +18,7 @@ import { DISPATCH_LEVEL_FLAG_TESTS, DISPATCH_LEVEL_FLAGS } from '../knowledge/ir
 import { dispatchIrqlOf } from '../knowledge/roles.js';
 import { type CaseGuard, type Cfg, type CfgEdge, type CfgNode, type Guard, unwrapParens } from './cfg.js';
 import type { FunctionDefinition } from './file-model.js';
-import { callArguments as argumentsOf, calleeName } from './syntax.js';
+import { callArguments as argumentsOf, calleeName, compactText, testedExpression } from './syntax.js';
 import { type Interval, Level, formatInterval, interval, levelFromNumber, levelName, meet, parseLevel } from './irql.js';
 import {
   ENTRY_VALUE,
@@ -112,15 +112,10 @@ export function step(def: FunctionDefinition, node: SyntaxNode, message: string)
 
 /** A lock argument's name: `&(ext->Lock)`, `&ext->Lock` and `(&ext->Lock)` are the same lock. */
 function lockName(text: string): string {
-  const t = normalize(text);
-  return t.startsWith('&') ? normalize(t.slice(1)) : t;
+  const t = compactText(text);
+  return t.startsWith('&') ? compactText(t.slice(1)) : t;
 }
 
-function normalize(text: string): string {
-  let t = text.replace(/\s+/g, '');
-  while (/^\((.*)\)$/.test(t)) t = t.slice(1, -1);
-  return t;
-}
 
 /**
  * Whether two spellings name the same lock: casts and parentheses aside (`((PDSM_CONTEXT)DsmContext)->Lock`), and a
@@ -174,8 +169,8 @@ function lockAliasesOf(def: FunctionDefinition): Map<string, string> {
 
 /** The place a pointer argument points to: `&old` → `old`, `&(ext->Irql)` → `ext->Irql`, `p` → `*p`. */
 function pointee(text: string): string {
-  const t = normalize(text);
-  return t.startsWith('&') ? normalize(t.slice(1)) : `*${t}`;
+  const t = compactText(text);
+  return t.startsWith('&') ? compactText(t.slice(1)) : `*${t}`;
 }
 
 /** Where a call's return value is stored: `old = f()`, `KIRQL old = f();`. */
@@ -184,10 +179,10 @@ function returnTarget(call: SyntaxNode): string | undefined {
   while (n.parent && (n.parent.type === 'parenthesized_expression' || n.parent.type === 'cast_expression')) n = n.parent;
   const p = n.parent;
   if (p?.type === 'assignment_expression' && p.childForFieldName('right')?.id === n.id) {
-    return normalize(p.childForFieldName('left')?.text ?? '');
+    return compactText(p.childForFieldName('left')?.text ?? '');
   }
   if (p?.type === 'init_declarator' && p.childForFieldName('value')?.id === n.id) {
-    return normalize(p.childForFieldName('declarator')?.text ?? '');
+    return compactText(p.childForFieldName('declarator')?.text ?? '');
   }
   return undefined;
 }
@@ -196,11 +191,11 @@ function slotKey(slot: SaveSlot, args: readonly SyntaxNode[], call: SyntaxNode):
   if (slot === 'return') return returnTarget(call);
   if ('object' in slot) {
     const a = args[slot.object];
-    return a ? `lock:${normalize(a.text).replace(/^&/, '')}` : undefined;
+    return a ? `lock:${compactText(a.text).replace(/^&/, '')}` : undefined;
   }
   const a = args[slot.arg];
   if (!a) return undefined;
-  return slot.pointer ? pointee(a.text) : normalize(a.text);
+  return slot.pointer ? pointee(a.text) : compactText(a.text);
 }
 
 function levelOfText(text: string, ctx: AnalysisContext): Level | undefined {
@@ -216,7 +211,7 @@ function raiseLevel(to: RaiseTarget, args: readonly SyntaxNode[], ctx: AnalysisC
     const a = args[to.levelArg];
     return a ? levelOfText(a.text, ctx) : undefined;
   }
-  const kind = args[to.lockKindArg] ? normalize(args[to.lockKindArg].text) : '';
+  const kind = args[to.lockKindArg] ? compactText(args[to.lockKindArg].text) : '';
   return to.levels[kind] ?? to.otherwise;
 }
 
@@ -331,11 +326,11 @@ function renameSlot(key: string, summary: CalleeSummary, args: readonly SyntaxNo
   if (index < 0) return summary.isLocal?.(root) ? undefined : key;
   const argNode = args[index];
   if (!argNode) return undefined;
-  const arg = normalize(argNode.text);
+  const arg = compactText(argNode.text);
   let renamed: string;
-  if (arg.startsWith('&') && star) renamed = `${normalize(arg.slice(1))}${rest}`;
-  else if (arg.startsWith('&') && rest.startsWith('->')) renamed = `${normalize(arg.slice(1))}.${rest.slice(2)}`;
-  else if (arg.startsWith('&') && lockPrefix && !rest) renamed = normalize(arg.slice(1));
+  if (arg.startsWith('&') && star) renamed = `${compactText(arg.slice(1))}${rest}`;
+  else if (arg.startsWith('&') && rest.startsWith('->')) renamed = `${compactText(arg.slice(1))}.${rest.slice(2)}`;
+  else if (arg.startsWith('&') && lockPrefix && !rest) renamed = compactText(arg.slice(1));
   else renamed = `${star}${arg}${rest}`;
   return `${lockPrefix}${renamed}`;
 }
@@ -432,7 +427,7 @@ export function guardInterval(cond: SyntaxNode, whenTrue: boolean, ctx: Analysis
   }
   let cmp = op;
   let levelText: string;
-  const isQuery = (text: string) => IRQL_QUERY.test(normalize(text)) || (ctx.irqlVariables?.has(normalize(text)) ?? false);
+  const isQuery = (text: string) => IRQL_QUERY.test(compactText(text)) || (ctx.irqlVariables?.has(compactText(text)) ?? false);
   if (isQuery(left.text)) levelText = right.text;
   else if (isQuery(right.text)) {
     levelText = left.text;
@@ -465,7 +460,7 @@ const MAJOR_FUNCTION = /(?:->|\.)\s*MajorFunction$/;
 
 /** The IRQL a dispatch routine's `case IRP_MJ_…:` runs at; undefined for any other case. */
 function caseInterval(caseOf: CaseGuard, ctx: AnalysisContext): Interval | undefined {
-  if (!ctx.dispatchRoutine || !MAJOR_FUNCTION.test(normalize(caseOf.discriminant.text))) return undefined;
+  if (!ctx.dispatchRoutine || !MAJOR_FUNCTION.test(compactText(caseOf.discriminant.text))) return undefined;
   return dispatchIrqlOf(caseOf.value.text);
 }
 
@@ -570,12 +565,7 @@ export function dispatchFlagTest(
   local?: (name: string) => string | undefined,
   depth = 0,
 ): { flags: string; whenSet: boolean } | undefined {
-  let t = normalize(text);
-  let whenSet = true;
-  while (t.startsWith('!')) {
-    whenSet = !whenSet;
-    t = normalize(t.slice(1));
-  }
+  const { expression: t, truth: whenSet } = testedExpression(text);
   const flip = (inner: { flags: string; whenSet: boolean } | undefined, by: boolean) =>
     inner && { flags: inner.flags, whenSet: by ? !inner.whenSet === whenSet : inner.whenSet === whenSet };
   if (depth > 3) return undefined;
@@ -583,8 +573,6 @@ export function dispatchFlagTest(
   if (choice && TRUE_TEXT.test(choice[2]) !== TRUE_TEXT.test(choice[3])) {
     return flip(dispatchFlagTest(choice[1], local, depth + 1), !TRUE_TEXT.test(choice[2]));
   }
-  const compared = /^(.+?)(==|!=)(TRUE|true|1|FALSE|false|0)$/.exec(t);
-  if (compared) return flip(dispatchFlagTest(compared[1], local, depth + 1), (compared[2] === '==') !== TRUE_TEXT.test(compared[3]));
   const bit = FLAG_BIT.exec(t);
   if (bit) {
     const [flags, flag] = bit[1] ? [bit[1], bit[2]] : [bit[4], bit[3]];
@@ -745,18 +733,7 @@ const NO_LOCKS: ReadonlyMap<string, string> = new Map();
  * `Filter->Flags & EXAMINE_UNDER_LOCK` (a flag bit) is kept whole.
  */
 function conditionFact(cond: SyntaxNode): { base: string; polarity: boolean } | undefined {
-  let text = normalize(cond.text);
-  let polarity = true;
-  while (text.startsWith('!')) {
-    polarity = !polarity;
-    text = normalize(text.slice(1));
-  }
-  const eq = /^(.+?)(==|!=)(FALSE|TRUE|0|NULL)$/.exec(text);
-  if (eq) {
-    const isFalse = eq[3] !== 'TRUE';
-    text = normalize(eq[1]);
-    if ((eq[2] === '==') === isFalse) polarity = !polarity;
-  }
+  const { expression: text, truth: polarity } = testedExpression(cond.text);
   if (PATH.test(text)) return { base: text, polarity };
   const bit = /^\(?([A-Za-z_][\w>.\-[\]]*)&([A-Z][A-Z0-9_]*|0x[0-9A-Fa-f]+|\d+)\)?$/.exec(text);
   if (bit) return { base: `${bit[1]}&${bit[2]}`, polarity };
@@ -916,7 +893,7 @@ function plainCopyOf(node: CfgNode): { readonly from: string; readonly to: strin
       right = right.type === 'cast_expression' ? right.childForFieldName('value') : (right.namedChildren[0] ?? null);
     }
     const left = assignment.childForFieldName('left');
-    if (right && left) copy = { from: normalize(right.text), to: normalize(left.text) };
+    if (right && left) copy = { from: compactText(right.text), to: compactText(left.text) };
   }
   plainCopies.set(node, copy);
   return copy;

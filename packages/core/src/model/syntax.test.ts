@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type SyntaxNode, parseSource } from '../frontend/parser.js';
-import { conditionValue, enclosingCases, enclosingConditions } from './syntax.js';
+import { conditionValue, enclosingCases, enclosingConditions, compactText, testedExpression } from './syntax.js';
 
 function callNamed(code: string, name: string): SyntaxNode {
   const source = parseSource('syntax.c', code);
@@ -46,5 +46,30 @@ describe('path conditions', () => {
     expect(labels('Flush')).toEqual([['(Action)', ['ACTION_PAUSE', 'ACTION_FLUSH']]]);
     expect(labels('Release')).toEqual([['(Action)', ['ACTION_PAUSE', 'ACTION_FLUSH', 'ACTION_RELEASE']]]);
     expect(labels('Other')).toEqual([['(Action)', undefined]]);
+  });
+});
+
+describe('testedExpression', () => {
+  it('takes off parentheses, a negation of one operand and comparisons with boolean constants, keeping the truth', () => {
+    expect(testedExpression('!(LockHeld)')).toEqual({ expression: 'LockHeld', truth: false });
+    expect(testedExpression('( Ext->Flags & FLAG_X ) == FALSE')).toEqual({ expression: 'Ext->Flags&FLAG_X', truth: false });
+    expect(testedExpression('Buffer != NULL')).toEqual({ expression: 'Buffer', truth: true });
+    expect(testedExpression('!!IsDumpMode(Adapter)')).toEqual({ expression: 'IsDumpMode(Adapter)', truth: true });
+    expect(testedExpression('ConfigInfo->DumpMode == TRUE')).toEqual({ expression: 'ConfigInfo->DumpMode', truth: true });
+  });
+
+  it('leaves a negation that covers only the first operand of a binary expression alone', () => {
+    expect(testedExpression('!a && b')).toEqual({ expression: '!a&&b', truth: true });
+    expect(testedExpression('(a) && (b)')).toEqual({ expression: '(a)&&(b)', truth: true });
+    expect(testedExpression('!x > 2')).toEqual({ expression: '!x>2', truth: true });
+    // A count compared with 1 is not a truth test (it may be 2).
+    expect(testedExpression('device->PendingCount == 1')).toEqual({ expression: 'device->PendingCount==1', truth: true });
+  });
+});
+
+describe('compactText', () => {
+  it('drops spaces and only the parentheses that enclose the whole text', () => {
+    expect(compactText(' ((ext->Lock)) ')).toBe('ext->Lock');
+    expect(compactText('(a) + (b)')).toBe('(a)+(b)');
   });
 });

@@ -141,3 +141,60 @@ function exceptHandles(tryStatement: SyntaxNode, evaluate: (expr: SyntaxNode) =>
   if (!filter) return true;
   return filter.text.replace(/[()\s]/g, '') !== 'EXCEPTION_CONTINUE_SEARCH' && evaluate(filter) !== 0n;
 }
+
+/**
+ * A condition's tested expression and the truth it is tested for, without spaces, outer parentheses, a leading
+ * `!` on a single operand, or a comparison with a boolean constant: `!(Flag)` → `Flag`, false; `x == FALSE` → `x`,
+ * false; `p != NULL` → `p`, true. `!a && b` stays whole (the `!` is `a`'s alone).
+ */
+export function testedExpression(text: string): { readonly expression: string; readonly truth: boolean } {
+  let t = text.replace(/\s+/g, '');
+  let truth = true;
+  for (;;) {
+    if (isParenthesized(t)) {
+      t = t.slice(1, -1);
+      continue;
+    }
+    if (t.startsWith('!') && !t.startsWith('!=') && isSingleOperand(t.slice(1))) {
+      truth = !truth;
+      t = t.slice(1);
+      continue;
+    }
+    // Not `== 1`: a counter that is not 1 may still be non-zero.
+    const compared = /^(.+?)(==|!=)(TRUE|FALSE|true|false|0|NULL)$/.exec(t);
+    if (compared && isSingleOperand(compared[1])) {
+      if ((compared[2] === '==') !== /^(?:TRUE|true)$/.test(compared[3])) truth = !truth;
+      t = compared[1];
+      continue;
+    }
+    return { expression: t, truth };
+  }
+}
+
+/** Text without spaces and without parentheses around the whole of it (`((a))` → `a`; `(a) && (b)` stays). */
+export function compactText(text: string): string {
+  let t = text.replace(/\s+/g, '');
+  while (isParenthesized(t)) t = t.slice(1, -1);
+  return t;
+}
+
+/** `(…)` whose opening parenthesis closes at the end. */
+function isParenthesized(t: string): boolean {
+  if (!t.startsWith('(') || !t.endsWith(')')) return false;
+  let depth = 0;
+  for (let i = 0; i < t.length; i++) {
+    if (t[i] === '(') depth++;
+    else if (t[i] === ')' && --depth === 0) return i === t.length - 1;
+  }
+  return false;
+}
+
+/** A parenthesised group, a negation of one, or a path / call / cast-free operand without a binary operator. */
+function isSingleOperand(t: string): boolean {
+  if (isParenthesized(t)) return true;
+  if (t.startsWith('!') && !t.startsWith('!=')) return isSingleOperand(t.slice(1));
+  return SINGLE_OPERAND.test(t);
+}
+
+/** A variable or field path (`a`, `ext->Flags`, `s.x[2]`), optionally called (`IsDumpMode(ext)`). */
+const SINGLE_OPERAND = /^[A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*|\[[^[\]]*\])*(?:\((?:[^()]|\([^()]*\))*\))?$/;
