@@ -8,7 +8,7 @@ import { lookupAllocator } from '../knowledge/pool.js';
 import { lookupDdi } from '../knowledge/ddi-table.js';
 import { ARGUMENT_DEPENDENT_BOUNDS, DDI_BOUND_OVERRIDES, argumentMatches } from '../knowledge/irql-bounds.js';
 import { isPagedPoolFlags, isPagedPoolType } from '../knowledge/pool.js';
-import { type DriverModel, type FileModel, walk, walkTypes } from '../model/file-model.js';
+import { type DriverModel, type FileModel, type FunctionDefinition, walk, walkTypes } from '../model/file-model.js';
 import { applyDirectives, parseDirectives } from './directives.js';
 import { type Interval, Level, parseLevel } from '../model/irql.js';
 import type { Basis, Explanation, TraceStep } from '../model/irql-domain.js';
@@ -16,7 +16,7 @@ import { explainAbove, explainBelow } from '../model/irql-domain.js';
 import { DEFAULT_IRQL_SETTINGS, type IrqlSettings, Program } from '../model/program.js';
 import { projectMacroUses } from '../model/project-macros.js';
 import type { Defines } from '../model/preprocessor.js';
-import { callArguments, caughtInFunction, enclosingConditions } from '../model/syntax.js';
+import { callArguments, caughtInFunction, compactText, enclosingConditions } from '../model/syntax.js';
 import { powerContextAt } from '../model/power-context.js';
 import type {
   AllocatorCall,
@@ -609,6 +609,10 @@ export class Linter {
       evaluate: (expr) => program.evaluate(fileModel, expr),
       allocatorCall: (call) => {
         const name = context.calleeName(call);
+        // A project macro of that name (a local override of ExAllocatePool, an ALLOC(n) helper) is what the
+        // preprocessor puts there, not the DDI.
+        const macro = name ? program.definitionNamed(name, fileModel) : undefined;
+        if (macro?.macro) return macroAllocation(program, fileModel, macro, call);
         const spec = name ? lookupAllocator(name) : undefined;
         if (!spec) return undefined;
         const args = callArguments(call);
@@ -673,6 +677,35 @@ function callBounds(program: Program, file: FileModel | undefined, call: SyntaxN
   return { callee, max: entry.irqlMax, min: entry.irqlMin, kind: 'ddi', header: entry.header, source: 'documented' };
 }
 
+/**
+ * The allocation a use of a project macro makes, when the macro's body holds exactly one allocator call: its
+ * spec, with each argument that the body takes from a macro parameter bound to the use's argument.
+ */
+function macroAllocation(program: Program, file: FileModel | undefined, macro: FunctionDefinition, use: SyntaxNode): AllocatorCall | undefined {
+  const inner = macro.cfg.nodes.flatMap((n) => n.calls).filter((c) => lookupAllocator(program.calleeName(c) ?? ''));
+  if (inner.length !== 1) return undefined;
+  const spec = lookupAllocator(program.calleeName(inner[0])!)!;
+  const innerArgs = callArguments(inner[0]);
+  const useArgs = callArguments(use);
+  const fromUse = (index: number | undefined): SyntaxNode | undefined => {
+    const arg = index === undefined ? undefined : innerArgs[index];
+    const param = arg ? macro.params.indexOf(compactText(arg.text)) : -1;
+    return param >= 0 ? useArgs[param] : undefined;
+  };
+  const poolArgument = fromUse(spec.pool.arg);
+  const poolValue = poolArgument ? program.evaluate(file, poolArgument) : undefined;
+  return {
+    spec,
+    call: use,
+    poolArgument,
+    poolValue,
+    paged: poolValue === undefined ? undefined : spec.pool.kind === 'type' ? isPagedPoolType(poolValue) : isPagedPoolFlags(poolValue),
+    sizeArgument: fromUse(spec.sizeArg),
+    tagArgument: fromUse(spec.tagArg),
+    macro: macro.name,
+  };
+}
+
 /** Findings inside a project macro analysed as a function, with the use of the macro their IRQL comes from. */
 const macroUses = new WeakMap<LintMessage, { readonly macro: string; readonly use: TraceStep }>();
 
@@ -706,7 +739,11 @@ function relocateToMacroUses(linted: readonly { readonly source: ParsedSource; r
       const { line, column, endLine, endColumn } = found;
       const inMacro: TraceEntry = { message: `in the expansion of ${relocation.macro}, defined here`, filePath: file.source.filePath, line, column, endLine, endColumn };
       file.messages.splice(i, 1);
-      target.messages.push({ ...found, ...locationOf(relocation.use.source, relocation.use.start, relocation.use.end), trace: [...(found.trace ?? []), inMacro] });
+      const moved: LintMessage = { ...found, ...locationOf(relocation.use.source, relocation.use.start, relocation.use.end), trace: [...(found.trace ?? []), inMacro] };
+      // The same finding may also have been made at the use itself (a rule that judges the macro's expansion there).
+      const same = (m: LintMessage) =>
+        m.ruleId === moved.ruleId && m.message === moved.message && m.line === moved.line && m.column === moved.column && m.endLine === moved.endLine && m.endColumn === moved.endColumn;
+      if (!target.messages.some(same)) target.messages.push(moved);
     }
   }
 }

@@ -141,6 +141,13 @@ export interface AllocatorCall {
   readonly paged?: boolean;
   readonly sizeArgument?: SyntaxNode;
   readonly tagArgument?: SyntaxNode;
+  /**
+   * Set when the call is a use of a project macro that expands to this allocator (`#define ExAllocatePool(t, n)
+   * ExAllocatePoolWithTag(t, n, TAG)`, `ALLOC(n)`): `spec` is the allocator in the `#define`, and the arguments are
+   * the ones the use supplies; one written in the `#define` itself is undefined here (the call in the `#define` is
+   * judged on its own, once).
+   */
+  readonly macro?: string;
 }
 
 export interface SourceCode {

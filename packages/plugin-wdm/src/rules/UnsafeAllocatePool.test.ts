@@ -26,6 +26,20 @@ NTSTATUS AllocateEverything(PDEVICE_EXTENSION Ext, SIZE_T Size)
 }
 `;
 
+const OVERRIDE = `#include <ntddk.h>
+#define ExAllocatePool(_type, _size) ExAllocatePoolWithTag((_type), (_size), 'vrDL')
+
+PVOID GetBuffer(SIZE_T Size)
+{
+    return ExAllocatePool(NonPagedPoolNx, Size);
+}
+
+PVOID GetTable(VOID)
+{
+    return ExAllocatePool(PagedPool, 4096);
+}
+`;
+
 const DRIVER_ENTRY = `NTSTATUS
 DriverEntry(
     _In_ PDRIVER_OBJECT DriverObject,
@@ -176,6 +190,18 @@ PALLOC g_Alloc = ExAllocatePoolWithTag;
         },
       ],
       // The autofix is tested in UnsafeAllocatePool.fix.test.ts.
+    },
+    {
+      name: "a local override of ExAllocatePool: reported once, on the #define, not at each use as the old allocator",
+      code: OVERRIDE,
+      errors: [
+        {
+          messageId: 'deprecatedAllocator',
+          data: { callee: 'ExAllocatePoolWithTag', replacement: 'ExAllocatePool2 with POOL_FLAGS', downlevel: 'ExAllocatePoolZero' },
+          line: lineOf(OVERRIDE, '#define ExAllocatePool('),
+          column: columnOf(OVERRIDE, 'ExAllocatePoolWithTag('),
+        },
+      ],
     },
     {
       name: 'a call split over lines in DriverEntry, reported at the callee name',

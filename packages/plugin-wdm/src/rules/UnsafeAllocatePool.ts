@@ -50,7 +50,8 @@ export default defineRule<Options>({
     return {
       call_expression(node) {
         const allocation = context.allocatorCall(node);
-        if (!allocation?.spec.deprecated) return;
+        // A use of a project macro that expands to the allocator: reported once, on the #define, where the fix goes.
+        if (!allocation?.spec.deprecated || allocation.macro) return;
         const calleeNode = node.childForFieldName('function') ?? node;
         const plan = planMigration({ spec: allocation.spec, poolValue: allocation.poolValue, target, defaultTag, nxOptInAuto });
         const zeroing = allocation.sizeArgument ? redundantZeroing(node, allocation.sizeArgument.text) : undefined;
