@@ -154,7 +154,9 @@ export type ProjectMacroUse =
       readonly params?: readonly string[];
       readonly annotations: readonly Pick<Annotation, 'name' | 'args'>[];
     }
-  | { readonly kind: 'while' };
+  | { readonly kind: 'while' }
+  /** An object-like macro that is one call of a DDI (`#define LOCK_GLOBAL KeAcquireSpinLock(&Lock, &Irql)`): its uses are calls. */
+  | { readonly kind: 'call' };
 
 /** The respelling of each MSVC C-mode exception keyword, same length, and what must follow it. */
 const SEH_KEYWORDS: Readonly<Record<string, { readonly as: string; readonly before: string; readonly afterBrace: boolean }>> = {
@@ -206,7 +208,8 @@ export function blankAnnotations(source: string, options: BlankOptions = {}): Bl
       continue;
     }
     const project = options.projectMacros?.get(token);
-    if (project) {
+    // A call macro stays as written: the model reads its uses as calls.
+    if (project && project.kind !== 'call') {
       const open = skipSpace(source, at + token.length);
       const close = source[open] === '(' ? matchParen(source, open) : -1;
       if (project.kind === 'while') {

@@ -53,6 +53,8 @@ export interface ParsedSource {
   readonly annotations: readonly Annotation[];
   readonly lines: LineIndex;
   readonly language: SourceLanguage;
+  /** The project's object-like macros that are a DDI call (`LOCK_GLOBAL;` is a call of one); see `ProjectMacroUse`. */
+  readonly callMacros?: ReadonlySet<string>;
 }
 
 export interface ParseOptions {
@@ -77,6 +79,7 @@ export function parseSource(
     const second = parser.parse(repaired, undefined, treeOptions);
     if (erroneousLength(second.rootNode) < erroneousLength(tree.rootNode)) tree = second;
   }
+  const callMacros = new Set([...(options.projectMacros ?? [])].flatMap(([name, use]) => (use.kind === 'call' ? [name] : [])));
   return {
     filePath,
     text,
@@ -85,6 +88,7 @@ export function parseSource(
     annotations: blanked.annotations,
     lines: new LineIndex(text),
     language,
+    ...(callMacros.size ? { callMacros } : {}),
   };
 }
 

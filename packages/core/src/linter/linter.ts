@@ -716,7 +716,8 @@ const macroUses = new WeakMap<LintMessage, { readonly macro: string; readonly us
 function macroUseOf(program: Program, node: SyntaxNode, steps: readonly TraceStep[]): { macro: string; use: TraceStep } | undefined {
   const def = program.functionContaining(node);
   if (!def?.macro) return undefined;
-  const call = new RegExp(`^${def.name}\\s*\\(`);
+  // `NAME(…)`, or `NAME` alone for an object-like call macro.
+  const call = new RegExp(`^${def.name}(?!\\w)`);
   for (let i = steps.length - 1; i >= 0; i--) {
     const step = steps[i];
     if (call.test(step.source.text.slice(step.start, step.end))) return { macro: def.name, use: step };

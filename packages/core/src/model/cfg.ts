@@ -95,8 +95,11 @@ export function unwrapParens(node: SyntaxNode): SyntaxNode {
   return n;
 }
 
-/** Calls inside `node` in evaluation order: post-order, arguments before the call they feed. */
-export function callsIn(node: SyntaxNode): SyntaxNode[] {
+/**
+ * Calls inside `node` in evaluation order: post-order, arguments before the call they feed. An identifier in
+ * `callMacros` (a use of an object-like macro that is a DDI call, `LOCK_GLOBAL;`) counts as a call.
+ */
+export function callsIn(node: SyntaxNode, callMacros?: ReadonlySet<string>): SyntaxNode[] {
   // A tree cursor, not `namedChildren`: every node of every statement passes through here, and the cursor
   // materialises only the calls. Iterative, since expressions can nest thousands deep in generated code.
   const out: SyntaxNode[] = [];
@@ -105,7 +108,8 @@ export function callsIn(node: SyntaxNode): SyntaxNode[] {
   const cursor = node.walk();
   let depth = 0;
   for (;;) {
-    if (cursor.nodeType === 'call_expression') {
+    const type = cursor.nodeType;
+    if (type === 'call_expression' || (callMacros && type === 'identifier' && callMacros.has(cursor.nodeText))) {
       open.push(cursor.currentNode);
       openDepth.push(depth);
     }
@@ -129,6 +133,8 @@ export function callsIn(node: SyntaxNode): SyntaxNode[] {
 export interface CfgOptions {
   /** Whether an `#if`/`#ifdef`/`#elif`/`#else` branch is compiled; undefined when not known. */
   readonly branchTaken?: (directive: SyntaxNode) => boolean | undefined;
+  /** Object-like macros whose uses are calls (see `callsIn`). */
+  readonly callMacros?: ReadonlySet<string>;
 }
 
 class CfgBuilder {
@@ -141,7 +147,10 @@ class CfgBuilder {
   private readonly gotos: { pending: Pending; label: string }[] = [];
   private readonly tryFrames: TryFrame[] = [];
 
-  constructor(private readonly branchTaken?: CfgOptions['branchTaken']) {
+  constructor(
+    private readonly branchTaken?: CfgOptions['branchTaken'],
+    private readonly callMacros?: CfgOptions['callMacros'],
+  ) {
     this.entry = this.node('entry');
     this.exit = this.node('exit');
   }
@@ -153,7 +162,7 @@ class CfgBuilder {
       ast,
       succ: [],
       pred: [],
-      calls: ast && (kind === 'statement' || kind === 'condition') ? callsIn(ast) : [],
+      calls: ast && (kind === 'statement' || kind === 'condition') ? callsIn(ast, this.callMacros) : [],
     };
     this.nodes.push(n);
     return n;
@@ -510,7 +519,7 @@ function isAlwaysFalse(expr: SyntaxNode): boolean {
 
 /** Build the CFG of a function definition's body. */
 export function buildCfg(body: SyntaxNode, options: CfgOptions = {}): Cfg {
-  const b = new CfgBuilder(options.branchTaken);
+  const b = new CfgBuilder(options.branchTaken, options.callMacros);
   const exits = b.lower(body, [{ from: b.entry }]);
   b.finish(exits);
   const byCall = new Map<number, CfgNode>();

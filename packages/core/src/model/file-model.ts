@@ -79,6 +79,7 @@ export interface FileModel {
 
 const FILE_WALK_TYPES = new Set([
   'preproc_function_def',
+  'preproc_def',
   'enum_specifier',
   'call_expression',
   'assignment_expression',
@@ -319,6 +320,10 @@ export function buildFileModel(source: ParsedSource, options: FileModelOptions =
       case 'preproc_function_def':
         macros.push(node);
         break;
+      case 'preproc_def':
+        // Object-like macros only when their uses are calls (`#define LOCK_GLOBAL KeAcquireSpinLock(…)`).
+        if (source.callMacros?.has(node.childForFieldName('name')?.text ?? '')) macros.push(node);
+        break;
       case 'preproc_call':
         if (node.childForFieldName('directive')?.text === '#pragma') pragmas.push(node);
         break;
@@ -428,7 +433,10 @@ function makeDefinition(
       return locals;
     },
     get cfg() {
-      cfg ??= buildCfg(body, defines ? { branchTaken: (directive) => branchTaken(directive, defines) } : {});
+      cfg ??= buildCfg(body, {
+        ...(defines ? { branchTaken: (directive: SyntaxNode) => branchTaken(directive, defines) } : {}),
+        ...(source.callMacros ? { callMacros: source.callMacros } : {}),
+      });
       return cfg;
     },
   };

@@ -21,7 +21,7 @@ import { lookupAllocator } from '../knowledge/pool.js';
 import { Level } from './irql.js';
 
 /** Whether a macro body calls a DDI whose IRQL facts matter. */
-function callsKnownDdi(body: string): boolean {
+export function callsKnownDdi(body: string): boolean {
   for (const m of body.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) {
     const name = m[1];
     if (irqlEffectOf(name) || lookupAllocator(name)) return true;
@@ -37,29 +37,33 @@ function withoutLiterals(body: string): string {
 }
 
 /**
- * The synthetic source of one `#define NAME(params) body` (a `preproc_function_def` node of `source`), or
- * undefined when the macro is not one to analyse or its body is not a statement or expression C can parse.
+ * The synthetic source of one `#define NAME(params) body` (a `preproc_function_def` node of `source`), or of an
+ * object-like `#define NAME body` that the front end marked as a call macro (a `preproc_def`), or undefined when the
+ * macro is not one to analyse or its body is not a statement or expression C can parse.
  */
 export function macroAsFunction(source: ParsedSource, macro: SyntaxNode): ParsedSource | undefined {
   const name = macro.childForFieldName('name');
   const params = macro.childForFieldName('parameters');
   const value = macro.childForFieldName('value');
-  if (!name || !params || !value || value.startIndex <= params.endIndex) return undefined;
+  if (!name || !value || value.startIndex <= (params ?? name).endIndex) return undefined;
   const text = source.text;
   const body = text.slice(value.startIndex, value.endIndex);
   if (withoutLiterals(body).includes('#') || !callsKnownDdi(body)) return undefined;
-  // `#define` (at least 7 characters up to the name) becomes `void`; the gap after the parameters takes the `{`.
   if (name.startIndex - macro.startIndex < 5) return undefined;
   const blank = (from: number, to: number): string => text.slice(from, to).replace(/[^\r\n]/g, ' ');
-  const synthetic =
-    blank(0, macro.startIndex) +
-    'void' +
-    blank(macro.startIndex + 4, name.startIndex) +
-    text.slice(name.startIndex, params.endIndex) +
-    '{' +
-    blank(params.endIndex + 1, value.startIndex) +
-    body.replace(/\\(?=\r?\n)/g, ' ').replace(/\/\/[^\r\n]*/g, (c) => ' '.repeat(c.length)) +
-    ';}\n';
+  const bodyText = body.replace(/\\(?=\r?\n)/g, ' ').replace(/\/\/[^\r\n]*/g, (c) => ' '.repeat(c.length)) + ';}\n';
+  let head: string;
+  if (params) {
+    // `#define` (at least 7 characters up to the name) becomes `void`; the gap after the parameters takes the `{`.
+    head = 'void' + blank(macro.startIndex + 4, name.startIndex) + text.slice(name.startIndex, params.endIndex) + '{' + blank(params.endIndex + 1, value.startIndex);
+  } else {
+    // An object-like macro has no `(…)` to keep: `#define NAME ` becomes `void NAME(){`, the name moved left by
+    // three columns (`#define ` is eight characters, `void ` five), the body where it is.
+    head = `void ${name.text}(){`;
+    if (head.length > value.startIndex - macro.startIndex || /[\r\n]/.test(text.slice(macro.startIndex, value.startIndex))) return undefined;
+    head += ' '.repeat(value.startIndex - macro.startIndex - head.length);
+  }
+  const synthetic = blank(0, macro.startIndex) + head + bodyText;
   const parsed = parseSource(source.filePath, synthetic, source.language);
   return parsed.root.hasError ? undefined : parsed;
 }

@@ -36,6 +36,29 @@ describe('project macros', () => {
     expect(uses.has('TRACE_ENTRY')).toBe(false);
   });
 
+  it('takes an object-like macro that is one call of a known DDI as a call macro, kept as written', () => {
+    const text = `#define LOCK_STATS KeAcquireSpinLock(&g_Lock, &g_Irql)
+#define LOG_STATS DbgPrint("stats\\n")
+#define TWO_CALLS KeAcquireSpinLock(&a, &b); Touch()
+VOID F(VOID) { LOCK_STATS; Touch(); }
+`;
+    const uses = projectMacroUses([text]);
+    expect(uses.get('LOCK_STATS')).toEqual({ kind: 'call' });
+    // Not a DDI with IRQL or pool facts, or not one call.
+    expect(uses.has('LOG_STATS')).toBe(false);
+    expect(uses.has('TWO_CALLS')).toBe(false);
+    const parsed = parseSource('/drv/stats.c', text, 'c', { projectMacros: uses });
+    expect(parsed.text).toBe(text);
+    expect([...(parsed.callMacros ?? [])]).toEqual(['LOCK_STATS']);
+    const model = buildFileModel(parsed);
+    const f = model.definitions.find((d) => d.name === 'F')!;
+    expect(f.cfg.nodes.flatMap((n) => n.calls).map((c) => c.text)).toEqual(['LOCK_STATS', 'Touch()']);
+    // The macro itself is a function of the program, its call where the #define writes it.
+    const macro = model.definitions.find((d) => d.name === 'LOCK_STATS')!;
+    const call = macro.cfg.nodes.flatMap((n) => n.calls)[0];
+    expect(text.slice(call.startIndex, call.endIndex)).toBe('KeAcquireSpinLock(&g_Lock, &g_Irql)');
+  });
+
   it('needs every definition to agree, and leaves names that are functions or that the analysis reads', () => {
     const debug = `#if DBG
 #define TRACE(x) DbgPrint x

@@ -11,6 +11,10 @@
  * - function-like macros that expand to a loop header (`#define WHILE(c) __pragma(…) while (c)`,
  *   `#define LIST_FOR_EACH(e, head) for (e = (head)->Flink; e != (head); e = e->Flink)`): respelled `while`.
  *
+ * A third kind is left as written: an object-like macro that is one call of a DDI the model has facts for
+ * (`#define LOCK_GLOBAL KeAcquireSpinLock(&g_Lock, &g_OldIrql)`). The model reads each use (`LOCK_GLOBAL;`) as a call
+ * of the macro, which it analyses as a function like the function-like ones.
+ *
  * A name qualifies only when every definition the project gives it qualifies the same way (a release build's empty
  * `TRACE(x)` beside a debug build's `DbgPrint x` is not a decoration), and never a name the knowledge base reads
  * (a DDI, `PAGED_CODE`, `ASSERT`…): a project that redefines those keeps their meaning to the analysis.
@@ -21,6 +25,7 @@ import { lookupDdi } from '../knowledge/ddi-table.js';
 import { irqlEffectOf } from '../knowledge/irql-effects.js';
 import { lookupAllocator } from '../knowledge/pool.js';
 import { lookupRole } from '../knowledge/roles.js';
+import { callsKnownDdi } from './macros.js';
 
 interface Definition {
   readonly params?: readonly string[];
@@ -68,6 +73,13 @@ function classify(definition: Definition, known: ReadonlyMap<string, ProjectMacr
   if (!rest) {
     return { kind: 'decoration', params: definition.params, annotations: blanked.annotations.map(({ name, args }) => ({ name, args })) };
   }
+  // `#define LOCK_GLOBAL KeAcquireSpinLock(&g_Lock, &g_OldIrql)`: one call of a DDI the model has facts for.
+  if (!definition.params) {
+    const call = /^[A-Za-z_]\w*\s*\(/.exec(rest);
+    const whole = rest.replace(/;$/, '').trimEnd();
+    if (call && matchParen(whole, call[0].length - 1) === whole.length - 1 && callsKnownDdi(whole)) return { kind: 'call' };
+    return undefined;
+  }
   if (definition.params?.length) {
     const header = /^(?:while|for)\s*\(/.exec(rest);
     const loop = rest.replace(/;$/, '').trimEnd();
@@ -78,7 +90,7 @@ function classify(definition: Definition, known: ReadonlyMap<string, ProjectMacr
 
 function sameUse(a: ProjectMacroUse, b: ProjectMacroUse): boolean {
   if (a.kind !== b.kind) return false;
-  if (a.kind === 'while' || b.kind === 'while') return true;
+  if (a.kind !== 'decoration' || b.kind !== 'decoration') return true;
   return (a.params === undefined) === (b.params === undefined) && (a.params?.length ?? 0) === (b.params?.length ?? 0);
 }
 

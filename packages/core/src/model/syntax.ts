@@ -5,7 +5,8 @@ export function calleeName(call: SyntaxNode): string | undefined {
   // The CFG keeps its call nodes, which the IRQL fixpoint asks about again and again.
   const cached = calleeNames.get(call);
   if (cached !== undefined) return cached ?? undefined;
-  const f = call.childForFieldName('function');
+  // A use of an object-like call macro (`LOCK_GLOBAL;`) is its own callee.
+  const f = call.type === 'identifier' ? call : call.childForFieldName('function');
   let name: string | undefined;
   if (f?.type === 'identifier') name = f.text;
   else if (f?.type === 'qualified_identifier' && !f.childForFieldName('scope')) name = f.childForFieldName('name')?.text;
