@@ -344,7 +344,7 @@ export function buildFileModel(source: ParsedSource, options: FileModelOptions =
       default:
         break;
     }
-  }, (type, text) => type !== 'identifier' || functionNames.has(text()));
+  }, (type, text) => (type === 'preproc_def' ? source.callMacros !== undefined : type !== 'identifier' || functionNames.has(text())));
 
   // Project macros that hide DDI calls, as functions (after the real ones: those stay in offset order).
   const defined = new Set(definitions.map((d) => d.name));
