@@ -4,8 +4,8 @@
  * A KMDF driver still calls WDM DDIs (pool allocation under a WDF spin lock is the same bug), so the presets also
  * enable the WDM rules listed in WDM_RULES_FOR_KMDF.
  */
-import { type ConfigObject, type RuleEntry, definePlugin } from '@ddi-lint/core';
-import wdm, { type PresetName, presetSeverity } from '@ddi-lint/plugin-wdm';
+import { type ConfigObject, definePlugin } from '@ddi-lint/core';
+import wdm, { type PresetName, presetOf } from '@ddi-lint/plugin-wdm';
 import { createRequire } from 'node:module';
 import { rules } from './rules/index.js';
 
@@ -15,21 +15,11 @@ const { name, version } = require('../package.json') as { name: string; version:
 /** WDM rules that hold for KMDF drivers too: all of them but UnsafeAllocatePool, which KMDF has as its own rule. */
 export const WDM_RULES_FOR_KMDF = (Object.keys(wdm.rules) as (keyof typeof wdm.rules)[]).filter((id) => id !== 'UnsafeAllocatePool');
 
-function preset(all: PresetName): ConfigObject {
-  const entries: Record<string, RuleEntry> = {};
-  for (const id of WDM_RULES_FOR_KMDF) {
-    const rule = wdm.rules[id];
-    {
-      const level = presetSeverity(rule.meta.docs.recommended, all);
-      if (level) entries[`wdm/${id}`] = level;
-    }
-  }
-  for (const [id, rule] of Object.entries(rules)) {
-      const level = presetSeverity(rule.meta.docs.recommended, all);
-      if (level) entries[`kmdf/${id}`] = level;
-    }
-  return { plugins: ['wdm', 'kmdf'], rules: entries };
-}
+const preset = (name: PresetName): ConfigObject =>
+  presetOf(name, [
+    { plugin: 'wdm', rules: wdm.rules, only: WDM_RULES_FOR_KMDF },
+    { plugin: 'kmdf', rules },
+  ]);
 
 const plugin = definePlugin({
   meta: { name, version },

@@ -3,8 +3,8 @@
  *
  * A miniport's pool allocations obey the WDM rules listed in WDM_RULES_FOR_STORPORT.
  */
-import { type ConfigObject, type RuleEntry, definePlugin } from '@ddi-lint/core';
-import wdm, { type PresetName, presetSeverity } from '@ddi-lint/plugin-wdm';
+import { type ConfigObject, definePlugin } from '@ddi-lint/core';
+import wdm, { type PresetName, presetOf } from '@ddi-lint/plugin-wdm';
 import { createRequire } from 'node:module';
 import { rules } from './rules/index.js';
 
@@ -17,20 +17,11 @@ const { name, version } = require('../package.json') as { name: string; version:
  */
 export const WDM_RULES_FOR_STORPORT = (Object.keys(wdm.rules) as (keyof typeof wdm.rules)[]).filter((id) => id !== 'UnsafeAllocatePool');
 
-function preset(all: PresetName): ConfigObject {
-  const entries: Record<string, RuleEntry> = {};
-  for (const id of WDM_RULES_FOR_STORPORT) {
-    const level = presetSeverity(wdm.rules[id].meta.docs.recommended, all);
-    if (level) entries[`wdm/${id}`] = level;
-  }
-  for (const [id, rule] of Object.entries(rules) as [string, { meta: { docs: { recommended?: boolean | 'error' | 'warn' | 'strict' } } }][]) {
-    {
-      const level = presetSeverity(rule.meta.docs.recommended, all);
-      if (level) entries[`storport/${id}`] = level;
-    }
-  }
-  return { plugins: ['wdm', 'storport'], rules: entries };
-}
+const preset = (name: PresetName): ConfigObject =>
+  presetOf(name, [
+    { plugin: 'wdm', rules: wdm.rules, only: WDM_RULES_FOR_STORPORT },
+    { plugin: 'storport', rules },
+  ]);
 
 const plugin = definePlugin({
   meta: { name, version },

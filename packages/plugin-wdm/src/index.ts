@@ -22,14 +22,26 @@ export function presetSeverity(recommended: Recommended, preset: PresetName | bo
   return recommended === true || recommended === 'error' ? 'error' : undefined;
 }
 
-function preset(name: PresetName): ConfigObject {
-  const entries: Record<string, RuleEntry> = {};
-  for (const [id, rule] of Object.entries(rules)) {
-    const level = presetSeverity(rule.meta.docs.recommended, name);
-    if (level) entries[`wdm/${id}`] = level;
-  }
-  return { plugins: ['wdm'], rules: entries };
+/** Rules of one plugin that a preset draws from: all of them, or `only` these ids. */
+export interface PresetRuleSet {
+  readonly plugin: string;
+  readonly rules: Readonly<Record<string, { readonly meta: { readonly docs: { readonly recommended?: Recommended } } }>>;
+  readonly only?: readonly string[];
 }
+
+/** A preset over the rules of one or more plugins, each rule at the severity its `meta.docs.recommended` gives it. */
+export function presetOf(name: PresetName, ruleSets: readonly PresetRuleSet[]): ConfigObject {
+  const entries: Record<string, RuleEntry> = {};
+  for (const set of ruleSets) {
+    for (const id of set.only ?? Object.keys(set.rules)) {
+      const level = presetSeverity(set.rules[id].meta.docs.recommended, name);
+      if (level) entries[`${set.plugin}/${id}`] = level;
+    }
+  }
+  return { plugins: ruleSets.map((set) => set.plugin), rules: entries };
+}
+
+const preset = (name: PresetName): ConfigObject => presetOf(name, [{ plugin: 'wdm', rules }]);
 
 const plugin = definePlugin({
   meta: { name, version },
