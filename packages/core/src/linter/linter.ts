@@ -260,7 +260,8 @@ export function applyFixes(text: string, messages: readonly LintMessage[]): { ou
   return { output: out + text.slice(pos), applied };
 }
 
-function interpolate(template: string, data: Readonly<Record<string, string | number>> | undefined): string {
+/** A rule's message template with its `{{placeholders}}` filled from `data` (unknown ones left as written). */
+export function interpolate(template: string, data: Readonly<Record<string, string | number>> | undefined): string {
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) => (data && key in data ? String(data[key]) : whole));
 }
 

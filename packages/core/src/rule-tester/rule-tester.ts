@@ -8,7 +8,7 @@
  * analysed together with it, for cross-file IRQL tests. Duplicate cases are an error.
  */
 import assert from 'node:assert/strict';
-import { Linter, type LintMessage, applyFixes } from '../linter/linter.js';
+import { Linter, type LintMessage, applyFixes, interpolate } from '../linter/linter.js';
 import type { Plugin, RuleModule, Settings } from '../rules/types.js';
 
 export interface ValidTestCase {
@@ -159,8 +159,7 @@ function checkError(rule: RuleModule, actual: LintMessage, expected: TestCaseErr
   }
   if (expected.data && expected.messageId) {
     const template = rule.meta.messages[expected.messageId];
-    const rendered = template.replace(/\{\{\s*(\w+)\s*\}\}/g, (w, k: string) => (k in expected.data! ? String(expected.data![k]) : w));
-    assert.equal(actual.message, rendered, `${at}: message with data`);
+    assert.equal(actual.message, interpolate(template, expected.data), `${at}: message with data`);
   }
   for (const key of ['line', 'column', 'endLine', 'endColumn', 'basis'] as const) {
     if (expected[key] !== undefined) assert.equal(actual[key], expected[key], `${at}: ${key}`);
