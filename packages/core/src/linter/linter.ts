@@ -10,8 +10,8 @@ import { ARGUMENT_DEPENDENT_BOUNDS, DDI_BOUND_OVERRIDES, argumentMatches } from 
 import { isPagedPoolFlags, isPagedPoolType } from '../knowledge/pool.js';
 import { type DriverModel, type FileModel, type FunctionDefinition, walk, walkTypes } from '../model/file-model.js';
 import { applyDirectives, parseDirectives } from './directives.js';
-import { type Interval, Level, parseLevel } from '../model/irql.js';
-import type { Basis, Explanation, TraceStep } from '../model/irql-domain.js';
+import { type Interval, Level, hull, parseLevel } from '../model/irql.js';
+import type { Basis, Explanation, IrqlFact, TraceStep } from '../model/irql-domain.js';
 import { explainAbove, explainBelow } from '../model/irql-domain.js';
 import { DEFAULT_IRQL_SETTINGS, type IrqlSettings, Program } from '../model/program.js';
 import { projectMacroUses } from '../model/project-macros.js';
@@ -571,11 +571,13 @@ export class Linter {
       irqlAt: (node) => {
         const fact = program.irqlAt(node);
         if (!fact) return undefined;
+        // In a project macro, a finding is about the use it is reported at: explained by that use's IRQL alone.
+        const inMacro = program.functionContaining(node)?.macro !== undefined;
         return {
           interval: fact.interval,
           fact,
-          above: (max: Level) => explainAbove(fact, max),
-          below: (min: Level) => explainBelow(fact, min),
+          above: (max: Level) => (inMacro ? forOneUse(fact, (f) => explainAbove(f, max)) : explainAbove(fact, max)),
+          below: (min: Level) => (inMacro ? forOneUse(fact, (f) => explainBelow(f, min)) : explainBelow(fact, min)),
         };
       },
       calleeName: (call) => program.calleeName(call),
@@ -705,6 +707,19 @@ function macroAllocation(program: Program, file: FileModel | undefined, macro: F
     tagArgument: fromUse(spec.tagArg),
     macro: macro.name,
   };
+}
+
+/**
+ * An explanation at a point inside a project macro, restricted to the use of the macro that the strongest
+ * evidence enters through (with what the macro's own code sets): the range it states is that use's, where the
+ * finding is then reported.
+ */
+function forOneUse(fact: IrqlFact, explain: (fact: IrqlFact) => Explanation | undefined): Explanation | undefined {
+  const overall = explain(fact);
+  const use = overall && fact.evidence.find((e) => e.steps === overall.steps)?.via?.call;
+  if (!use) return overall;
+  const evidence = fact.evidence.filter((e) => !e.via || e.via.call === use);
+  return explain({ interval: evidence.map((e) => e.interval).reduce(hull), evidence }) ?? overall;
 }
 
 /** Findings inside a project macro analysed as a function, with the use of the macro their IRQL comes from. */

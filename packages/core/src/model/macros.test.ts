@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseSource } from '../frontend/parser.js';
 import { Linter } from '../linter/linter.js';
 import { buildFileModel } from './file-model.js';
-import { Level } from './irql.js';
+import { Level, formatInterval } from './irql.js';
 import type { RuleContext } from '../rules/types.js';
 import type { SyntaxNode } from '../frontend/parser.js';
 
@@ -75,11 +75,11 @@ ${directive}    CLOSE_LOG(Ext->Log);
 }
 `;
     const passiveOnly = {
-      meta: { type: 'problem' as const, docs: { description: 'x' }, messages: { high: 'ZwClose above PASSIVE_LEVEL' }, schema: [] },
+      meta: { type: 'problem' as const, docs: { description: 'x' }, messages: { high: 'ZwClose at {{range}}' }, schema: [] },
       create: (context: RuleContext) => ({
         call_expression(node: SyntaxNode) {
           const why = context.calleeName(node) === 'ZwClose' ? context.irqlAt(node)?.above(Level.Passive) : undefined;
-          if (why) context.report({ node, messageId: 'high', explanation: why });
+          if (why) context.report({ node, messageId: 'high', data: { range: formatInterval(why.interval) }, explanation: why });
         },
       }),
     };
@@ -91,6 +91,8 @@ ${directive}    CLOSE_LOG(Ext->Log);
       const [header, source] = lint(driver());
       expect(header.messages).toEqual([]);
       expect(source.messages.map((m) => [m.ruleId, m.line, m.column])).toEqual([['t/passive-only', 11, 5]]);
+      // The range is the use's (the other use, in Stop, is at PASSIVE_LEVEL).
+      expect(source.messages[0].message).toBe('ZwClose at DISPATCH_LEVEL');
       expect(source.errorCount).toBe(1);
       const trace = source.messages[0].trace!;
       expect(trace.map((t) => [t.filePath, t.line])).toEqual([
