@@ -4,19 +4,12 @@
  * C/C++ sources analysed together as one program so that cross-file IRQL facts hold — but with the editor's
  * unsaved text for the documents that are open.
  *
- * `DdiLint.lintFiles` only lints files as they are on disk, so this uses its config resolution
- * (`baseConfigFor` + `resolve`) and core's `Linter` directly, exactly as `DdiLint.lintFiles` does.
+ * `DdiLint.lintFiles` only lints files as they are on disk, so this gathers the folder's texts (the editor's where
+ * a document is open) and hands them to `DdiLint.lintUnit`, the engine's own analysis of one unit: the same config
+ * per file, the same IRQL settings, the same rules and directives.
  */
-import {
-  type DriverModel,
-  type LintMessage,
-  type LintResult,
-  Linter,
-  type ResolvedConfig,
-  findRule,
-  irqlSettingsFrom,
-} from '@ddi-lint/core';
-import { ConfigLoader, DdiLint, type DdiLintOptions, EMBEDDED_PRESETS, type ExpandedConfig, isIgnored, readSource } from 'ddi-lint';
+import type { DriverModel, LintMessage, LintResult } from '@ddi-lint/core';
+import { DdiLint, type DdiLintOptions, EMBEDDED_PRESETS, type ExpandedConfig, isIgnored, readSource } from 'ddi-lint';
 import { type Dirent, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
@@ -64,8 +57,6 @@ export interface FolderLint {
 
 export class LintService {
   private engine!: DdiLint;
-  private loader!: ConfigLoader;
-  private embedded = new Map<DriverModel, Promise<ExpandedConfig>>();
 
   constructor(private readonly options: LintServiceOptions = {}) {
     this.reload();
@@ -81,18 +72,6 @@ export class LintService {
       debug: this.options.debug,
     };
     this.engine = new DdiLint(engineOptions);
-    this.loader = new ConfigLoader();
-    this.embedded = new Map();
-  }
-
-  /** The embedded default of a driver model, as `DdiLint` builds it. */
-  private embeddedConfig(model: DriverModel): Promise<ExpandedConfig> {
-    let config = this.embedded.get(model);
-    if (!config) {
-      config = this.loader.expand({ extends: [EMBEDDED_PRESETS[model]] }, undefined, []);
-      this.embedded.set(model, config);
-    }
-    return config;
   }
 
   /** The C/C++ sources directly in `dir`, sorted as the CLI sorts them. */
@@ -148,25 +127,8 @@ export class LintService {
       bases.set(filePath, base);
       inputs.push({ filePath, text });
     }
-    const embedded = new Map<DriverModel, ExpandedConfig>();
-    for (const model of Object.keys(EMBEDDED_PRESETS) as DriverModel[]) embedded.set(model, await this.embeddedConfig(model));
-
-    const resolvedCache = new Map<string, ResolvedConfig>();
-    const configFor = (filePath: string, model: DriverModel = 'wdm'): ResolvedConfig => {
-      const key = `${filePath}\0${model}`;
-      let resolved = resolvedCache.get(key);
-      if (!resolved) {
-        resolved = this.engine.resolve(bases.get(filePath) ?? embedded.get(model)!, filePath);
-        resolvedCache.set(key, resolved);
-      }
-      return resolved;
-    };
-    const firstBase = inputs.length ? bases.get(inputs[0].filePath) : undefined;
-    const irql = irqlSettingsFrom(firstBase?.settings);
-    const results = new Linter().lintFiles(inputs, configFor, {
-      irql,
-      reportUnusedDisableDirectives: this.options.reportUnusedDisableDirectives,
-    });
+    const results = await this.engine.lintUnit(inputs);
+    const rulesMeta = this.engine.rulesMeta();
 
     const files = new Map<string, FileLint>();
     results.forEach((result, i) => {
@@ -180,7 +142,7 @@ export class LintService {
         filePath,
         text: inputs[i].text,
         result,
-        docsUrl: (ruleId) => findRule(ruleId, configFor(filePath, model).plugins)?.meta.docs.url,
+        docsUrl: (ruleId) => rulesMeta[ruleId]?.docs.url,
       });
     });
     return { files, ignored };
