@@ -10,7 +10,7 @@ import { ARGUMENT_DEPENDENT_BOUNDS, DDI_BOUND_OVERRIDES, argumentMatches } from 
 import { isPagedPoolFlags, isPagedPoolType } from '../knowledge/pool.js';
 import { type DriverModel, type FileModel, type FunctionDefinition, walk, walkTypes } from '../model/file-model.js';
 import { applyDirectives, parseDirectives } from './directives.js';
-import { type Interval, Level, hull, parseLevel } from '../model/irql.js';
+import { type Interval, Level, formatInterval, hull, parseLevel } from '../model/irql.js';
 import type { Basis, Explanation, IrqlFact, TraceStep } from '../model/irql-domain.js';
 import { explainAbove, explainBelow } from '../model/irql-domain.js';
 import { DEFAULT_IRQL_SETTINGS, type IrqlSettings, Program } from '../model/program.js';
@@ -545,12 +545,20 @@ export class Linter {
           })
           .filter((s): s is SuggestionResult => s !== undefined);
         const trace = d.explanation ? d.explanation.steps.map(traceEntry) : undefined;
-        const related = d.related?.map((r) => {
+        let related = d.related?.map((r) => {
           if (r.at) return { message: r.message, ...locationOf(r.at.source, r.at.start, r.at.end) };
           const s = r.node?.startIndex ?? r.range?.start ?? start;
           const e = r.node?.endIndex ?? r.range?.end ?? s;
           return { message: r.message, ...locationOf(parsed, s, e) };
         });
+        const alsoAt = d.explanation ? otherUses.get(d.explanation) : undefined;
+        if (alsoAt?.length) {
+          const macro = program.functionContaining(d.node ?? parsed.root)?.name ?? 'the macro';
+          for (const other of alsoAt) {
+            const message = `the same holds where ${other.caller.name} uses ${macro}, at ${formatInterval(other.interval)}`;
+            (related ?? (related = [])).push({ message, ...locationOf(other.caller.source, other.call.startIndex, other.call.endIndex) });
+          }
+        }
         const message: LintMessage = {
           ruleId,
           severity: severity as 1 | 2,
@@ -718,9 +726,32 @@ function forOneUse(fact: IrqlFact, explain: (fact: IrqlFact) => Explanation | un
   const overall = explain(fact);
   const use = overall && fact.evidence.find((e) => e.steps === overall.steps)?.via?.call;
   if (!use) return overall;
-  const evidence = fact.evidence.filter((e) => !e.via || e.via.call === use);
-  return explain({ interval: evidence.map((e) => e.interval).reduce(hull), evidence }) ?? overall;
+  const atUse = (call: SyntaxNode): IrqlFact => {
+    const evidence = fact.evidence.filter((e) => !e.via || e.via.call === call);
+    return { interval: evidence.map((e) => e.interval).reduce(hull), evidence };
+  };
+  const chosen = explain(atUse(use)) ?? overall;
+  // The other uses at which the same finding holds: named with it (the finding is reported at one use).
+  const others: OtherUse[] = [];
+  const seen = new Set<number>([use.id]);
+  for (const e of fact.evidence) {
+    if (!e.via || seen.has(e.via.call.id)) continue;
+    seen.add(e.via.call.id);
+    const there = explain(atUse(e.via.call));
+    if (there) others.push({ caller: e.via.caller, call: e.via.call, interval: there.interval });
+  }
+  if (others.length) otherUses.set(chosen, others);
+  return chosen;
 }
+
+interface OtherUse {
+  readonly caller: FunctionDefinition;
+  readonly call: SyntaxNode;
+  readonly interval: Interval;
+}
+
+/** For an explanation at a use of a macro: the other uses where the same holds. */
+const otherUses = new WeakMap<Explanation, readonly OtherUse[]>();
 
 /** Findings inside a project macro analysed as a function, with the use of the macro their IRQL comes from. */
 const macroUses = new WeakMap<LintMessage, { readonly macro: string; readonly use: TraceStep }>();

@@ -103,6 +103,28 @@ ${directive}    CLOSE_LOG(Ext->Log);
       expect(trace.at(-1)!.message).toBe('in the expansion of CLOSE_LOG, defined here');
     });
 
+    it('names the other uses where the same holds, the finding being reported at one of them', () => {
+      const text = `${driver()}
+_IRQL_requires_(PASSIVE_LEVEL)
+VOID Drain(PEXT Ext)
+{
+    KIRQL old;
+    KeAcquireSpinLock(&Ext->Lock, &old);
+    CLOSE_LOG(Ext->Log);
+    KeReleaseSpinLock(&Ext->Lock, old);
+}
+`;
+      const [header, source] = lint(text);
+      expect(header.messages).toEqual([]);
+      expect(source.messages).toHaveLength(1);
+      const [finding] = source.messages;
+      const uses = [11, 20];
+      expect(uses).toContain(finding.line);
+      expect(finding.related?.map((r) => [r.filePath, r.line, r.message])).toEqual([
+        ['/drv/flush.c', uses.find((l) => l !== finding.line), `the same holds where ${finding.line === 11 ? 'Drain' : 'Flush'} uses CLOSE_LOG, at DISPATCH_LEVEL`],
+      ]);
+    });
+
     it("applies the use's file's directives to it", () => {
       const [header, source] = lint(driver('    // ddi-lint-disable-next-line t/passive-only -- closed under the lock by design\n'), { reportUnusedDisableDirectives: 'error' });
       expect(header.messages).toEqual([]);

@@ -27,7 +27,7 @@ import {
   driverModelFromIncludes,
   walkTypes,
 } from './file-model.js';
-import { type Interval, Level, formatInterval, interval, levelFromNumber, meet, parseLevel } from './irql.js';
+import { type Interval, Level, formatInterval, hull, interval, levelFromNumber, meet, parseLevel } from './irql.js';
 import { type CalleeSummary, type FunctionIrql, analyzeFunction, parameterFactsOf, step } from './irql-analysis.js';
 import type { Defines } from './preprocessor.js';
 import { includeKey, resolveIncludeAmong } from './includes.js';
@@ -367,6 +367,15 @@ export class Program {
     return this.computeEntries().get(def)!;
   }
 
+  /** A function's entry with every piece of its evidence (`entryOf` keeps the extremes per basis). */
+  private everyEntryOf(def: FunctionDefinition): EntryFact {
+    const pruned = this.entryOf(def);
+    if (!pruned.evidence.some((e) => e.via)) return pruned;
+    let all = this.fullEntryEvidence.get(def);
+    if (!all) this.fullEntryEvidence.set(def, (all = this.entryEvidence(def, this.computeEntries())));
+    return all.length ? { interval: all.map((e) => e.interval).reduce(hull), evidence: all } : pruned;
+  }
+
   /** The IRQL a node may run at: for a call, just before the call; for any other node, at its statement. */
   irqlAt(node: SyntaxNode): IrqlFact | undefined {
     const def = this.functionContaining(node);
@@ -378,7 +387,9 @@ export class Program {
       const cfgNode = def.cfg.nodeContaining(node);
       value = cfgNode ? analysis.nodeIn.get(cfgNode.id)?.value : undefined;
     }
-    const fact = value ? concretize(value, this.entryReaching(def, node, this.entryOf(def), value.entryWhen)) : undefined;
+    // A macro's uses are few and each is a place a finding may be reported at: all of them, not just the extremes.
+    const entry = def.macro ? this.everyEntryOf(def) : this.entryOf(def);
+    const fact = value ? concretize(value, this.entryReaching(def, node, entry, value.entryWhen)) : undefined;
     // In a macro, a branch on one of its parameters (`if (DispatchLevel) NdisDprAcquireSpinLock(…)`) is decided by
     // the argument at each use, which a function-wide analysis of the macro cannot see: what holds there is assumed.
     if (fact && def.macro && dependsOnMacroArgument(def, node)) {
