@@ -4,10 +4,9 @@
  * reported as a fatal message naming the rule and the file; the other rules and files go on.
  */
 import { type ParsedSource, type SyntaxNode, parseSource } from '../frontend/parser.js';
-import { lookupAllocator } from '../knowledge/pool.js';
+import { type AllocatorSpec, isPagedPoolFlags, isPagedPoolType, lookupAllocator } from '../knowledge/pool.js';
 import { lookupDdi } from '../knowledge/ddi-table.js';
 import { ARGUMENT_DEPENDENT_BOUNDS, DDI_BOUND_OVERRIDES, argumentMatches } from '../knowledge/irql-bounds.js';
-import { isPagedPoolFlags, isPagedPoolType } from '../knowledge/pool.js';
 import { type DriverModel, type FileModel, type FunctionDefinition, walk, walkTypes } from '../model/file-model.js';
 import { applyDirectives, parseDirectives } from './directives.js';
 import { type Interval, Level, formatInterval, hull, parseLevel } from '../model/irql.js';
@@ -580,12 +579,13 @@ export class Linter {
         const fact = program.irqlAt(node);
         if (!fact) return undefined;
         // In a project macro, a finding is about the use it is reported at: explained by that use's IRQL alone.
-        const inMacro = program.functionContaining(node)?.macro !== undefined;
+        const explain = (why: (f: IrqlFact) => Explanation | undefined) =>
+          program.functionContaining(node)?.macro !== undefined ? forOneUse(fact, why) : why(fact);
         return {
           interval: fact.interval,
           fact,
-          above: (max: Level) => (inMacro ? forOneUse(fact, (f) => explainAbove(f, max)) : explainAbove(fact, max)),
-          below: (min: Level) => (inMacro ? forOneUse(fact, (f) => explainBelow(f, min)) : explainBelow(fact, min)),
+          above: (max: Level) => explain((f) => explainAbove(f, max)),
+          below: (min: Level) => explain((f) => explainBelow(f, min)),
         };
       },
       calleeName: (call) => program.calleeName(call),
@@ -629,8 +629,7 @@ export class Linter {
         const args = callArguments(call);
         const poolArgument = args[spec.pool.arg];
         const poolValue = poolArgument ? program.evaluate(fileModel, poolArgument) : undefined;
-        const paged =
-          poolValue === undefined ? undefined : spec.pool.kind === 'type' ? isPagedPoolType(poolValue) : isPagedPoolFlags(poolValue);
+        const paged = pagedOf(spec, poolValue);
         const result: AllocatorCall = {
           spec,
           call,
@@ -688,6 +687,12 @@ function callBounds(program: Program, file: FileModel | undefined, call: SyntaxN
   return { callee, max: entry.irqlMax, min: entry.irqlMin, kind: 'ddi', header: entry.header, source: 'documented' };
 }
 
+/** Whether an allocator's constant pool argument asks for paged memory; undefined when it is not constant. */
+function pagedOf(spec: AllocatorSpec, poolValue: bigint | undefined): boolean | undefined {
+  if (poolValue === undefined) return undefined;
+  return spec.pool.kind === 'type' ? isPagedPoolType(poolValue) : isPagedPoolFlags(poolValue);
+}
+
 /**
  * The allocation a use of a project macro makes, when the macro's body holds exactly one allocator call: its
  * spec, with each argument that the body takes from a macro parameter bound to the use's argument.
@@ -710,7 +715,7 @@ function macroAllocation(program: Program, file: FileModel | undefined, macro: F
     call: use,
     poolArgument,
     poolValue,
-    paged: poolValue === undefined ? undefined : spec.pool.kind === 'type' ? isPagedPoolType(poolValue) : isPagedPoolFlags(poolValue),
+    paged: pagedOf(spec, poolValue),
     sizeArgument: fromUse(spec.sizeArg),
     tagArgument: fromUse(spec.tagArg),
     macro: macro.name,

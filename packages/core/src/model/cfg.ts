@@ -147,10 +147,7 @@ class CfgBuilder {
   private readonly gotos: { pending: Pending; label: string }[] = [];
   private readonly tryFrames: TryFrame[] = [];
 
-  constructor(
-    private readonly branchTaken?: CfgOptions['branchTaken'],
-    private readonly callMacros?: CfgOptions['callMacros'],
-  ) {
+  constructor(private readonly options: CfgOptions) {
     this.entry = this.node('entry');
     this.exit = this.node('exit');
   }
@@ -162,7 +159,7 @@ class CfgBuilder {
       ast,
       succ: [],
       pred: [],
-      calls: ast && (kind === 'statement' || kind === 'condition') ? callsIn(ast, this.callMacros) : [],
+      calls: ast && (kind === 'statement' || kind === 'condition') ? callsIn(ast, this.options.callMacros) : [],
     };
     this.nodes.push(n);
     return n;
@@ -428,7 +425,7 @@ class CfgBuilder {
    * branch is an alternative path (as an `if` whose condition is unknown), and the code after it follows all of them.
    */
   private lowerConditionalCompilation(stmt: SyntaxNode, incoming: readonly Pending[]): Pending[] {
-    const known = this.branchTaken?.(stmt);
+    const known = this.options.branchTaken?.(stmt);
     const skip = new Set([stmt.childForFieldName('condition')?.id, stmt.childForFieldName('name')?.id, stmt.childForFieldName('alternative')?.id]);
     const body = stmt.namedChildren.filter((c) => !skip.has(c.id) && c.type !== 'comment');
     const alternative = stmt.childForFieldName('alternative');
@@ -519,7 +516,7 @@ function isAlwaysFalse(expr: SyntaxNode): boolean {
 
 /** Build the CFG of a function definition's body. */
 export function buildCfg(body: SyntaxNode, options: CfgOptions = {}): Cfg {
-  const b = new CfgBuilder(options.branchTaken, options.callMacros);
+  const b = new CfgBuilder(options);
   const exits = b.lower(body, [{ from: b.entry }]);
   b.finish(exits);
   const byCall = new Map<number, CfgNode>();

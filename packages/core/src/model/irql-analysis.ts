@@ -496,7 +496,7 @@ const guardIntervals = new WeakMap<Guard, Interval | null | false>();
 function narrowEntryOnGuard(value: IrqlValue, guard: Guard, params: ParameterFacts): IrqlValue | null {
   let test = guardParameterTests.get(guard);
   if (!test) {
-    const fact = conditionFact(guard.condition);
+    const fact = guardFact(guard);
     test = {
       stated: params.entryStatedBy(guard.condition.text, guard.whenTrue),
       param: fact && params.stable.has(fact.base) ? { name: fact.base, truth: guard.whenTrue ? fact.polarity : !fact.polarity } : undefined,
@@ -510,6 +510,13 @@ function narrowEntryOnGuard(value: IrqlValue, guard: Guard, params: ParameterFac
     value = { ...value, entryCap: cap };
   }
   return param ? withEntryTruth(value, param.name, param.truth) : value;
+}
+
+/** `conditionFact` of a guard's condition, once per guard. */
+function guardFact(guard: Guard): { base: string; polarity: boolean } | undefined {
+  let fact = guardFacts.get(guard);
+  if (fact === undefined) guardFacts.set(guard, (fact = conditionFact(guard.condition) ?? null));
+  return fact ?? undefined;
 }
 
 const guardFacts = new WeakMap<Guard, { base: string; polarity: boolean } | null>();
@@ -785,8 +792,7 @@ function correlatedConditions(cfg: Cfg): Set<string> {
 }
 
 function recordFact(state: IrqlState, guard: Guard, correlated: ReadonlySet<string>): IrqlState | null {
-  let fact = guardFacts.get(guard);
-  if (fact === undefined) guardFacts.set(guard, (fact = conditionFact(guard.condition) ?? null));
+  const fact = guardFact(guard);
   if (!fact || !correlated.has(fact.base)) return state;
   const value = guard.whenTrue ? fact.polarity : !fact.polarity;
   const known = state.facts?.get(fact.base);

@@ -371,9 +371,15 @@ export class Program {
   private everyEntryOf(def: FunctionDefinition): EntryFact {
     const pruned = this.entryOf(def);
     if (!pruned.evidence.some((e) => e.via)) return pruned;
+    const all = this.allEntryEvidence(def);
+    return all.length ? { interval: all.map((e) => e.interval).reduce(hull), evidence: all } : pruned;
+  }
+
+  /** `entryEvidence` over the final entries, once per function. */
+  private allEntryEvidence(def: FunctionDefinition): Evidence[] {
     let all = this.fullEntryEvidence.get(def);
     if (!all) this.fullEntryEvidence.set(def, (all = this.entryEvidence(def, this.computeEntries())));
-    return all.length ? { interval: all.map((e) => e.interval).reduce(hull), evidence: all } : pruned;
+    return all;
   }
 
   /** The IRQL a node may run at: for a call, just before the call; for any other node, at its statement. */
@@ -409,7 +415,6 @@ export class Program {
     node: SyntaxNode,
     entry: EntryFact,
     when: ReadonlyMap<string, boolean> | undefined,
-    entries: ReadonlyMap<FunctionDefinition, EntryFact> = this.computeEntries(),
     final = true,
   ): EntryFact {
     if (!def.params.length || !entry.evidence.some((e) => e.via)) return entry;
@@ -422,13 +427,10 @@ export class Program {
     if (!tests.length && !cases.length && !when?.size) return entry;
     // The entry fact keeps only the extremes of its evidence; the caller that a test lets through may be one that
     // was left out, so the final answer filters the whole list (during the fixpoint, the kept extremes).
-    let evidence = entry.evidence;
-    if (final) {
-      let all = this.fullEntryEvidence.get(def);
-      if (!all) this.fullEntryEvidence.set(def, (all = this.entryEvidence(def, entries)));
-      evidence = all;
-    }
+    const evidence = final ? this.allEntryEvidence(def) : entry.evidence;
     const own = this.byPath.get(def.source.filePath);
+    // The case labels' values do not depend on the caller: evaluated once.
+    const caseLabels = cases.map(({ values }) => values!.map((v) => this.evaluate(own, v)));
     const reaching = (e: Evidence): Evidence | undefined => {
       if (!e.via) return e;
       const args = callArguments(e.via.call);
@@ -438,12 +440,10 @@ export class Program {
         return arg ? this.evaluate(file, arg) : undefined;
       };
       if (!tests.every(({ condition, whenTrue }) => conditionValue(condition, valueOf) !== !whenTrue)) return undefined;
-      const caseReached = cases.every(({ discriminant, values }) => {
+      const caseReached = cases.every(({ discriminant }, i) => {
         const d = discriminant.type === 'parenthesized_expression' ? discriminant.namedChildren[0] : discriminant;
         const value = d?.type === 'identifier' ? valueOf(d.text) : undefined;
-        if (value === undefined) return true;
-        const labels = values!.map((v) => this.evaluate(own, v));
-        return labels.some((label) => label === undefined || label === value);
+        return value === undefined || caseLabels[i].some((label) => label === undefined || label === value);
       });
       if (!caseReached) return undefined;
       // The entry IRQL reaches `node` only where these parameters have these truths: a constant argument decides;
@@ -938,7 +938,7 @@ export class Program {
       const callerEntry = entries.get(site.caller);
       if (!callerEntry) continue;
       const before = this.computeAnalyses().get(site.caller)?.beforeCall.get(site.call.id);
-      const fact = before ? concretize(before, this.entryReaching(site.caller, site.call, callerEntry, before.entryWhen, entries, false)) : undefined;
+      const fact = before ? concretize(before, this.entryReaching(site.caller, site.call, callerEntry, before.entryWhen, false)) : undefined;
       if (!fact) continue;
       for (const e of fact.evidence) {
         evidence.push({
