@@ -11,12 +11,14 @@
  * finds and reads them:
  *
  *  - size: files, lines, bytes;
- *  - parse only: every file through the front end (`parseSource`: annotation blanking + tree-sitter + line
- *    index), nothing kept; then, separately, annotation blanking alone;
+ *  - parse only: every file through annotation blanking and tree-sitter (`parseNative`), nothing kept (the
+ *    copy of the tree the analysis reads, the repair of parse errors and the line index count as analysis);
+ *    then, separately, annotation blanking alone;
  *  - full lint, the Linter's own pipeline with a timer between each step, one analysis unit (the files of one
  *    driver, as the CLI groups them) after the other:
  *      units  — grouping the files into analysis units,
- *      parse  — `parseSource` for every file (second time round, so the JIT is warm),
+ *      parse  — `parseSource` for every file (second time round, so the JIT is warm): parse only, plus the
+ *               copy of the tree, the repair of parse errors and the line index,
  *      model  — `new Program(sources)`: file models, CFGs, call graph,
  *      irql   — `program.irqlOf(def)` and `program.entryOf(def)` for every definition, which runs the
  *               unit's whole-program IRQL pass (summaries callees first, then entry facts callers first),
@@ -286,7 +288,7 @@ async function main() {
 
   // Pass 1: parse only, same front end, nothing kept.
   t = now();
-  for (const input of inputs) core.parseSource(input.filePath, input.text);
+  for (const input of inputs) core.parseNative(input.text, core.languageOf(input.filePath, input.text));
   const parseOnlyMs = now() - t;
   const rssAfterParse = peakRssMB();
 

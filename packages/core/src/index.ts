@@ -3,7 +3,7 @@
  * front end (frontend/) → semantic model (model/: CFG, call graph, IRQL) → rules API (rules/) and Linter (linter/).
  * DDI facts live in knowledge/ as data.
  */
-export { parseSource, LineIndex, type ParsedSource, type ParseOptions, type SyntaxNode, type Tree } from './frontend/parser.js';
+export { parseSource, parseNative, languageOf, LineIndex, type ParsedSource, type ParseOptions, type SyntaxNode, type Tree } from './frontend/parser.js';
 export { blankAnnotations, isAnnotationMacro, type Annotation, type ProjectMacroUse } from './frontend/annotations.js';
 export { buildCfg, callsIn, type Cfg, type CfgNode, type CfgEdge } from './model/cfg.js';
 export { calleeName, callArguments, enclosingConditions } from './model/syntax.js';

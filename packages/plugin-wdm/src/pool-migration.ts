@@ -91,7 +91,7 @@ interface Node {
   readonly startIndex: number;
   readonly endIndex: number;
   readonly parent: Node | null;
-  readonly namedChildren: Node[];
+  readonly namedChildren: readonly Node[];
   readonly nextNamedSibling: Node | null;
   childForFieldName(name: string): Node | null;
 }

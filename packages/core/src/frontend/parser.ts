@@ -8,12 +8,12 @@ import { createRequire } from 'node:module';
 import type ParserType from 'tree-sitter';
 import { type Annotation, type ProjectMacroUse, blankAnnotations } from './annotations.js';
 import { erroneousConstructs, repairText } from './repair.js';
+import { type SyntaxNode, type SyntaxTree, copyTree } from './syntax-tree.js';
 
 const require = createRequire(import.meta.url);
 const Parser = require('tree-sitter') as typeof ParserType;
 
-export type SyntaxNode = ParserType.SyntaxNode;
-export type Tree = ParserType.Tree;
+export type { SyntaxNode, SyntaxTree as Tree } from './syntax-tree.js';
 
 /** C for `.c`/`.h`; C++ (tree-sitter-cpp) for `.cpp`, `.cc`, `.cxx`, `.hpp`, `.hxx`: drivers written in C++ run the same rules on their C subset. */
 export type SourceLanguage = 'c' | 'cpp';
@@ -48,7 +48,7 @@ export interface ParsedSource {
   readonly filePath: string;
   /** The original text, exactly as read. */
   readonly text: string;
-  readonly tree: Tree;
+  readonly tree: SyntaxTree;
   readonly root: SyntaxNode;
   readonly annotations: readonly Annotation[];
   readonly lines: LineIndex;
@@ -62,21 +62,34 @@ export interface ParseOptions {
   readonly projectMacros?: ReadonlyMap<string, ProjectMacroUse>;
 }
 
+/**
+ * Blank the annotations and run tree-sitter, nothing more: the parse the analysis starts from (the benchmark's
+ * "parse only"). `parseSource` copies the tree for the analysis and repairs parse errors.
+ */
+export function parseNative(text: string, language: SourceLanguage, options: ParseOptions = {}): { blanked: ReturnType<typeof blankAnnotations>; native: ParserType.Tree } {
+  const blanked = blankAnnotations(text, { msvcSehKeywords: language === 'c', projectMacros: options.projectMacros });
+  return { blanked, native: parseText(blanked.text, language) };
+}
+
+function parseText(text: string, language: SourceLanguage): ParserType.Tree {
+  // The Node binding reads the input in chunks of bufferSize; the default is too small for large files.
+  return parserFor(language).parse(text, undefined, { bufferSize: text.length * 2 + 1024 });
+}
+
 export function parseSource(
   filePath: string,
   text: string,
   language: SourceLanguage = languageOf(filePath, text),
   options: ParseOptions = {},
 ): ParsedSource {
-  const blanked = blankAnnotations(text, { msvcSehKeywords: language === 'c', projectMacros: options.projectMacros });
-  const parser = parserFor(language);
-  // The Node binding reads the input in chunks of bufferSize; the default is too small for large files.
-  const treeOptions = { bufferSize: blanked.text.length * 2 + 1024 };
-  let tree = parser.parse(blanked.text, undefined, treeOptions);
+  const { blanked, native } = parseNative(text, language, options);
+  const grammar = parserFor(language).getLanguage() as object;
+  // The native tree is copied and dropped at once (see syntax-tree.ts).
+  let tree = copyTree(native, blanked.text, grammar);
   // Errors get one repair round (same-length edits of the regions that hold them), kept if less code is lost.
   const repaired = tree.rootNode.hasError ? repairText(blanked.text, tree.rootNode) : undefined;
   if (repaired !== undefined) {
-    const second = parser.parse(repaired, undefined, treeOptions);
+    const second = copyTree(parseText(repaired, language), repaired, grammar);
     if (erroneousLength(second.rootNode) < erroneousLength(tree.rootNode)) tree = second;
   }
   const callMacros = new Set([...(options.projectMacros ?? [])].flatMap(([name, use]) => (use.kind === 'call' ? [name] : [])));

@@ -18,7 +18,7 @@
  *
  * Functions that parsed cleanly are not touched: their `#if` branches stay alternative paths for the analysis.
  */
-import type { SyntaxNode } from 'tree-sitter';
+import type { SyntaxNode } from './syntax-tree.js';
 
 interface Region {
   readonly start: number;

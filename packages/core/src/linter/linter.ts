@@ -288,14 +288,13 @@ function traceEntry(t: TraceStep): TraceEntry {
 export function countParseErrors(root: SyntaxNode): number {
   if (!root.hasError) return 0;
   let count = 0;
-  const cursor = root.walk();
-  for (;;) {
-    if (cursor.nodeType === 'ERROR' || cursor.nodeIsMissing) count++;
-    if (cursor.gotoFirstChild()) continue;
-    while (!cursor.gotoNextSibling()) {
-      if (!cursor.gotoParent()) return count;
-    }
+  const stack = [root];
+  while (stack.length) {
+    const node = stack.pop()!;
+    if (node.type === 'ERROR' || node.isMissing) count++;
+    for (const child of node.children) if (child.hasError) stack.push(child);
   }
+  return count;
 }
 
 /** Share of a file's text inside ERROR nodes at the top of the tree. */

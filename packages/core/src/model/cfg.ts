@@ -100,34 +100,25 @@ export function unwrapParens(node: SyntaxNode): SyntaxNode {
  * `callMacros` (a use of an object-like macro that is a DDI call, `LOCK_GLOBAL;`) counts as a call.
  */
 export function callsIn(node: SyntaxNode, callMacros?: ReadonlySet<string>): SyntaxNode[] {
-  // A tree cursor, not `namedChildren`: every node of every statement passes through here, and the cursor
-  // materialises only the calls. Iterative, since expressions can nest thousands deep in generated code.
+  // Iterative, since expressions can nest thousands deep in generated code. A call is listed after its arguments.
   const out: SyntaxNode[] = [];
-  const open: SyntaxNode[] = [];
-  const openDepth: number[] = [];
-  const cursor = node.walk();
-  let depth = 0;
-  for (;;) {
-    const type = cursor.nodeType;
-    if (type === 'call_expression' || (callMacros && type === 'identifier' && callMacros.has(cursor.nodeText))) {
-      open.push(cursor.currentNode);
-      openDepth.push(depth);
-    }
-    if (cursor.gotoFirstChild()) {
-      depth++;
+  const nodes: SyntaxNode[] = [node];
+  const next: number[] = [0];
+  while (nodes.length) {
+    const top = nodes.length - 1;
+    const current = nodes[top];
+    const i = next[top]++;
+    if (i < current.children.length) {
+      nodes.push(current.children[i]);
+      next.push(0);
       continue;
     }
-    for (;;) {
-      // Leaving the node at `depth`: a call there is complete, after its arguments.
-      while (openDepth.length && openDepth[openDepth.length - 1] >= depth) {
-        out.push(open.pop()!);
-        openDepth.pop();
-      }
-      if (depth > 0 && cursor.gotoNextSibling()) break;
-      if (depth === 0 || !cursor.gotoParent()) return out;
-      depth--;
-    }
+    nodes.pop();
+    next.pop();
+    const type = current.type;
+    if (type === 'call_expression' || (callMacros && type === 'identifier' && callMacros.has(current.text))) out.push(current);
   }
+  return out;
 }
 
 export interface CfgOptions {

@@ -484,37 +484,27 @@ function collectDeclarations(
   }
 }
 
-/** Pre-order walk with a tree cursor (much cheaper than materialising child arrays). */
+/** Pre-order walk (iterative: expressions can nest thousands deep in generated code). */
 export function walk(root: SyntaxNode, visit: (node: SyntaxNode) => void): void {
-  const cursor = root.walk();
-  for (;;) {
-    visit(cursor.currentNode);
-    if (cursor.gotoFirstChild()) continue;
-    while (!cursor.gotoNextSibling()) {
-      if (!cursor.gotoParent()) return;
-    }
+  const stack = [root];
+  while (stack.length) {
+    const node = stack.pop()!;
+    visit(node);
+    const children = node.children;
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
   }
 }
 
-/**
- * Pre-order walk that materialises only the nodes whose type is in `types` (reading a cursor's type is cheap,
- * building a node object is not). `enter` may look at the cursor's text first to skip a node.
- */
+/** Pre-order walk that visits only the nodes whose type is in `types`; `accept` may look at the text first to skip one. */
 export function walkTypes(
   root: SyntaxNode,
   types: ReadonlySet<string>,
   visit: (node: SyntaxNode) => void,
   accept?: (type: string, text: () => string) => boolean,
 ): void {
-  const cursor = root.walk();
-  for (;;) {
-    const type = cursor.nodeType;
-    if (types.has(type) && (!accept || accept(type, () => cursor.nodeText))) visit(cursor.currentNode);
-    if (cursor.gotoFirstChild()) continue;
-    while (!cursor.gotoNextSibling()) {
-      if (!cursor.gotoParent()) return;
-    }
-  }
+  walk(root, (node) => {
+    if (types.has(node.type) && (!accept || accept(node.type, () => node.text))) visit(node);
+  });
 }
 
 /** Headers only kernel-mode code includes. */
