@@ -1,0 +1,142 @@
+import { createRequire } from 'node:module';
+import type ParserType from 'tree-sitter';
+import { describe, expect, it } from 'vitest';
+import { type SyntaxNode, copyTree } from './syntax-tree.js';
+
+const require = createRequire(import.meta.url);
+const Parser = require('tree-sitter') as typeof ParserType;
+
+function nativeParse(text: string, grammar: 'tree-sitter-c' | 'tree-sitter-cpp'): { tree: ParserType.Tree; language: object } {
+  const parser = new Parser();
+  const language = require(grammar) as object;
+  parser.setLanguage(language);
+  return { tree: parser.parse(text), language };
+}
+
+interface Shape {
+  type: string;
+  start: number;
+  end: number;
+  field: string | null;
+  named: boolean;
+  missing: boolean;
+  hasError: boolean;
+  children: Shape[];
+}
+
+function nativeShape(node: ParserType.SyntaxNode, field: string | null): Shape {
+  const children = node.children.map((child, i) => nativeShape(child, node.fieldNameForChild(i) ?? null));
+  return { type: node.type, start: node.startIndex, end: node.endIndex, field, named: node.isNamed, missing: node.isMissing, hasError: node.hasError, children };
+}
+
+function copyShape(node: SyntaxNode): Shape {
+  return {
+    type: node.type,
+    start: node.startIndex,
+    end: node.endIndex,
+    field: node.fieldName ?? null,
+    named: node.isNamed,
+    missing: node.isMissing,
+    hasError: node.hasError,
+    children: node.children.map(copyShape),
+  };
+}
+
+// Driver-shaped code with fields, anonymous tokens, comments, preprocessor lines, SEH and a parse error.
+const DRIVER_C = `#include <ntddk.h>
+#define TAG 'gaT1'
+typedef struct _DEV { KSPIN_LOCK Lock; ULONG Count; } DEV, *PDEV;
+NTSTATUS DispatchRead(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    PDEV dev = (PDEV)DeviceObject->DeviceExtension; // the extension
+    KIRQL old;
+    KeAcquireSpinLock(&dev->Lock, &old);
+    dev->Count += 1;
+    if (dev->Count > 10 && Irp != NULL) { dev->Count = 0; } else dev->Count--;
+    KeReleaseSpinLock(&dev->Lock, old);
+#if DBG
+    DbgPrint("read %d\\n", dev->Count);
+#endif
+    return STATUS_SUCCESS;
+}
+void Broken(void) { int x = ; }
+`;
+
+const DRIVER_CPP = `class Queue : public Base {
+public:
+    NTSTATUS Start(_In_ WDFQUEUE q) { auto f = [&](int i) { return i + 1; }; return f(1) ? STATUS_SUCCESS : STATUS_UNSUCCESSFUL; }
+private:
+    KSPIN_LOCK m_Lock;
+};
+namespace drv { template <typename T> T* Alloc(size_t n) { return static_cast<T*>(ExAllocatePool2(POOL_FLAG_NON_PAGED, n, 'gaT1')); } }
+`;
+
+describe('copyTree', () => {
+  it.each([
+    ['C', DRIVER_C, 'tree-sitter-c'],
+    ['C++', DRIVER_CPP, 'tree-sitter-cpp'],
+  ] as const)('copies every node of a %s tree with its type, range, field, named-ness and missing-ness', (_, text, grammar) => {
+    const { tree, language } = nativeParse(text, grammar);
+    const copy = copyTree(tree, text, language);
+    expect(copyShape(copy.rootNode)).toEqual(nativeShape(tree.rootNode, null));
+  });
+
+  it('answers the SyntaxNode queries the analysis makes as tree-sitter does', () => {
+    const { tree, language } = nativeParse(DRIVER_C, 'tree-sitter-c');
+    const root = copyTree(tree, DRIVER_C, language).rootNode;
+    const native = tree.rootNode;
+    const calls = root.descendantsOfType('call_expression');
+    expect(calls.map((c) => c.text)).toEqual(native.descendantsOfType('call_expression').map((c) => c.text));
+    expect(root.descendantsOfType(['if_statement', 'return_statement']).map((n) => n.startIndex)).toEqual(
+      native.descendantsOfType(['if_statement', 'return_statement']).map((n) => n.startIndex),
+    );
+    const acquire = calls[0];
+    expect(acquire.childForFieldName('function')?.text).toBe('KeAcquireSpinLock');
+    expect(acquire.childForFieldName('arguments')?.namedChildren.map((a) => a.text)).toEqual(['&dev->Lock', '&old']);
+    expect(acquire.parent?.type).toBe('expression_statement');
+    expect(acquire.parent?.nextNamedSibling?.type).toBe('expression_statement');
+    expect(acquire.startPosition).toEqual({ row: 7, column: 4 });
+    const fn = root.namedChildren.find((n) => n.type === 'function_definition')!;
+    expect(fn.childrenForFieldName('declarator').map((d) => d.type)).toEqual(['function_declarator']);
+    expect(fn.namedChildCount).toBe(native.namedChildren.find((n) => n.type === 'function_definition')!.namedChildCount);
+    // A call is its own descendant, as in tree-sitter.
+    expect(acquire.descendantsOfType('call_expression')).toEqual([acquire]);
+    // Node ids tell nodes apart across trees.
+    const other = copyTree(tree, DRIVER_C, language).rootNode;
+    expect(other.id).not.toBe(root.id);
+  });
+
+  it('marks the nodes that are or hold an ERROR or MISSING node, and no other', () => {
+    const { tree, language } = nativeParse(DRIVER_C, 'tree-sitter-c');
+    const root = copyTree(tree, DRIVER_C, language).rootNode;
+    const broken = root.namedChildren.find((n) => n.type === 'function_definition' && n.text.startsWith('void Broken'))!;
+    const fine = root.namedChildren.find((n) => n.type === 'function_definition' && n.text.startsWith('NTSTATUS'))!;
+    expect(root.hasError).toBe(true);
+    expect(broken.hasError).toBe(true);
+    expect(fine.hasError).toBe(false);
+    const missing: SyntaxNode[] = [];
+    const visit = (n: SyntaxNode): void => {
+      if (n.isMissing) missing.push(n);
+      n.children.forEach(visit);
+    };
+    visit(broken);
+    expect(missing.map((n) => [n.type, n.parent?.type, n.fieldName])).toEqual([['identifier', 'init_declarator', 'value']]);
+  });
+
+  it('does not count a missing token tree-sitter does not show (the newline after a last #include) as an error', () => {
+    // tree-sitter's own hasError is true here, with no ERROR or MISSING node anywhere to show for it.
+    const text = '#include "precomp.h"';
+    const { tree, language } = nativeParse(text, 'tree-sitter-c');
+    expect(tree.rootNode.hasError).toBe(true);
+    expect(copyTree(tree, text, language).rootNode.hasError).toBe(false);
+  });
+
+  it('keeps expressions nested thousands deep (generated code) without recursion limits', () => {
+    const depth = 5000;
+    const text = `int x = ${'('.repeat(depth)}1${')'.repeat(depth)};`;
+    const { tree, language } = nativeParse(text, 'tree-sitter-c');
+    const root = copyTree(tree, text, language).rootNode;
+    expect(root.endIndex).toBe(text.length);
+    expect(root.descendantsOfType('number_literal').map((n) => n.text)).toEqual(['1']);
+  });
+});
