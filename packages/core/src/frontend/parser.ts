@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module';
 import type ParserType from 'tree-sitter';
 import { type Annotation, type ProjectMacroUse, blankAnnotations } from './annotations.js';
-import { erroneousConstructs, repairText } from './repair.js';
+import { type RepairNode, erroneousConstructs, repairText } from './repair.js';
 import { type SyntaxNode, type SyntaxTree, copyTree } from './syntax-tree.js';
 
 const require = createRequire(import.meta.url);
@@ -83,15 +83,21 @@ export function parseSource(
   options: ParseOptions = {},
 ): ParsedSource {
   const { blanked, native } = parseNative(text, language, options);
-  const grammar = parserFor(language).getLanguage() as object;
-  // The native tree is copied and dropped at once (see syntax-tree.ts).
-  let tree = copyTree(native, blanked.text, grammar);
+  let parsed = native;
+  let parsedText = blanked.text;
   // Errors get one repair round (same-length edits of the regions that hold them), kept if less code is lost.
-  const repaired = tree.rootNode.hasError ? repairText(blanked.text, tree.rootNode) : undefined;
+  // It reads tree-sitter's own tree. The text is parsed afresh: an incremental parse recovers from the errors
+  // that are left differently (measured on Windows-driver-samples: functions lost in five files).
+  const repaired = native.rootNode.hasError ? repairText(blanked.text, native.rootNode) : undefined;
   if (repaired !== undefined) {
-    const second = copyTree(parseText(repaired, language), repaired, grammar);
-    if (erroneousLength(second.rootNode) < erroneousLength(tree.rootNode)) tree = second;
+    const second = parseText(repaired, language);
+    if (erroneousLength(second.rootNode) < erroneousLength(native.rootNode)) {
+      parsed = second;
+      parsedText = repaired;
+    }
   }
+  // The chosen tree is copied for the analysis and tree-sitter's dropped (see syntax-tree.ts).
+  const tree = copyTree(parsed, parsedText, parserFor(language).getLanguage() as object);
   const callMacros = new Set([...(options.projectMacros ?? [])].flatMap(([name, use]) => (use.kind === 'call' ? [name] : [])));
   return {
     filePath,
@@ -106,7 +112,7 @@ export function parseSource(
 }
 
 /** How much text the top-level constructs that hold a parse error cover. */
-function erroneousLength(root: SyntaxNode): number {
+function erroneousLength(root: RepairNode): number {
   return erroneousConstructs(root).reduce((n, node) => n + node.endIndex - node.startIndex, 0);
 }
 

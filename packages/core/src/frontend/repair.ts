@@ -18,7 +18,16 @@
  *
  * Functions that parsed cleanly are not touched: their `#if` branches stay alternative paths for the analysis.
  */
-import type { SyntaxNode } from './syntax-tree.js';
+/** What the repair reads of a tree: tree-sitter's own nodes (it runs before the tree is copied) or the copy's. */
+export interface RepairNode {
+  readonly type: string;
+  readonly startIndex: number;
+  readonly endIndex: number;
+  readonly hasError: boolean;
+  readonly isMissing: boolean;
+  readonly firstChild: RepairNode | null;
+  readonly nextSibling: RepairNode | null;
+}
 
 interface Region {
   readonly start: number;
@@ -37,10 +46,10 @@ const CONTAINERS = new Set([
 ]);
 
 /** The top-level constructs (looking into `#if` groups, `extern "C"`, namespaces) that hold a parse error. */
-export function erroneousConstructs(root: SyntaxNode): SyntaxNode[] {
-  const out: SyntaxNode[] = [];
-  const visit = (node: SyntaxNode): void => {
-    for (let child = node.firstChild; child; child = child.nextSibling) {
+export function erroneousConstructs<N extends RepairNode>(root: N): N[] {
+  const out: N[] = [];
+  const visit = (node: N): void => {
+    for (let child = node.firstChild as N | null; child; child = child.nextSibling as N | null) {
       if (!child.hasError && !child.isMissing) continue;
       if (CONTAINERS.has(child.type)) visit(child);
       else out.push(child);
@@ -51,7 +60,7 @@ export function erroneousConstructs(root: SyntaxNode): SyntaxNode[] {
 }
 
 /** The ranges of the top-level constructs that hold a parse error, extended to whole lines. */
-function errorRegions(root: SyntaxNode, text: string): Region[] {
+function errorRegions(root: RepairNode, text: string): Region[] {
   return erroneousConstructs(root).map((r) => ({
     start: withDirectivesBefore(text, text.lastIndexOf('\n', r.startIndex - 1) + 1),
     end: (text.indexOf('\n', r.endIndex) + 1 || text.length + 1) - 1,
@@ -296,7 +305,7 @@ function blankIntegerSuffixes(text: string, region: Region, editor: Editor): voi
 }
 
 /** The text with the error regions of `root` repaired, or undefined when nothing could be changed. */
-export function repairText(text: string, root: SyntaxNode): string | undefined {
+export function repairText(text: string, root: RepairNode): string | undefined {
   const regions = errorRegions(root, text);
   if (!regions.length) return undefined;
   const editor = new Editor();

@@ -1,17 +1,22 @@
 /**
- * The syntax tree the analysis reads: a plain-JavaScript copy of tree-sitter's tree, made in one cursor walk
- * right after parsing.
+ * The syntax tree the analysis reads: a compact copy of tree-sitter's tree, made in one cursor walk right after
+ * parsing.
  *
  * Why a copy: every property of a tree-sitter Node (its type, its offsets, its children) is a call into the native
  * binding, and every Node object the binding hands out carries a weak handle with a finalizer so that the binding
  * can give the same object back next time. The analysis reads each node many times (CFG, IRQL fixpoint, rules), and
  * on driver sources those calls and the garbage collector's work on the weak handles were most of the time after
- * parsing. The copy costs one walk (a few native calls per node) and then every read is a property access; the
- * native tree is dropped as soon as the copy exists.
+ * parsing. The copy costs one walk (a few native calls per node); the native tree is dropped as soon as it exists.
  *
- * It offers the part of tree-sitter's `SyntaxNode` interface that ddi-lint uses, with the same meaning: offsets
- * in UTF-16 code units of the parsed text, `text` sliced from the parsed text (annotations blanked), `hasError`
- * for a node that is or holds an ERROR or MISSING node, `descendantsOfType` including the node itself.
+ * Why compact: the nodes are numbered in pre-order and their facts kept in typed arrays (type, range, parent, end
+ * of subtree, field, flags), which the garbage collector never scans; a `SyntaxNode` object is made the first
+ * time a node is asked for, and the same object is given back after that (so nodes can key maps). A subtree is
+ * a range of numbers, so walks and `descendantsOfType` are loops over arrays that make objects only for the nodes
+ * they return.
+ *
+ * `SyntaxNode` offers the part of tree-sitter's interface that ddi-lint uses, with the same meaning: offsets in
+ * UTF-16 code units of the parsed text, `text` sliced from the parsed text (annotations blanked), `hasError` for a
+ * node that is or holds an ERROR or MISSING node, `descendantsOfType` including the node itself.
  */
 import type ParserType from 'tree-sitter';
 
@@ -21,22 +26,140 @@ export interface Point {
   readonly column: number;
 }
 
-const NO_CHILDREN: readonly SyntaxNode[] = Object.freeze([]);
+const NO_NODES: readonly SyntaxNode[] = Object.freeze([]);
 
 const NAMED = 1;
 const MISSING = 2;
 const HAS_ERROR = 4;
 
 /** Node ids are unique within a thread, across trees (maps keyed by id mix nodes of several files). */
-let nextId = 1;
+let nextIdBase = 1;
+
+interface SymbolInfo {
+  readonly type: string;
+  readonly named: boolean;
+  /** Whether the grammar gives this type fields (otherwise its children's field ids are not asked for). */
+  readonly hasFields: boolean;
+}
+
+const UNDECIDED = 0;
+const NOT_WANTED = 1;
+const WANTED = 2;
+
+/** Per grammar: node type ids and field ids to names, filled as they are met. */
+class LanguageTables {
+  readonly symbols: (SymbolInfo | undefined)[] = [];
+  readonly fieldNames: (string | undefined)[] = [];
+  readonly fieldIds = new Map<string, number>();
+  /** Per set of types asked for: per type id, whether it is one of them (decided when first met). */
+  private readonly masksBySet = new WeakMap<ReadonlySet<string>, Uint8Array>();
+  private readonly masksByName = new Map<string, Uint8Array>();
+
+  constructor(
+    /** Types that have fields, from the grammar's node-types.json (undefined: it is not there, ask for every node). */
+    readonly typesWithFields: ReadonlySet<string> | undefined,
+  ) {}
+
+  maskOf(types: ReadonlySet<string> | string): Uint8Array {
+    if (typeof types === 'string') {
+      let mask = this.masksByName.get(types);
+      if (!mask) this.masksByName.set(types, (mask = new Uint8Array(TYPE_IDS)));
+      return mask;
+    }
+    let mask = this.masksBySet.get(types);
+    if (!mask) this.masksBySet.set(types, (mask = new Uint8Array(TYPE_IDS)));
+    return mask;
+  }
+}
+
+/** Masks cover the type ids below this (C's and C++'s are); a higher id is decided each time. */
+const TYPE_IDS = 2048;
 
 export class SyntaxTree {
-  /** Set once by `copyTree`. */
-  rootNode!: SyntaxNode;
+  /** The number of nodes. */
+  readonly count: number;
+  readonly idBase: number;
+  /** Per node, by pre-order number: */
+  private readonly typeIds: Uint16Array;
+  /** @internal */ readonly starts: Int32Array;
+  /** @internal */ readonly ends: Int32Array;
+  /** @internal */ readonly parents: Int32Array;
+  /** @internal The number of the first node after this node's subtree. */
+  readonly after: Int32Array;
+  private readonly fields: Uint16Array;
+  private readonly flags: Uint8Array;
+  private readonly nodes: (SyntaxNode | undefined)[];
   private lineStarts?: number[];
 
-  /** `text`: the text tree-sitter parsed (the annotation-blanked source). */
-  constructor(readonly text: string) {}
+  /** @internal Made by `copyTree`. */
+  constructor(
+    /** The text tree-sitter parsed (the annotation-blanked source). */
+    readonly text: string,
+    private readonly tables: LanguageTables,
+    columns: { count: number; typeIds: Uint16Array; starts: Int32Array; ends: Int32Array; parents: Int32Array; after: Int32Array; fields: Uint16Array; flags: Uint8Array },
+  ) {
+    this.count = columns.count;
+    this.typeIds = columns.typeIds;
+    this.starts = columns.starts;
+    this.ends = columns.ends;
+    this.parents = columns.parents;
+    this.after = columns.after;
+    this.fields = columns.fields;
+    this.flags = columns.flags;
+    this.nodes = new Array(this.count);
+    this.idBase = nextIdBase;
+    nextIdBase += this.count;
+  }
+
+  get rootNode(): SyntaxNode {
+    return this.node(0);
+  }
+
+  /** The node numbered `index` (the same object each time). */
+  node(index: number): SyntaxNode {
+    return (this.nodes[index] ??= new SyntaxNode(this, index));
+  }
+
+  /** @internal */
+  typeAt(index: number): string {
+    return this.tables.symbols[this.typeIds[index]]!.type;
+  }
+  /** @internal */
+  flagsAt(index: number): number {
+    return this.flags[index];
+  }
+  /** @internal */
+  fieldNameAt(index: number): string | undefined {
+    const id = this.fields[index];
+    return id ? this.tables.fieldNames[id] : undefined;
+  }
+  /** @internal The field id of a name in this tree's grammar (0: the grammar has no such field). */
+  fieldIdOf(name: string): number {
+    return this.tables.fieldIds.get(name) ?? 0;
+  }
+  /** @internal */
+  fieldIdAt(index: number): number {
+    return this.fields[index];
+  }
+
+  /** The numbers of the nodes in [from, to) whose type is one of `types`, in pre-order. */
+  indicesOfType(from: number, to: number, types: ReadonlySet<string> | string): number[] {
+    const mask = this.tables.maskOf(types);
+    const symbols = this.tables.symbols;
+    const typeIds = this.typeIds;
+    const out: number[] = [];
+    for (let i = from; i < to; i++) {
+      const id = typeIds[i];
+      let wanted = id < mask.length ? mask[id] : UNDECIDED;
+      if (wanted === UNDECIDED) {
+        const type = symbols[id]!.type;
+        wanted = (typeof types === 'string' ? type === types : types.has(type)) ? WANTED : NOT_WANTED;
+        if (id < mask.length) mask[id] = wanted;
+      }
+      if (wanted === WANTED) out.push(i);
+    }
+    return out;
+  }
 
   /** The row and column of an offset. */
   pointAt(offset: number): Point {
@@ -59,39 +182,45 @@ export class SyntaxTree {
 }
 
 export class SyntaxNode {
-  readonly id = nextId++;
-  parent: SyntaxNode | null;
-  children: readonly SyntaxNode[] = NO_CHILDREN;
-  /** Bits: named, missing, has an error. */
-  private flags: number;
-  private named?: readonly SyntaxNode[];
+  private childList?: readonly SyntaxNode[];
+  private namedList?: readonly SyntaxNode[];
 
+  /** @internal Made by `SyntaxTree.node`. */
   constructor(
     readonly tree: SyntaxTree,
-    readonly type: string,
-    flags: number,
-    readonly startIndex: number,
-    readonly endIndex: number,
-    parent: SyntaxNode | null,
-    /** The field of the parent this node fills (`declarator`, `body`, …), if any. */
-    readonly fieldName: string | undefined,
-  ) {
-    this.flags = flags;
-    this.parent = parent;
+    /** The node's pre-order number in its tree. */
+    readonly index: number,
+  ) {}
+
+  get id(): number {
+    return this.tree.idBase + this.index;
+  }
+  get type(): string {
+    return this.tree.typeAt(this.index);
+  }
+  get startIndex(): number {
+    return this.tree.starts[this.index];
+  }
+  get endIndex(): number {
+    return this.tree.ends[this.index];
+  }
+  /** The field of the parent this node fills (`declarator`, `body`, …), if any. */
+  get fieldName(): string | undefined {
+    return this.tree.fieldNameAt(this.index);
   }
 
   get isNamed(): boolean {
-    return (this.flags & NAMED) !== 0;
+    return (this.tree.flagsAt(this.index) & NAMED) !== 0;
   }
   get isMissing(): boolean {
-    return (this.flags & MISSING) !== 0;
+    return (this.tree.flagsAt(this.index) & MISSING) !== 0;
   }
   get isError(): boolean {
     return this.type === 'ERROR';
   }
   /** The node is, or holds, an ERROR or MISSING node. */
   get hasError(): boolean {
-    return (this.flags & HAS_ERROR) !== 0;
+    return (this.tree.flagsAt(this.index) & HAS_ERROR) !== 0;
   }
 
   get text(): string {
@@ -104,14 +233,35 @@ export class SyntaxNode {
     return this.tree.pointAt(this.endIndex);
   }
 
+  get parent(): SyntaxNode | null {
+    const parent = this.tree.parents[this.index];
+    return parent < 0 ? null : this.tree.node(parent);
+  }
+
+  get children(): readonly SyntaxNode[] {
+    let list = this.childList;
+    if (!list) {
+      const { tree, index } = this;
+      const end = tree.after[index];
+      if (index + 1 >= end) list = NO_NODES;
+      else {
+        const out: SyntaxNode[] = [];
+        for (let c = index + 1; c < end; c = tree.after[c]) out.push(tree.node(c));
+        list = out;
+      }
+      this.childList = list;
+    }
+    return list;
+  }
   get childCount(): number {
     return this.children.length;
   }
   get namedChildren(): readonly SyntaxNode[] {
-    let named = this.named;
+    let named = this.namedList;
     if (!named) {
-      named = this.children.length ? this.children.filter((c) => c.isNamed) : NO_CHILDREN;
-      this.named = named;
+      const children = this.children;
+      named = children.length ? children.filter((c) => c.isNamed) : NO_NODES;
+      this.namedList = named;
     }
     return named;
   }
@@ -151,50 +301,31 @@ export class SyntaxNode {
   }
 
   childForFieldName(fieldName: string): SyntaxNode | null {
-    const children = this.children;
-    for (let i = 0; i < children.length; i++) if (children[i].fieldName === fieldName) return children[i];
+    const { tree, index } = this;
+    const field = tree.fieldIdOf(fieldName);
+    if (!field) return null;
+    const end = tree.after[index];
+    for (let c = index + 1; c < end; c = tree.after[c]) if (tree.fieldIdAt(c) === field) return tree.node(c);
     return null;
   }
   childrenForFieldName(fieldName: string): SyntaxNode[] {
-    return this.children.filter((c) => c.fieldName === fieldName);
+    const { tree, index } = this;
+    const field = tree.fieldIdOf(fieldName);
+    const out: SyntaxNode[] = [];
+    if (!field) return out;
+    const end = tree.after[index];
+    for (let c = index + 1; c < end; c = tree.after[c]) if (tree.fieldIdAt(c) === field) out.push(tree.node(c));
+    return out;
   }
 
   /** This node and its descendants of the given type(s), in document order (as tree-sitter's). */
   descendantsOfType(types: string | readonly string[]): SyntaxNode[] {
-    const wanted = typeof types === 'string' ? [types] : types;
-    const found: SyntaxNode[] = [];
-    const visit = (node: SyntaxNode): void => {
-      if (wanted.includes(node.type)) found.push(node);
-      const children = node.children;
-      for (let i = 0; i < children.length; i++) visit(children[i]);
-    };
-    visit(this);
-    return found;
-  }
-
-  /** The smallest node that spans [start, end) (as tree-sitter's `descendantForIndex`). */
-  descendantForIndex(start: number, end = start): SyntaxNode {
-    let node: SyntaxNode = this;
-    for (;;) {
-      const inside = node.children.find((c) => c.startIndex <= start && end <= c.endIndex && (c.endIndex > c.startIndex || start === end));
-      if (!inside) return node;
-      node = inside;
-    }
+    const { tree, index } = this;
+    return tree.indicesOfType(index, tree.after[index], typeof types === 'string' ? types : typeSetOf(types)).map((i) => tree.node(i));
   }
 
   toString(): string {
-    return `(${this.type}${this.children.filter((c) => c.isNamed).map((c) => ` ${c.toString()}`).join('')})`;
-  }
-
-  /** @internal Set the children once the copy has read them (and whether one holds an error). */
-  adopt(children: SyntaxNode[]): void {
-    this.children = children;
-    for (let i = 0; i < children.length; i++) {
-      if (children[i].hasError) {
-        this.flags |= HAS_ERROR;
-        break;
-      }
-    }
+    return `(${this.type}${this.namedChildren.map((c) => ` ${c.toString()}`).join('')})`;
   }
 
   private sibling(step: 1 | -1, namedOnly: boolean): SyntaxNode | null {
@@ -208,29 +339,46 @@ export class SyntaxNode {
   }
 }
 
-interface SymbolInfo {
-  readonly type: string;
-  readonly named: boolean;
-  /** Whether the grammar gives this type fields (otherwise its children's field ids are not asked for). */
-  readonly hasFields: boolean;
+/** One Set per list of types asked for (callers pass array literals; the masks are kept per Set). */
+const typeSets = new Map<string, ReadonlySet<string>>();
+function typeSetOf(types: readonly string[]): ReadonlySet<string> {
+  const key = types.join('\0');
+  let set = typeSets.get(key);
+  if (!set) typeSets.set(key, (set = new Set(types)));
+  return set;
 }
-interface LanguageTables {
-  readonly symbols: (SymbolInfo | undefined)[];
-  readonly fields: (string | undefined)[];
-  /** Types that have fields, from the grammar's node-types.json. */
-  readonly typesWithFields: ReadonlySet<string>;
+
+/**
+ * The nodes of a subtree in pre-order, `root` included, each made only when `visit` is called for it: a walk
+ * over numbers (iterative, so expressions nested thousands deep in generated code are fine).
+ */
+export function forEachNode(root: SyntaxNode, visit: (node: SyntaxNode) => void, types?: ReadonlySet<string>): void {
+  const { tree, index } = root;
+  const end = tree.after[index];
+  if (types) {
+    for (const i of tree.indicesOfType(index, end, types)) visit(tree.node(i));
+    return;
+  }
+  for (let i = index; i < end; i++) visit(tree.node(i));
 }
-/** Per language: a node type id's name and whether it is named; a field id's name. Filled as they are met. */
+
+/** The nodes of a subtree of the given types, each after the nodes inside it (post-order), `root` included. */
+export function nodesOfTypeInnermostFirst(root: SyntaxNode, types: ReadonlySet<string>): SyntaxNode[] {
+  const { tree, index } = root;
+  const found = tree.indicesOfType(index, tree.after[index], types);
+  // In pre-order a node comes before the nodes inside it; post-order lists a node once its subtree is done:
+  // by the end of the subtree, and the inner one first when two subtrees end together.
+  found.sort((a, b) => tree.after[a] - tree.after[b] || b - a);
+  return found.map((i) => tree.node(i));
+}
+
 const languageTables = new WeakMap<object, LanguageTables>();
 
-function tablesOf(language: { nodeTypeInfo?: readonly { type: string; named: boolean; fields?: object }[] }): LanguageTables {
+function tablesOf(language: { nodeTypeInfo?: readonly { type: string; fields?: object }[] }): LanguageTables {
   let tables = languageTables.get(language);
   if (!tables) {
     const info = language.nodeTypeInfo;
-    const typesWithFields = new Set((info ?? []).filter((t) => t.fields && Object.keys(t.fields).length).map((t) => t.type));
-    // Without node-types.json every type may have fields; ERROR may hold anything.
-    tables = { symbols: [], fields: [], typesWithFields: info ? typesWithFields : new Set() };
-    if (!info) (tables as { anyFields?: boolean }).anyFields = true;
+    tables = new LanguageTables(info ? new Set(info.filter((t) => t.fields && Object.keys(t.fields).length).map((t) => t.type)) : undefined);
     languageTables.set(language, tables);
   }
   return tables;
@@ -242,68 +390,102 @@ function tablesOf(language: { nodeTypeInfo?: readonly { type: string; named: boo
  */
 export function copyTree(native: ParserType.Tree, text: string, language: object): SyntaxTree {
   const tables = tablesOf(language as Parameters<typeof tablesOf>[0]);
-  const { symbols, fields, typesWithFields } = tables;
-  const anyFields = (tables as { anyFields?: boolean }).anyFields === true;
-  const tree = new SyntaxTree(text);
-  const cursor = native.walk();
+  const { symbols, fieldNames, fieldIds, typesWithFields } = tables;
+  // About one node per seven characters of C; the columns grow when a file is denser.
+  let capacity = Math.max(64, text.length >> 2);
+  let typeIds = new Uint16Array(capacity);
+  let starts = new Int32Array(capacity);
+  let ends = new Int32Array(capacity);
+  let parents = new Int32Array(capacity);
+  let after = new Int32Array(capacity);
+  let fields = new Uint16Array(capacity);
+  let flags = new Uint8Array(capacity);
+  const grow = (): void => {
+    capacity *= 2;
+    const more = <T extends Uint16Array | Int32Array | Uint8Array>(old: T): T => {
+      const bigger = new (old.constructor as new (n: number) => T)(capacity);
+      bigger.set(old);
+      return bigger;
+    };
+    typeIds = more(typeIds);
+    starts = more(starts);
+    ends = more(ends);
+    parents = more(parents);
+    after = more(after);
+    fields = more(fields);
+    flags = more(flags);
+  };
 
-  const symbolAt = (): SymbolInfo => {
+  const cursor = native.walk();
+  let count = 0;
+  /** Read the cursor's node as number `count`; returns its symbol. */
+  const read = (parent: number, parentHasFields: boolean): SymbolInfo => {
+    if (count === capacity) grow();
     const typeId = cursor.nodeTypeId;
     let symbol = symbols[typeId];
     if (!symbol) {
       const type = cursor.nodeType;
-      symbol = { type, named: cursor.nodeIsNamed, hasFields: anyFields || type === 'ERROR' || typesWithFields.has(type) };
+      symbol = { type, named: cursor.nodeIsNamed, hasFields: !typesWithFields || type === 'ERROR' || typesWithFields.has(type) };
       symbols[typeId] = symbol;
     }
-    return symbol;
-  };
-
-  const make = (symbol: SymbolInfo, parent: SyntaxNode | null, parentHasFields: boolean): SyntaxNode => {
     const start = cursor.startIndex;
     const end = cursor.endIndex;
-    let fieldName: string | undefined;
+    const i = count++;
+    typeIds[i] = typeId;
+    starts[i] = start;
+    ends[i] = end;
+    parents[i] = parent;
     if (parentHasFields) {
       const fieldId = cursor.currentFieldId;
       if (fieldId) {
-        fieldName = fields[fieldId];
-        if (fieldName === undefined) {
-          fieldName = cursor.currentFieldName;
-          fields[fieldId] = fieldName;
+        if (fieldNames[fieldId] === undefined) {
+          const name = cursor.currentFieldName;
+          fieldNames[fieldId] = name;
+          fieldIds.set(name, fieldId);
         }
+        fields[i] = fieldId;
       }
     }
-    let flags = symbol.named ? NAMED : 0;
+    let f = symbol.named ? NAMED : 0;
     // Only a zero-width node can be MISSING: the native call is made for those alone.
-    if (start === end && cursor.nodeIsMissing) flags |= MISSING | HAS_ERROR;
-    if (symbol.type === 'ERROR') flags |= HAS_ERROR;
-    return new SyntaxNode(tree, symbol.type, flags, start, end, parent, fieldName);
+    if (start === end && cursor.nodeIsMissing) f |= MISSING | HAS_ERROR;
+    if (symbol.type === 'ERROR') f |= HAS_ERROR;
+    flags[i] = f;
+    return symbol;
   };
 
-  const rootSymbol = symbolAt();
-  const root = make(rootSymbol, null, false);
-  tree.rootNode = root;
-  // Depth-first; `open` holds, for each node whose children are being read, that node and its children so far.
-  const open: { node: SyntaxNode; children: SyntaxNode[]; hasFields: boolean }[] = [];
+  const rootSymbol = read(-1, false);
+  // The nodes whose children are being read, innermost last, with whether their type has fields.
+  const open: number[] = [];
+  const openHasFields: boolean[] = [];
+  const close = (node: number): void => {
+    after[node] = count;
+    if (flags[node] & HAS_ERROR) {
+      const parent = parents[node];
+      if (parent >= 0) flags[parent] |= HAS_ERROR;
+    }
+  };
   if (cursor.gotoFirstChild()) {
-    open.push({ node: root, children: [], hasFields: rootSymbol.hasFields });
+    open.push(0);
+    openHasFields.push(rootSymbol.hasFields);
     for (;;) {
-      const top = open[open.length - 1];
-      const symbol = symbolAt();
-      const node = make(symbol, top.node, top.hasFields);
-      top.children.push(node);
+      const node = count;
+      const symbol = read(open[open.length - 1], openHasFields[openHasFields.length - 1]);
       // Anonymous nodes are tokens: they have no children to look for.
       if (symbol.named && cursor.gotoFirstChild()) {
-        open.push({ node, children: [], hasFields: symbol.hasFields });
+        open.push(node);
+        openHasFields.push(symbol.hasFields);
         continue;
       }
+      close(node);
       while (!cursor.gotoNextSibling()) {
-        const done = open.pop()!;
-        done.node.adopt(done.children);
+        openHasFields.pop();
+        close(open.pop()!);
         if (!open.length) break;
         cursor.gotoParent();
       }
       if (!open.length) break;
     }
-  }
-  return tree;
+  } else close(0);
+  return new SyntaxTree(text, tables, { count, typeIds, starts, ends, parents, after, fields, flags });
 }

@@ -22,6 +22,7 @@
  * order, and the rest of the function is lowered as usual.
  */
 import type { SyntaxNode } from '../frontend/parser.js';
+import { nodesOfTypeInnermostFirst } from '../frontend/syntax-tree.js';
 
 export type CfgNodeKind = 'entry' | 'exit' | 'statement' | 'condition' | 'join';
 
@@ -95,30 +96,17 @@ export function unwrapParens(node: SyntaxNode): SyntaxNode {
   return n;
 }
 
+const CALL: ReadonlySet<string> = new Set(['call_expression']);
+const CALL_OR_IDENTIFIER: ReadonlySet<string> = new Set(['call_expression', 'identifier']);
+
 /**
  * Calls inside `node` in evaluation order: post-order, arguments before the call they feed. An identifier in
  * `callMacros` (a use of an object-like macro that is a DDI call, `LOCK_GLOBAL;`) counts as a call.
  */
 export function callsIn(node: SyntaxNode, callMacros?: ReadonlySet<string>): SyntaxNode[] {
-  // Iterative, since expressions can nest thousands deep in generated code. A call is listed after its arguments.
-  const out: SyntaxNode[] = [];
-  const nodes: SyntaxNode[] = [node];
-  const next: number[] = [0];
-  while (nodes.length) {
-    const top = nodes.length - 1;
-    const current = nodes[top];
-    const i = next[top]++;
-    if (i < current.children.length) {
-      nodes.push(current.children[i]);
-      next.push(0);
-      continue;
-    }
-    nodes.pop();
-    next.pop();
-    const type = current.type;
-    if (type === 'call_expression' || (callMacros && type === 'identifier' && callMacros.has(current.text))) out.push(current);
-  }
-  return out;
+  // A call is listed after its arguments (the calls inside them).
+  const found = nodesOfTypeInnermostFirst(node, callMacros?.size ? CALL_OR_IDENTIFIER : CALL);
+  return callMacros?.size ? found.filter((n) => n.type === 'call_expression' || callMacros.has(n.text)) : found;
 }
 
 export interface CfgOptions {

@@ -4,6 +4,7 @@
  */
 import type { Annotation } from '../frontend/annotations.js';
 import type { ParsedSource, SyntaxNode } from '../frontend/parser.js';
+import { forEachNode } from '../frontend/syntax-tree.js';
 import { CALL_REGISTRATIONS, DISPATCH_TYPE_ANNOTATIONS, FIELD_REGISTRATIONS } from '../knowledge/registrations.js';
 import { REFINEMENT_FIELDS, lookupRole } from '../knowledge/roles.js';
 import { type Cfg, buildCfg, unwrapParens } from './cfg.js';
@@ -484,15 +485,9 @@ function collectDeclarations(
   }
 }
 
-/** Pre-order walk (iterative: expressions can nest thousands deep in generated code). */
+/** Pre-order walk (over the tree's node numbers: nothing recursive, nothing made that is not visited). */
 export function walk(root: SyntaxNode, visit: (node: SyntaxNode) => void): void {
-  const stack = [root];
-  while (stack.length) {
-    const node = stack.pop()!;
-    visit(node);
-    const children = node.children;
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
-  }
+  forEachNode(root, visit);
 }
 
 /** Pre-order walk that visits only the nodes whose type is in `types`; `accept` may look at the text first to skip one. */
@@ -502,9 +497,13 @@ export function walkTypes(
   visit: (node: SyntaxNode) => void,
   accept?: (type: string, text: () => string) => boolean,
 ): void {
-  walk(root, (node) => {
-    if (types.has(node.type) && (!accept || accept(node.type, () => node.text))) visit(node);
-  });
+  forEachNode(
+    root,
+    (node) => {
+      if (!accept || accept(node.type, () => node.text)) visit(node);
+    },
+    types,
+  );
 }
 
 /** Headers only kernel-mode code includes. */
