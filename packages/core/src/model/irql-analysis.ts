@@ -137,14 +137,24 @@ function sameLock(a: string, b: string, aliases: ReadonlyMap<string, string> | u
   return canonical(a) === canonical(b);
 }
 
+/** The patterns below, made once per name (they run for every local of every function). */
+function patternFor(cache: Map<string, RegExp>, name: string, make: (name: string) => RegExp): RegExp {
+  let pattern = cache.get(name);
+  if (!pattern) cache.set(name, (pattern = make(name)));
+  return pattern;
+}
+const assignmentCounters = new Map<string, RegExp>();
+const addressTakers = new Map<string, RegExp>();
+
 /** How many times `name` is assigned with `=` in `text`. */
 function assignmentCount(text: string, name: string): number {
-  return text.match(new RegExp(`\\b${name}\\s*=[^=]`, 'g'))?.length ?? 0;
+  // String.match with a global pattern starts at 0 and leaves no state behind.
+  return text.match(patternFor(assignmentCounters, name, (n) => new RegExp(`\\b${n}\\s*=[^=]`, 'g')))?.length ?? 0;
 }
 
 /** `&name` (the local's own address), not `&name->Field` (a field's address through it). */
 function addressTaken(text: string, name: string): boolean {
-  return new RegExp(`&\\s*${name}\\b(?!\\s*(?:->|\\.|\\[))`).test(text);
+  return patternFor(addressTakers, name, (n) => new RegExp(`&\\s*${n}\\b(?!\\s*(?:->|\\.|\\[))`)).test(text);
 }
 
 /** Locals declared as a copy of a parameter and never assigned again nor passed by address. */
@@ -354,15 +364,28 @@ export function applySummary(def: FunctionDefinition, current: IrqlValue, summar
 }
 
 function joinStates(a: IrqlState, b: IrqlState): IrqlState {
-  const saved = new Map(a.saved);
-  for (const [k, v] of b.saved) {
-    const prev = saved.get(k);
-    saved.set(k, prev ? joinValues(prev, v) : v);
+  // States are never changed once made, so a map that the join would only copy is shared.
+  let saved: ReadonlyMap<string, IrqlValue> = a.saved;
+  if (b.saved.size) {
+    const joined = new Map(a.saved);
+    for (const [k, v] of b.saved) {
+      const prev = joined.get(k);
+      joined.set(k, prev ? joinValues(prev, v) : v);
+    }
+    saved = joined;
   }
-  const locks = new Map(a.locks);
-  for (const [k, v] of b.locks) if (!locks.has(k)) locks.set(k, v);
-  const facts = new Map<string, boolean>();
-  for (const [k, v] of a.facts ?? []) if (b.facts?.get(k) === v) facts.set(k, v);
+  let locks: ReadonlyMap<string, string> = a.locks;
+  for (const [k, v] of b.locks) {
+    if (locks.has(k)) continue;
+    if (locks === a.locks) locks = new Map(a.locks);
+    (locks as Map<string, string>).set(k, v);
+  }
+  let facts: ReadonlyMap<string, boolean> = NO_FACTS;
+  if (a.facts?.size && b.facts?.size) {
+    const common = new Map<string, boolean>();
+    for (const [k, v] of a.facts) if (b.facts.get(k) === v) common.set(k, v);
+    if (common.size) facts = common;
+  }
   return { value: joinValues(a.value, b.value), saved, locks, facts };
 }
 
@@ -377,6 +400,7 @@ function stateKey(s: IrqlState): string {
 }
 
 function computeStateKey(s: IrqlState, withTruths = true): string {
+  if (!s.saved.size) return `${valueKey(s.value, withTruths)}#`;
   const saved = [...s.saved].map(([k, v]) => `${k}=${valueKey(v, withTruths)}@${s.locks.get(k) ?? ''}`).sort();
   return `${valueKey(s.value, withTruths)}#${saved.join(';')}`;
 }
@@ -616,12 +640,10 @@ export function analyzeFunction(definition: FunctionDefinition, analysisContext:
   // so that `if (!AtDIRQL) acquire; … if (!AtDIRQL) release;` is not read as acquire-without-release. Functions
   // without a condition tested twice keep one state per node.
   const variants = new Map<number, Map<string, IrqlState>>();
-  const keys = new Map<number, string>();
   const beforeCall = new Map<number, IrqlValue>();
   const entryValue = ctx.pageableSection ? narrowValue(ENTRY_VALUE, interval(Level.Passive, Level.Apc)) ?? ENTRY_VALUE : ENTRY_VALUE;
   const start: IrqlState = { value: entryValue, saved: new Map(), locks: new Map(), facts: new Map() };
   variants.set(cfg.entry.id, new Map([['', start]]));
-  keys.set(cfg.entry.id, variantsKey(variants.get(cfg.entry.id)!));
   const queued = new Set<number>([cfg.entry.id]);
   const worklist: CfgNode[] = [cfg.entry];
   // A finite lattice guarantees termination; the budget only bounds pathological inputs.
@@ -646,11 +668,8 @@ export function analyzeFunction(definition: FunctionDefinition, analysisContext:
         if (out && edge.guard && correlated.size) out = recordFact(out, edge.guard, correlated);
         if (!out) continue;
         const target = variants.get(edge.to.id) ?? new Map<string, IrqlState>();
-        addVariant(target, out);
-        const key = variantsKey(target);
-        if (key === keys.get(edge.to.id)) continue;
+        if (!addVariant(target, out)) continue;
         variants.set(edge.to.id, target);
-        keys.set(edge.to.id, key);
         if (!queued.has(edge.to.id)) {
           queued.add(edge.to.id);
           worklist.push(edge.to);
@@ -734,6 +753,7 @@ function irqlVariablesOf(def: FunctionDefinition): ReadonlySet<string> {
 const MAX_VARIANTS = 6;
 const NO_SLOTS: ReadonlyMap<string, IrqlValue> = new Map();
 const NO_LOCKS: ReadonlyMap<string, string> = new Map();
+const NO_FACTS: ReadonlyMap<string, boolean> = new Map();
 
 /**
  * A condition without calls, reduced to its tested expression and polarity: `!AtDIRQL` → AtDIRQL, false;
@@ -753,8 +773,11 @@ function conditionFact(cond: SyntaxNode): { base: string; polarity: boolean } | 
 const PATH = /^[A-Za-z_][\w>.\-[\]]*$/;
 
 /** The variable or field a fact's base tests (`Filter->Flags` for a flag bit). */
+const paths = new Map<string, string>();
 function pathOf(base: string): string {
-  return base.split(/&|<=|>=|<|>/)[0];
+  let path = paths.get(base);
+  if (path === undefined) paths.set(base, (path = base.split(/&|<=|>=|<|>/)[0]));
+  return path;
 }
 
 /**
@@ -821,8 +844,7 @@ function updateAssignedFacts(node: CfgNode, state: IrqlState, correlated: Readon
   let facts: Map<string, boolean> | undefined;
   for (const base of state.facts.keys()) {
     if (savedInto && pathOf(base) === savedInto && /[<>]/.test(base)) continue;
-    const escaped = pathOf(base).replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
-    if (new RegExp(`(^|[^\\w>.])${escaped}\\s*(=[^=]|\\+\\+|--|[-+|&^]=)|(\\+\\+|--)\\s*${escaped}\\b|&\\s*${escaped}\\b`).test(text)) {
+    if (assignmentOf(pathOf(base)).test(text)) {
       facts ??= new Map(state.facts);
       facts.delete(base);
     }
@@ -830,14 +852,42 @@ function updateAssignedFacts(node: CfgNode, state: IrqlState, correlated: Readon
   return facts ? { ...state, facts } : state;
 }
 
-function factsKey(facts: ReadonlyMap<string, boolean> | undefined): string {
-  return facts?.size ? [...facts].map(([k, v]) => `${v ? '' : '!'}${k}`).sort().join('&') : '';
+/** Per tested path: the pattern of a statement that assigns it, increments it or takes its address. */
+const assignmentPatterns = new Map<string, RegExp>();
+function assignmentOf(path: string): RegExp {
+  return patternFor(assignmentPatterns, path, (p) => {
+    const escaped = p.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+    return new RegExp(`(^|[^\\w>.])${escaped}\\s*(=[^=]|\\+\\+|--|[-+|&^]=)|(\\+\\+|--)\\s*${escaped}\\b|&\\s*${escaped}\\b`);
+  });
 }
 
-function addVariant(target: Map<string, IrqlState>, state: IrqlState): void {
+/** Facts maps are never changed once made and are shared by the states spread from one another: keyed once. */
+const factsKeys = new WeakMap<ReadonlyMap<string, boolean>, string>();
+function factsKey(facts: ReadonlyMap<string, boolean> | undefined): string {
+  if (!facts?.size) return '';
+  let key = factsKeys.get(facts);
+  if (key === undefined) {
+    key = [...facts].map(([k, v]) => `${v ? '' : '!'}${k}`).sort().join('&');
+    factsKeys.set(facts, key);
+  }
+  return key;
+}
+
+/**
+ * Add a state to a node's variants; returns whether what they say changed (`variantsKey` of the node would
+ * differ), which is what puts the node back on the worklist.
+ */
+function addVariant(target: Map<string, IrqlState>, state: IrqlState): boolean {
   const key = factsKey(state.facts);
   const prev = target.get(key);
-  target.set(key, prev ? joinStates(prev, state) : state);
+  if (prev) {
+    const joined = joinStates(prev, state);
+    target.set(key, joined);
+    return stateKey(joined) !== stateKey(prev);
+  }
+  // Only a new variant past the limit merges; its outcome is compared whole.
+  const before = target.size === MAX_VARIANTS ? variantsKey(target) : undefined;
+  target.set(key, state);
   if (target.size > MAX_VARIANTS) {
     // Too many paths apart. First merge the ones whose IRQL state is the same (their facts no longer matter for
     // what they differ in; the parameter truths on their entry IRQL are intersected); if that is not enough, fold
@@ -855,10 +905,16 @@ function addVariant(target: Map<string, IrqlState>, state: IrqlState): void {
       const prev = target.get(key);
       target.set(key, prev ? joinStates(prev, v) : v);
     }
+    return variantsKey(target) !== before;
   }
+  return true;
 }
 
 function variantsKey(v: ReadonlyMap<string, IrqlState>): string {
+  if (v.size === 1) {
+    const [[k, s]] = v;
+    return `${k}=>${stateKey(s)}`;
+  }
   return [...v].map(([k, s]) => `${k}=>${stateKey(s)}`).sort().join('||');
 }
 

@@ -121,7 +121,11 @@ export function narrowValue(v: IrqlValue, to: Interval): IrqlValue | null {
 /** A value's identity; `withTruths: false` leaves out `entryWhen` (values that differ only there join with little loss). */
 export function valueKey(v: IrqlValue, withTruths = true): string {
   const cap = v.entryCap ? `${v.entryCap.lo}${v.entryCap.hi}${withTruths && v.entryWhen?.size ? `[${[...v.entryWhen].map(([k, t]) => (t ? k : `!${k}`)).sort().join(',')}]` : ''}` : '-';
-  return `${cap}|${v.parts
+  const parts = v.parts;
+  // The key is computed on every step of the fixpoint: no sorting for the usual zero or one part.
+  if (parts.length === 0) return `${cap}|`;
+  if (parts.length === 1) return `${cap}|${parts[0].key}:${parts[0].interval.lo}${parts[0].interval.hi}`;
+  return `${cap}|${parts
     .map((p) => `${p.key}:${p.interval.lo}${p.interval.hi}`)
     .sort()
     .join(',')}`;
