@@ -1,5 +1,6 @@
 /**
- * The C front end: blank annotation macros, parse with tree-sitter-c, index lines.
+ * The C front end: blank annotation macros, parse with tree-sitter-c (or -cpp), repair parse errors, copy the tree
+ * for the analysis (syntax-tree.ts), index lines.
  *
  * One parser instance per thread is reused. Offsets everywhere in ddi-lint are UTF-16 code units of the original
  * text (tree-sitter's Node binding reports them so), and lines/columns are 1-based in public output.
