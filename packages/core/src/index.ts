@@ -11,6 +11,7 @@ export { includeKey, normalizePath, resolveIncludeAmong } from './model/includes
 export { projectMacroUses } from './model/project-macros.js';
 export { evaluateConstant, WDK_CONSTANTS } from './model/constants.js';
 export {
+  bodyText,
   buildFileModel,
   driverModelFromIncludes,
   type DriverModel,

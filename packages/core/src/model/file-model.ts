@@ -47,6 +47,11 @@ export interface FunctionDefinition extends FunctionDeclaration {
   readonly cfg: Cfg;
 }
 
+/** A definition's body as written (annotations included, unlike `body.text`, which is the parsed text). */
+export function bodyText(def: FunctionDefinition): string {
+  return def.source.text.slice(def.body.startIndex, def.body.endIndex);
+}
+
 export interface Registration {
   readonly functionName: string;
   readonly roleType: string;

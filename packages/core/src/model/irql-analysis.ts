@@ -17,7 +17,7 @@ import { irqlEffectOf, type RaiseTarget, type SaveSlot } from '../knowledge/irql
 import { DISPATCH_LEVEL_FLAG_TESTS, DISPATCH_LEVEL_FLAGS } from '../knowledge/irql-flags.js';
 import { dispatchIrqlOf } from '../knowledge/roles.js';
 import { type CaseGuard, type Cfg, type CfgEdge, type CfgNode, type Guard, unwrapParens } from './cfg.js';
-import type { FunctionDefinition } from './file-model.js';
+import { type FunctionDefinition, bodyText } from './file-model.js';
 import { callArguments as argumentsOf, calleeName, compactText, testedExpression } from './syntax.js';
 import { type Interval, Level, formatInterval, interval, levelFromNumber, levelName, meet, parseLevel } from './irql.js';
 import {
@@ -161,7 +161,7 @@ function addressTaken(text: string, name: string): boolean {
 function lockAliasesOf(def: FunctionDefinition): Map<string, string> {
   const out = new Map<string, string>();
   if (!def.params.length) return out;
-  const text = def.source.text.slice(def.body.startIndex, def.body.endIndex);
+  const text = bodyText(def);
   const params = new Set(def.params);
   for (const m of text.matchAll(/\b[A-Za-z_]\w*[\s*]+([A-Za-z_]\w*)\s*=\s*(?:\(\s*[A-Za-z_]\w*[\s*]*\)\s*)?([A-Za-z_]\w*)\s*;/g)) {
     const [, local, source] = m;
@@ -562,7 +562,7 @@ const MENTIONS_DISPATCH_FLAG = /\bNDIS_\w*(?:FLAGS_DISPATCH_LEVEL|AT_DISPATCH_LE
 export function parameterFactsOf(def: FunctionDefinition): ParameterFacts {
   const cached = parameterFactsCache.get(def);
   if (cached) return cached;
-  const text = def.params.length ? def.source.text.slice(def.body.startIndex, def.body.endIndex) : '';
+  const text = def.params.length ? bodyText(def) : '';
   const stable = new Set(def.params.filter((p) => /^[A-Za-z_]\w*$/.test(p) && assignmentCount(text, p) === 0 && !addressTaken(text, p)));
   const flagsTested = stable.size > 0 && MENTIONS_DISPATCH_FLAG.test(text);
   // A local that only ever holds one value (`BOOLEAN fAtDispatch = (SendFlags & …) ? TRUE : FALSE;`).
@@ -738,7 +738,7 @@ const assertions = new WeakMap<SyntaxNode, Interval | null>();
  * taken — `KeAcquireSpinLock(&l, &irql)` would overwrite it), so that a test on them is a test on the IRQL.
  */
 function irqlVariablesOf(def: FunctionDefinition): ReadonlySet<string> {
-  const text = def.source.text.slice(def.body.startIndex, def.body.endIndex);
+  const text = bodyText(def);
   if (!text.includes('KeGetCurrentIrql')) return new Set();
   const out = new Set<string>();
   for (const m of text.matchAll(/\b([A-Za-z_]\w*)\s*=\s*KeGetCurrentIrql\s*\(\s*\)/g)) out.add(m[1]);

@@ -4,14 +4,14 @@
  * differs from the FDO's breaks the power manager's rules for the stack (a non-pageable parent with pageable
  * children, an inrush child under a parent that is not).
  */
-import { type FunctionDefinition, type SyntaxNode, defineRule } from '@ddi-lint/core';
+import { type FunctionDefinition, type SyntaxNode, bodyText, defineRule } from '@ddi-lint/core';
 import { docsUrl } from '../docs-url.js';
 
 const FLAGS = ['DO_POWER_PAGABLE', 'DO_POWER_INRUSH'] as const;
 
 /** The power flags a function sets on device objects (`x->Flags |= DO_POWER_PAGABLE`), and clears. */
 function flagsSetIn(fn: FunctionDefinition): { set: Set<string>; cleared: Set<string> } {
-  const body = fn.source.text.slice(fn.body.startIndex, fn.body.endIndex).replace(/\s+/g, '');
+  const body = bodyText(fn).replace(/\s+/g, '');
   const set = new Set<string>();
   const cleared = new Set<string>();
   for (const flag of FLAGS) {
