@@ -75,10 +75,15 @@ describe('copyTree', () => {
   it.each([
     ['C', DRIVER_C, 'tree-sitter-c'],
     ['C++', DRIVER_CPP, 'tree-sitter-cpp'],
+    // Offsets are UTF-16 code units: characters outside ASCII, and outside the BMP, before the nodes.
+    ['non-ASCII C', `// Größe — ${'\u{1F600}'}\nvoid Log(void) { DbgPrint("é %ws", L"Grüße ${'\u{1F600}'}"); KeStallExecutionProcessor(1); }\n`, 'tree-sitter-c'],
+    ['empty', '', 'tree-sitter-c'],
   ] as const)('copies every node of a %s tree with its type, range, field, named-ness and missing-ness', (_, text, grammar) => {
     const { tree, language } = nativeParse(text, grammar);
     const copy = copyTree(tree, text, language);
     expect(copyShape(copy.rootNode)).toEqual(nativeShape(tree.rootNode, null));
+    const calls = copy.rootNode.descendantsOfType('call_expression');
+    expect(calls.map((c) => c.text)).toEqual(tree.rootNode.descendantsOfType('call_expression').map((c) => c.text));
   });
 
   it('answers the SyntaxNode queries the analysis makes as tree-sitter does', () => {
