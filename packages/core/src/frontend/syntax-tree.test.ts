@@ -100,6 +100,19 @@ describe('copyTree', () => {
     expect(acquire.childForFieldName('arguments')?.namedChildren.map((a) => a.text)).toEqual(['&dev->Lock', '&old']);
     expect(acquire.parent?.type).toBe('expression_statement');
     expect(acquire.parent?.nextNamedSibling?.type).toBe('expression_statement');
+    // Siblings as tree-sitter gives them, both ways, named or not, at the ends of the list too.
+    const args = acquire.childForFieldName('arguments')!;
+    const nativeArgs = native.descendantsOfType('call_expression')[0].childForFieldName('arguments')!;
+    const walk = (first: { nextSibling: unknown; text: string } | null, next: 'nextSibling' | 'nextNamedSibling'): string[] => {
+      const out: string[] = [];
+      for (let n = first as { text: string; nextSibling: unknown; nextNamedSibling: unknown } | null; n; n = n[next] as typeof n) out.push(n.text);
+      return out;
+    };
+    expect(walk(args.firstChild, 'nextSibling')).toEqual(walk(nativeArgs.firstChild, 'nextSibling'));
+    expect(walk(args.firstChild, 'nextNamedSibling')).toEqual(walk(nativeArgs.firstChild, 'nextNamedSibling'));
+    expect(args.lastChild?.previousSibling?.text).toBe(nativeArgs.lastChild?.previousSibling?.text);
+    expect(args.lastChild?.previousNamedSibling?.text).toBe('&old');
+    expect(root.nextSibling).toBeNull();
     expect(acquire.startPosition).toEqual({ row: 7, column: 4 });
     const fn = root.namedChildren.find((n) => n.type === 'function_definition')!;
     expect(fn.childrenForFieldName('declarator').map((d) => d.type)).toEqual(['function_declarator']);

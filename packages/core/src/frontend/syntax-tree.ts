@@ -329,10 +329,19 @@ export class SyntaxNode {
   }
 
   private sibling(step: 1 | -1, namedOnly: boolean): SyntaxNode | null {
-    const parent = this.parent;
-    if (!parent) return null;
-    const siblings = parent.children;
-    for (let i = siblings.indexOf(this) + step; i >= 0 && i < siblings.length; i += step) {
+    const { tree, index } = this;
+    const parent = tree.parents[index];
+    if (parent < 0) return null;
+    if (step === 1) {
+      // The next sibling starts where this node's subtree ends, if that is still inside the parent.
+      const end = tree.after[parent];
+      for (let i = tree.after[index]; i < end; i = tree.after[i]) {
+        if (!namedOnly || tree.flagsAt(i) & NAMED) return tree.node(i);
+      }
+      return null;
+    }
+    const siblings = tree.node(parent).children;
+    for (let i = siblings.indexOf(this) - 1; i >= 0; i--) {
       if (!namedOnly || siblings[i].isNamed) return siblings[i];
     }
     return null;
