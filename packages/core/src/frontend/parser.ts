@@ -9,12 +9,14 @@ import { createRequire } from 'node:module';
 import type ParserType from 'tree-sitter';
 import { type Annotation, type ProjectMacroUse, blankAnnotations } from './annotations.js';
 import { type RepairNode, erroneousConstructs, repairText } from './repair.js';
+import { LineIndex } from './line-index.js';
 import { type SyntaxNode, type SyntaxTree, copyTree } from './syntax-tree.js';
 
 const require = createRequire(import.meta.url);
 const Parser = require('tree-sitter') as typeof ParserType;
 
 export type { SyntaxNode, SyntaxTree as Tree } from './syntax-tree.js';
+export { LineIndex } from './line-index.js';
 
 /** C for `.c`/`.h`; C++ (tree-sitter-cpp) for `.cpp`, `.cc`, `.cxx`, `.hpp`, `.hxx`: drivers written in C++ run the same rules on their C subset. */
 export type SourceLanguage = 'c' | 'cpp';
@@ -117,34 +119,6 @@ function erroneousLength(root: RepairNode): number {
   return erroneousConstructs(root).reduce((n, node) => n + node.endIndex - node.startIndex, 0);
 }
 
-/** Maps offsets to 1-based line/column and back. */
-export class LineIndex {
-  private readonly starts: number[];
-  constructor(private readonly text: string) {
-    this.starts = [0];
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
-  }
-  get lineCount(): number {
-    return this.starts.length;
-  }
-  /** 1-based line and column of an offset. */
-  position(offset: number): { line: number; column: number } {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - this.starts[lo] + 1 };
-  }
-  /** The text of a 1-based line, without its line terminator. */
-  lineText(line: number): string {
-    const start = this.starts[line - 1] ?? this.text.length;
-    const next = this.starts[line] ?? this.text.length + 1;
-    return this.text.slice(start, next - 1).replace(/\r$/, '');
-  }
-}
 
 /** Text of a node in the original source (annotations included). */
 export function nodeText(source: ParsedSource, node: SyntaxNode): string {

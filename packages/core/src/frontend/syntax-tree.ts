@@ -19,6 +19,7 @@
  * node that is or holds an ERROR or MISSING node, `descendantsOfType` including the node itself.
  */
 import type ParserType from 'tree-sitter';
+import { LineIndex } from './line-index.js';
 
 /** A (0-based) row and column (in UTF-16 code units), as tree-sitter's `startPosition`. */
 export interface Point {
@@ -89,7 +90,7 @@ export class SyntaxTree {
   private readonly fields: Uint16Array;
   private readonly flags: Uint8Array;
   private readonly nodes: (SyntaxNode | undefined)[];
-  private lineStarts?: number[];
+  private lines?: LineIndex;
 
   /** @internal Made by `copyTree`. */
   constructor(
@@ -161,23 +162,10 @@ export class SyntaxTree {
     return out;
   }
 
-  /** The row and column of an offset. */
+  /** The row and column of an offset (0-based, as tree-sitter's). */
   pointAt(offset: number): Point {
-    let starts = this.lineStarts;
-    if (!starts) {
-      starts = [0];
-      const text = this.text;
-      for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-      this.lineStarts = starts;
-    }
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { row: lo, column: offset - starts[lo] };
+    const { line, column } = (this.lines ??= new LineIndex(this.text)).position(offset);
+    return { row: line - 1, column: column - 1 };
   }
 }
 
@@ -400,7 +388,7 @@ function tablesOf(language: { nodeTypeInfo?: readonly { type: string; fields?: o
 export function copyTree(native: ParserType.Tree, text: string, language: object): SyntaxTree {
   const tables = tablesOf(language as Parameters<typeof tablesOf>[0]);
   const { symbols, fieldNames, fieldIds, typesWithFields } = tables;
-  // About one node per seven characters of C; the columns grow when a file is denser.
+  // Room for one node per four characters (C has about one per seven); the columns grow when a file is denser.
   let capacity = Math.max(64, text.length >> 2);
   let typeIds = new Uint16Array(capacity);
   let starts = new Int32Array(capacity);

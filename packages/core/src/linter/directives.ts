@@ -10,7 +10,7 @@
  *   #pragma warning(disable: 28751 28121)   from here on (until `default`/`pop` or the end of the file)
  */
 import type { ParsedSource, SyntaxNode } from '../frontend/parser.js';
-import { walk } from '../model/file-model.js';
+import { forEachNode } from '../frontend/syntax-tree.js';
 
 export type DirectiveKind = 'disable-next-line' | 'disable-line' | 'disable' | 'enable' | 'pragma-suppress' | 'pragma-disable' | 'pragma-default';
 
@@ -38,6 +38,9 @@ function parseTargets(rest: string): { targets: string[]; justification?: string
   return { targets, justification };
 }
 
+/** The nodes a suppression directive can be written in. */
+const DIRECTIVE_CARRIERS: ReadonlySet<string> = new Set(['comment', 'preproc_call']);
+
 /**
  * Every suppression directive in a file, in source order. `candidates` are the comment and `#pragma` nodes to
  * look at (the file model collects them in its one walk); without them the whole tree is walked.
@@ -46,7 +49,7 @@ export function parseDirectives(source: ParsedSource, candidates?: readonly Synt
   const out: Directive[] = [];
   const nodes: SyntaxNode[] = [];
   if (candidates) nodes.push(...[...candidates].sort((a, b) => a.startIndex - b.startIndex));
-  else walk(source.root, (node: SyntaxNode) => void ((node.type === 'comment' || node.type === 'preproc_call') && nodes.push(node)));
+  else forEachNode(source.root, (node) => nodes.push(node), DIRECTIVE_CARRIERS);
   for (const node of nodes) {
     if (node.type === 'comment') {
       const text = node.text.startsWith('//') ? node.text.slice(2) : node.text.replace(/^\/\*/, '').replace(/\*\/$/, '');

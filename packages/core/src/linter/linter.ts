@@ -7,7 +7,7 @@ import { type ParsedSource, type SyntaxNode, parseSource } from '../frontend/par
 import { type AllocatorSpec, isPagedPoolFlags, isPagedPoolType, lookupAllocator } from '../knowledge/pool.js';
 import { lookupDdi } from '../knowledge/ddi-table.js';
 import { ARGUMENT_DEPENDENT_BOUNDS, DDI_BOUND_OVERRIDES, argumentMatches } from '../knowledge/irql-bounds.js';
-import { type DriverModel, type FileModel, type FunctionDefinition, walk, walkTypes } from '../model/file-model.js';
+import { type DriverModel, type FileModel, type FunctionDefinition, walkTypes } from '../model/file-model.js';
 import { applyDirectives, parseDirectives } from './directives.js';
 import { type Interval, Level, formatInterval, hull, parseLevel } from '../model/irql.js';
 import type { Basis, Explanation, IrqlFact, TraceStep } from '../model/irql-domain.js';

@@ -490,11 +490,6 @@ function collectDeclarations(
   }
 }
 
-/** Pre-order walk (over the tree's node numbers: nothing recursive, nothing made that is not visited). */
-export function walk(root: SyntaxNode, visit: (node: SyntaxNode) => void): void {
-  forEachNode(root, visit);
-}
-
 /** Pre-order walk that visits only the nodes whose type is in `types`; `accept` may look at the text first to skip one. */
 export function walkTypes(
   root: SyntaxNode,
