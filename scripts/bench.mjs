@@ -40,8 +40,10 @@
  *   --findings FILE     write every file's lint result (messages with traces) to FILE as JSON
  *   --rule-times        also time each rule (its create() and its listeners; adds a little overhead to "rules")
  *   --e2e               also run `DdiLint.lintFiles([dir])` from the CLI package end to end, each run in a fresh
- *                       process (time and peak RSS): --jobs 1, --jobs 2, and --cache cold, warm and after a
- *                       one-line change to one file (on a temporary copy of <dir>); checks the same findings
+ *                       process (time and peak RSS): --jobs 1, --jobs 2, and --cache cold, warm, after a
+ *                       one-line change to one file of the smallest and of the largest unit, and after a change
+ *                       of settings that every unit's results depend on (on a temporary copy of <dir>); checks
+ *                       the same findings
  *
  * It is one run, not a statistical benchmark: numbers move by a few per cent from run to run. It is a script,
  * not a test, and asserts nothing about time.
@@ -99,14 +101,20 @@ function engineRun(dir, options) {
   const script = `
     const { DdiLint } = await import(${JSON.stringify(dist('cli/dist/engine.js'))});
     let unitsUnchanged;
+    let parsesReadBack;
     const engine = new DdiLint({ ...${JSON.stringify(options)}, cwd: process.cwd(), useConfigLookup: false, extensions: ['.c', '.h'],
-      debug: (line) => { const m = /cache .*: (\\d+ of \\d+ units unchanged)/.exec(line); if (m) unitsUnchanged = m[1]; } });
+      debug: (line) => {
+        const m = /cache .*: (\\d+ of \\d+ units unchanged)/.exec(line);
+        if (m) unitsUnchanged = m[1];
+        const p = /(\\d+) files: (\\d+) parses read back/.exec(line);
+        if (p) parsesReadBack = [(parsesReadBack?.[0] ?? 0) + Number(p[2]), (parsesReadBack?.[1] ?? 0) + Number(p[1])];
+      } });
     const start = performance.now();
     const results = await engine.lintFiles([${JSON.stringify(resolve(dir))}]);
     const ms = performance.now() - start;
     const findingsPerRule = {};
     for (const r of results) for (const m of r.messages) if (m.ruleId && !m.fatal) findingsPerRule[m.ruleId] = (findingsPerRule[m.ruleId] ?? 0) + 1;
-    console.log(JSON.stringify({ ms, peakRssMB: process.resourceUsage().maxRSS / 1024, findingsPerRule, unitsUnchanged }));
+    console.log(JSON.stringify({ ms, peakRssMB: process.resourceUsage().maxRSS / 1024, findingsPerRule, unitsUnchanged, parsesReadBack }));
   `;
   const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (child.status !== 0) throw new Error(`engine run failed: ${child.stderr}`);
@@ -272,14 +280,18 @@ async function main() {
       const cached = { jobs: 2, cache: true, cacheLocation };
       runs.cacheCold = engineRun(join(copy, 'src'), cached);
       runs.cacheWarm = engineRun(join(copy, 'src'), cached);
-      // The first .c file of the smallest unit that has one: a one-line change there.
-      const unitOfChange = partitionIntoUnits(inputs).filter((u) => u.some((f) => f.filePath.endsWith('.c'))).sort((a, b) => a.length - b.length)[0];
-      const changed = unitOfChange?.find((f) => f.filePath.endsWith('.c'));
-      if (changed) {
+      // The first .c file of the smallest and of the largest unit that has one: a one-line change there. The
+      // unit is analysed again; its other files' parses are read back.
+      const unitsWithC = partitionIntoUnits(inputs).filter((u) => u.some((f) => f.filePath.endsWith('.c'))).sort((a, b) => a.length - b.length);
+      for (const [name, unit] of [['cacheOneFileChanged', unitsWithC[0]], ['cacheOneFileChangedLargest', unitsWithC[unitsWithC.length - 1]]]) {
+        const changed = unit?.find((f) => f.filePath.endsWith('.c'));
+        if (!changed || (name === 'cacheOneFileChangedLargest' && unitsWithC.length < 2)) continue;
         const target = join(copy, 'src', relative(opts.dir, changed.filePath));
         appendFileSync(target, '\n/* bench: one changed line */\n');
-        runs.cacheOneFileChanged = { ...engineRun(join(copy, 'src'), cached), changedFile: relative(opts.dir, changed.filePath) };
+        runs[name] = { ...engineRun(join(copy, 'src'), cached), changedFile: relative(opts.dir, changed.filePath), unitFiles: unit.length };
       }
+      // A -D that no file tests: every unit's results are stale (their key has the settings), no file's parse is.
+      runs.cacheSettingsChanged = engineRun(join(copy, 'src'), { ...cached, defines: { DDI_LINT_BENCH_UNUSED: '1' } });
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }
@@ -484,13 +496,15 @@ function printReport(s, opts) {
   out.push(`analysis units      ${fmtInt(s.analysisUnits)}`);
   if (s.e2e) {
     const r = s.e2e.runs;
-    const line = (label, x) => `  ${label.padEnd(28)} ${fmtMs(x.ms).padStart(8)}  peak RSS ${x.peakRssMB.toFixed(0)} MB${x.unitsUnchanged ? `  (${x.unitsUnchanged})` : ''}  same findings: ${x.sameFindings ? 'yes' : 'NO'}`;
+    const line = (label, x) => `  ${label.padEnd(28)} ${fmtMs(x.ms).padStart(8)}  peak RSS ${x.peakRssMB.toFixed(0)} MB${x.unitsUnchanged ? `  (${x.unitsUnchanged}${x.parsesReadBack ? `; ${x.parsesReadBack[0]} of ${x.parsesReadBack[1]} parses read back` : ''})` : ''}  same findings: ${x.sameFindings ? 'yes' : 'NO'}`;
     out.push('CLI engine end to end (DdiLint.lintFiles, each run a fresh process):');
     out.push(line('--jobs 1', r.jobs1));
     out.push(line('--jobs 2', r.jobs2) + `  = ${s.e2e.jobsSpeedup.toFixed(2)}× faster`);
     out.push(line('--jobs 2 --cache, cold', r.cacheCold));
     out.push(line('--jobs 2 --cache, warm', r.cacheWarm) + `  = ${fmtPct(100 * s.e2e.warmOverCold)} of cold`);
-    if (r.cacheOneFileChanged) out.push(line('--cache, one file changed', r.cacheOneFileChanged) + `  (${r.cacheOneFileChanged.changedFile})`);
+    if (r.cacheOneFileChanged) out.push(line('--cache, one file changed', r.cacheOneFileChanged) + `  (${r.cacheOneFileChanged.changedFile}, unit of ${r.cacheOneFileChanged.unitFiles} files)`);
+    if (r.cacheOneFileChangedLargest) out.push(line('  … in the largest unit', r.cacheOneFileChangedLargest) + `  (${r.cacheOneFileChangedLargest.changedFile}, unit of ${r.cacheOneFileChangedLargest.unitFiles} files)`);
+    if (r.cacheSettingsChanged) out.push(line('--cache, -D changed', r.cacheSettingsChanged));
   }
   out.push(`slowest files in the rules phase: ${s.slowestFilesInRules.map((f) => `${f.file} ${fmtMs(f.ms)}`).join(', ')}`);
   out.push(`peak RSS            ${s.peakRssMB.afterParseOnly.toFixed(0)} MB after parse only, ${s.peakRssMB.afterFullLint.toFixed(0)} MB after full lint`);

@@ -2,13 +2,16 @@
  * `--cache`: the results of each analysis unit, keyed by a hash of everything they depend on — the text and
  * path of every file in the unit (a unit holds every file whose functions, headers or registrations its
  * results can see), each file's config, the plugins and their versions, ddi-lint's version and the options
- * that change results. An unchanged re-run reads every unit back; a changed file re-analyses its own unit only.
- * Stored as one JSON file per unit under `node_modules/.cache/ddi-lint` (or `--cache-location`).
+ * that change results. An unchanged re-run reads every unit back; a changed file re-analyses its own unit only,
+ * and parses only itself: the parses of the other files are read back from `parses/` (`DiskParseStore`).
+ * Stored as one JSON file per unit, and one binary file per parsed source under `parses/`, in
+ * `node_modules/.cache/ddi-lint` (or `--cache-location`).
  */
-import type { LintResult, Plugin } from '@ddi-lint/core';
+import type { LintResult, ParseStore, Plugin } from '@ddi-lint/core';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import type { ExpandedConfig } from './config/config-loader.js';
 
 /** Bumped when the stored shape or the meaning of a key changes. */
@@ -16,6 +19,8 @@ const FORMAT = 1;
 
 export class ResultCache {
   private readonly used = new Set<string>();
+  /** The parses the units this run used were made from: kept by `prune`. */
+  private readonly usedParses = new Set<string>();
   private readonly fingerprints = new WeakMap<object, string>();
 
   constructor(
@@ -53,42 +58,97 @@ export class ResultCache {
 
   get(key: string): LintResult[] | undefined {
     try {
-      const stored = JSON.parse(readFileSync(this.pathOf(key), 'utf8')) as { key: string; results: LintResult[] };
+      const stored = JSON.parse(readFileSync(this.pathOf(key), 'utf8')) as { key: string; results: LintResult[]; parses?: string[] };
       if (stored.key !== key || !Array.isArray(stored.results)) return undefined;
       this.used.add(key);
+      for (const p of stored.parses ?? []) this.usedParses.add(p);
       return stored.results;
     } catch {
       return undefined; // missing or unreadable: analyse again
     }
   }
 
-  set(key: string, results: readonly LintResult[]): void {
+  /** Keep a unit's results; `parses`: the parse keys of its files (`parseKeysOf`), whose parses `prune` then keeps. */
+  set(key: string, results: readonly LintResult[], parses: readonly string[] = []): void {
+    for (const p of parses) this.usedParses.add(p);
     // A result cut short by a time budget depends on the machine's speed, not on the input: never kept.
     if (results.some((r) => r.messages.some((m) => m.ruleId === null ? /per-file budget/.test(m.message) : m.fatal))) return;
     mkdirSync(this.directory, { recursive: true });
     const target = this.pathOf(key);
     const temp = `${target}.${process.pid}.tmp`;
-    writeFileSync(temp, JSON.stringify({ key, results }));
+    writeFileSync(temp, JSON.stringify({ key, results, parses }));
     renameSync(temp, target);
     this.used.add(key);
   }
 
-  /** Remove the entries this run did not use (after a complete, unsharded run, so that the cache does not grow forever). */
+  /**
+   * Remove the entries this run did not use, and the parses none of the used entries was made from (after a
+   * complete, unsharded run, so that the cache does not grow forever).
+   */
   prune(): void {
-    let names: string[];
-    try {
-      names = readdirSync(this.directory);
-    } catch {
-      return;
-    }
-    for (const name of names) {
-      const m = /^([0-9a-f]{64})\.json$/.exec(name);
-      if (m && !this.used.has(m[1])) rmSync(join(this.directory, name), { force: true });
-    }
+    removeUnused(this.directory, /^([0-9a-f]{64})\.json$/, this.used);
+    removeUnused(join(this.directory, PARSES), /^([0-9a-f]{64})\.bin$/, this.usedParses);
   }
 
   private pathOf(key: string): string {
     return join(this.directory, `${key}.json`);
+  }
+}
+
+const PARSES = 'parses';
+
+/**
+ * The parsed sources (the front end's trees; see core's `parse-cache.ts`) under `<cache>/parses`, one file per
+ * parse, named by its key. Counts what it read back and what it was given, for `--debug`.
+ */
+export class DiskParseStore implements ParseStore {
+  readonly directory: string;
+  private readonly readKeys = new Set<string>();
+  writes = 0;
+  /** The parses read and used (one that could not be used is parsed again and written). */
+  get hits(): number {
+    return this.readKeys.size;
+  }
+
+  constructor(cacheDirectory: string) {
+    this.directory = join(cacheDirectory, PARSES);
+  }
+
+  read(key: string): Uint8Array | undefined {
+    try {
+      const bytes = readFileSync(join(this.directory, `${key}.bin`));
+      this.readKeys.add(key);
+      return bytes;
+    } catch {
+      return undefined;
+    }
+  }
+
+  write(key: string, bytes: Uint8Array): void {
+    this.readKeys.delete(key);
+    try {
+      mkdirSync(this.directory, { recursive: true });
+      const target = join(this.directory, `${key}.bin`);
+      const temp = `${target}.${process.pid}.${threadId}.tmp`;
+      writeFileSync(temp, bytes);
+      renameSync(temp, target);
+      this.writes++;
+    } catch {
+      // A parse that cannot be kept is made again next time; the results do not depend on it.
+    }
+  }
+}
+
+function removeUnused(directory: string, entry: RegExp, used: ReadonlySet<string>): void {
+  let names: string[];
+  try {
+    names = readdirSync(directory);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = entry.exec(name);
+    if (m && !used.has(m[1])) rmSync(join(directory, name), { force: true });
   }
 }
 

@@ -17,11 +17,12 @@ import {
   normalizeRuleEntry,
   validateRuleOptions,
   buildProgram,
+  parseKeysOf,
 } from '@ddi-lint/core';
 import { renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { ResultCache } from './cache.js';
+import { DiskParseStore, ResultCache } from './cache.js';
 import {
   ConfigLoader,
   EMPTY_CONFIG,
@@ -260,7 +261,7 @@ export class DdiLint {
     const fresh = await this.analyseUnits(pending.map((p) => p.job));
     pending.forEach(({ i }, n) => {
       unitResults[i] = fresh[n];
-      if (cache) cache.set(keys[i]!, fresh[n]);
+      if (cache) cache.set(keys[i]!, fresh[n], parseKeysOf(jobs[i].files));
     });
     if (cache && !inShard) cache.prune();
 
@@ -303,6 +304,8 @@ export class DdiLint {
         maxFileTimeMs: this.options.maxFileTimeMs,
         reportUnusedDisableDirectives: this.options.reportUnusedDisableDirectives,
         defines: this.options.defines,
+        cache: this.options.cache,
+        cacheLocation: this.options.cacheLocation,
         debug: this.options.debug !== undefined,
       },
     });
@@ -338,9 +341,18 @@ export class DdiLint {
     return this.lintWithFixes(inputs, configFor, irql, lintOnly ? (filePath) => lintOnly.has(filePath) : undefined, hooks);
   }
 
+  private cacheDirectory(): string {
+    return resolve(this.cwd, this.options.cacheLocation ?? join('node_modules', '.cache', 'ddi-lint'));
+  }
+
+  /** A fresh store per unit, so that its counts are the unit's. */
+  private parseStore(): DiskParseStore | undefined {
+    return this.options.cache ? new DiskParseStore(this.cacheDirectory()) : undefined;
+  }
+
   private resultCache(): ResultCache | undefined {
     if (!this.options.cache) return undefined;
-    const directory = resolve(this.cwd, this.options.cacheLocation ?? join('node_modules', '.cache', 'ddi-lint'));
+    const directory = this.cacheDirectory();
     const plugins = [...this.usedPlugins].map(([name, p]) => `${name}=${p.meta?.name ?? ''}@${p.meta?.version ?? ''}`).sort();
     const salt = JSON.stringify({
       version: CLI_VERSION,
@@ -387,7 +399,10 @@ export class DdiLint {
     const linter = new Linter();
     const report = this.options.reportUnusedDisableDirectives;
     const maxFileTimeMs = this.options.maxFileTimeMs ?? DEFAULT_MAX_FILE_TIME_MS;
-    let results = linter.lintFiles(inputs, configFor, { irql, fix: this.options.fix, reportUnusedDisableDirectives: report, lintOnly, maxFileTimeMs, ...hooks });
+    // Parses are kept for the texts as read; the passes of --fix lint texts that are not on disk (yet).
+    const parseStore = this.parseStore();
+    let results = linter.lintFiles(inputs, configFor, { irql, fix: this.options.fix, reportUnusedDisableDirectives: report, lintOnly, maxFileTimeMs, parseStore, ...hooks });
+    if (parseStore) this.debug(`${inputs.length} files: ${parseStore.hits} parses read back from ${parseStore.directory}, ${parseStore.writes} written`);
     if (!this.options.fix) return results;
     const original = new Map(inputs.map((i) => [i.filePath, i.text]));
     const current = new Map(original);

@@ -24,6 +24,9 @@ export interface WorkerEngineOptions {
   readonly reportUnusedDisableDirectives?: 'off' | 'warn' | 'error';
   readonly defines?: Readonly<Record<string, string>>;
   readonly debug?: boolean;
+  /** `--cache`: the workers read and keep parses in the cache's `parses/`. */
+  readonly cache?: boolean;
+  readonly cacheLocation?: string;
 }
 
 export interface UnitJob {

@@ -4,6 +4,7 @@
  * DDI facts live in knowledge/ as data.
  */
 export { parseSource, parseNative, languageOf, LineIndex, type ParsedSource, type ParseOptions, type SyntaxNode, type Tree } from './frontend/parser.js';
+export type { ParseStore } from './frontend/parse-cache.js';
 export { blankAnnotations, isAnnotationMacro, type Annotation, type ProjectMacroUse } from './frontend/annotations.js';
 export { buildCfg, callsIn, type Cfg, type CfgNode, type CfgEdge } from './model/cfg.js';
 export { calleeName, callArguments, enclosingConditions } from './model/syntax.js';
@@ -80,6 +81,7 @@ export {
   ConfigError,
   applyFixes,
   buildProgram,
+  parseKeysOf,
   findRule,
   irqlSettingsFrom,
   normalizeRuleEntry,

@@ -1,6 +1,6 @@
 /**
  * The C front end: blank annotation macros, parse with tree-sitter-c (or -cpp), repair parse errors, copy the tree
- * for the analysis (syntax-tree.ts), index lines.
+ * for the analysis (syntax-tree.ts), index lines; or read all that back from a parse store (parse-cache.ts).
  *
  * One parser instance per thread is reused. Offsets everywhere in ddi-lint are UTF-16 code units of the original
  * text (tree-sitter's Node binding reports them so), and lines/columns are 1-based in public output.
@@ -10,6 +10,7 @@ import type ParserType from 'tree-sitter';
 import { type Annotation, type ProjectMacroUse, blankAnnotations } from './annotations.js';
 import { type RepairNode, erroneousConstructs, repairText } from './repair.js';
 import { LineIndex } from './line-index.js';
+import { type ParseStore, decodeParsed, encodeParsed, macrosFingerprint, parseKeyOf } from './parse-cache.js';
 import { type SyntaxNode, type SyntaxTree, copyTree } from './syntax-tree.js';
 
 const require = createRequire(import.meta.url);
@@ -63,6 +64,10 @@ export interface ParsedSource {
 export interface ParseOptions {
   /** The project's macros to see through at their uses (from `projectMacroUses` over the program's files). */
   readonly projectMacros?: ReadonlyMap<string, ProjectMacroUse>;
+  /** Where earlier parses are kept: a parse found there is read back, a new one written there (see parse-cache.ts). */
+  readonly store?: ParseStore;
+  /** `macrosFingerprint(projectMacros)`, when the caller parses many files with the same macros. */
+  readonly macrosFingerprint?: string;
 }
 
 /**
@@ -85,6 +90,19 @@ export function parseSource(
   language: SourceLanguage = languageOf(filePath, text),
   options: ParseOptions = {},
 ): ParsedSource {
+  const { store } = options;
+  if (!store) return parseAfresh(filePath, text, language, options);
+  const key = parseKeyOf(text, language, options.macrosFingerprint ?? macrosFingerprint(options.projectMacros));
+  const bytes = store.read(key);
+  const stored = bytes && decodeParsed(bytes, filePath, text, language, parserFor(language).getLanguage() as object);
+  if (stored) return withCallMacros(stored, options);
+  const parsed = parseAfresh(filePath, text, language, options);
+  const encoded = encodeParsed(parsed);
+  if (encoded) store.write(key, encoded);
+  return parsed;
+}
+
+function parseAfresh(filePath: string, text: string, language: SourceLanguage, options: ParseOptions): ParsedSource {
   const { blanked, native } = parseNative(text, language, options);
   let parsed = native;
   let parsedText = blanked.text;
@@ -101,17 +119,12 @@ export function parseSource(
   }
   // The chosen tree is copied for the analysis and tree-sitter's dropped (see syntax-tree.ts).
   const tree = copyTree(parsed, parsedText, parserFor(language).getLanguage() as object);
+  return withCallMacros({ filePath, text, tree, root: tree.rootNode, annotations: blanked.annotations, lines: new LineIndex(text), language }, options);
+}
+
+function withCallMacros(parsed: ParsedSource, options: ParseOptions): ParsedSource {
   const callMacros = new Set([...(options.projectMacros ?? [])].flatMap(([name, use]) => (use.kind === 'call' ? [name] : [])));
-  return {
-    filePath,
-    text,
-    tree,
-    root: tree.rootNode,
-    annotations: blanked.annotations,
-    lines: new LineIndex(text),
-    language,
-    ...(callMacros.size ? { callMacros } : {}),
-  };
+  return callMacros.size ? { ...parsed, callMacros } : parsed;
 }
 
 /** How much text the top-level constructs that hold a parse error cover. */

@@ -162,6 +162,40 @@ export class SyntaxTree {
     return out;
   }
 
+  /** @internal The columns, trimmed to the node count, and the grammar's names for the ids they hold (see `parse-cache.ts`). */
+  columns(): TreeColumns {
+    const n = this.count;
+    const symbols: [number, string, boolean][] = [];
+    const fieldNames: [number, string][] = [];
+    const seenTypes = new Set<number>();
+    const seenFields = new Set<number>();
+    for (let i = 0; i < n; i++) {
+      const t = this.typeIds[i];
+      if (!seenTypes.has(t)) {
+        seenTypes.add(t);
+        const symbol = this.tables.symbols[t]!;
+        symbols.push([t, symbol.type, symbol.named]);
+      }
+      const f = this.fields[i];
+      if (f && !seenFields.has(f)) {
+        seenFields.add(f);
+        fieldNames.push([f, this.tables.fieldNames[f]!]);
+      }
+    }
+    return {
+      count: n,
+      typeIds: this.typeIds.subarray(0, n),
+      starts: this.starts.subarray(0, n),
+      ends: this.ends.subarray(0, n),
+      parents: this.parents.subarray(0, n),
+      after: this.after.subarray(0, n),
+      fields: this.fields.subarray(0, n),
+      flags: this.flags.subarray(0, n),
+      symbols,
+      fieldNames,
+    };
+  }
+
   /** The row and column of an offset (0-based, as tree-sitter's). */
   pointAt(offset: number): Point {
     const { line, column } = (this.lines ??= new LineIndex(this.text)).position(offset);
@@ -367,6 +401,50 @@ export function nodesOfTypeInnermostFirst(root: SyntaxNode, types: ReadonlySet<s
   // by the end of the subtree, and the inner one first when two subtrees end together.
   found.sort((a, b) => tree.after[a] - tree.after[b] || b - a);
   return found.map((i) => tree.node(i));
+}
+
+/** A tree's columns and the names of the type and field ids in them: what the parse cache stores. */
+export interface TreeColumns {
+  readonly count: number;
+  readonly typeIds: Uint16Array;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  readonly parents: Int32Array;
+  readonly after: Int32Array;
+  readonly fields: Uint16Array;
+  readonly flags: Uint8Array;
+  /** [type id, type, named] for each type id the tree holds. */
+  readonly symbols: readonly (readonly [number, string, boolean])[];
+  /** [field id, name] for each field id the tree holds. */
+  readonly fieldNames: readonly (readonly [number, string])[];
+}
+
+/**
+ * A tree from stored columns (`SyntaxTree.columns`), for the grammar `language`; undefined when a stored id names
+ * another type or field than the one this process already knows by that id (the store was written with another
+ * version of the grammar; the cache key names the grammar versions, so this is a last defence).
+ */
+export function treeFromColumns(text: string, language: object, columns: TreeColumns): SyntaxTree | undefined {
+  const tables = tablesOf(language as Parameters<typeof tablesOf>[0]);
+  const { symbols, fieldNames, fieldIds, typesWithFields } = tables;
+  for (const [id, type, named] of columns.symbols) {
+    const known = symbols[id];
+    if (known) {
+      if (known.type !== type || known.named !== named) return undefined;
+      continue;
+    }
+    symbols[id] = { type, named, hasFields: !typesWithFields || type === 'ERROR' || typesWithFields.has(type) };
+  }
+  for (const [id, name] of columns.fieldNames) {
+    const known = fieldNames[id];
+    if (known !== undefined) {
+      if (known !== name) return undefined;
+      continue;
+    }
+    fieldNames[id] = name;
+    fieldIds.set(name, id);
+  }
+  return new SyntaxTree(text, tables, columns);
 }
 
 const languageTables = new WeakMap<object, LanguageTables>();

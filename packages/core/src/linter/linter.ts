@@ -3,7 +3,8 @@
  * whole-program model), then runs each file's enabled rules in one walk over its tree. A rule that throws is
  * reported as a fatal message naming the rule and the file; the other rules and files go on.
  */
-import { type ParsedSource, type SyntaxNode, parseSource } from '../frontend/parser.js';
+import { type ParsedSource, type SyntaxNode, languageOf, parseSource } from '../frontend/parser.js';
+import { type ParseStore, macrosFingerprint, parseKeyOf } from '../frontend/parse-cache.js';
 import { type AllocatorSpec, isPagedPoolFlags, isPagedPoolType, lookupAllocator } from '../knowledge/pool.js';
 import { lookupDdi } from '../knowledge/ddi-table.js';
 import { ARGUMENT_DEPENDENT_BOUNDS, DDI_BOUND_OVERRIDES, argumentMatches } from '../knowledge/irql-bounds.js';
@@ -199,6 +200,8 @@ export interface LintOptions {
    */
   readonly onFileStart?: (filePath: string) => void;
   readonly onRule?: (ruleId: string) => void;
+  /** Where parses are kept between runs (the CLI's `--cache`): unchanged files are read back, not parsed. */
+  readonly parseStore?: ParseStore;
 }
 
 export interface ProgramRun {
@@ -206,11 +209,18 @@ export interface ProgramRun {
   readonly sources: readonly ParsedSource[];
 }
 
-/** Parse all inputs and build the whole-program model. */
-export function buildProgram(inputs: readonly LintInput[], irql: IrqlSettings = DEFAULT_IRQL_SETTINGS): ProgramRun {
+/** Parse all inputs (or read their parses back from `store`) and build the whole-program model. */
+export function buildProgram(inputs: readonly LintInput[], irql: IrqlSettings = DEFAULT_IRQL_SETTINGS, store?: ParseStore): ProgramRun {
   const projectMacros = projectMacroUses(inputs.map((i) => i.text));
-  const sources = inputs.map((i) => parseSource(i.filePath, i.text, undefined, { projectMacros }));
+  const parseOptions = store ? { projectMacros, store, macrosFingerprint: macrosFingerprint(projectMacros) } : { projectMacros };
+  const sources = inputs.map((i) => parseSource(i.filePath, i.text, undefined, parseOptions));
   return { program: new Program(sources, irql), sources };
+}
+
+/** The keys `buildProgram` stores the parses of `inputs` under (a cache keeps the parses its entries were made from). */
+export function parseKeysOf(inputs: readonly LintInput[]): string[] {
+  const macros = macrosFingerprint(projectMacroUses(inputs.map((i) => i.text)));
+  return inputs.map((i) => parseKeyOf(i.text, languageOf(i.filePath, i.text), macros));
 }
 
 const fixer: RuleFixer = {
@@ -312,7 +322,7 @@ export class Linter {
    */
   lintFiles(inputs: readonly LintInput[], configFor: ConfigForFile, options: LintOptions = {}): LintResult[] {
     const irql = options.irql ?? irqlSettingsFrom(inputs.length ? configFor(inputs[0].filePath).settings : undefined);
-    const run = buildProgram(inputs, irql);
+    const run = buildProgram(inputs, irql, options.parseStore);
     // With a time budget, the rules' time must be the rules' own, not the whole-program passes they trigger.
     if (options.maxFileTimeMs !== undefined || options.onFileStart) run.program.prepare();
     const linted = run.sources
