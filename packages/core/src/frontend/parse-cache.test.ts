@@ -4,7 +4,8 @@ import { buildProgram } from '../linter/linter.js';
 import { formatInterval } from '../model/irql.js';
 import { projectMacroUses } from '../model/project-macros.js';
 import { type ParseStore, decodeParsed, encodeParsed, macrosFingerprint, parseKeyOf } from './parse-cache.js';
-import { type ParsedSource, type SyntaxNode, parseSource } from './parser.js';
+import { shapeOf } from './__fixtures__/tree-shape.js';
+import { type ParsedSource, parseSource } from './parser.js';
 
 const require = createRequire(import.meta.url);
 
@@ -24,39 +25,13 @@ class MemoryStore implements ParseStore {
   }
 }
 
-interface Shape {
-  type: string;
-  start: number;
-  end: number;
-  field: string | null;
-  named: boolean;
-  missing: boolean;
-  hasError: boolean;
-  text: string;
-  children: Shape[];
-}
-
-function shape(node: SyntaxNode): Shape {
-  return {
-    type: node.type,
-    start: node.startIndex,
-    end: node.endIndex,
-    field: node.fieldName ?? null,
-    named: node.isNamed,
-    missing: node.isMissing,
-    hasError: node.hasError,
-    text: node.childCount ? '' : node.text,
-    children: node.children.map(shape),
-  };
-}
-
 function expectSameParse(read: ParsedSource, fresh: ParsedSource): void {
   expect(read.text).toBe(fresh.text);
   expect(read.tree.text).toBe(fresh.tree.text);
   expect(read.language).toBe(fresh.language);
   expect(read.annotations).toEqual(fresh.annotations);
   expect(read.tree.count).toBe(fresh.tree.count);
-  expect(shape(read.root)).toEqual(shape(fresh.root));
+  expect(shapeOf(read.root)).toEqual(shapeOf(fresh.root));
 }
 
 const DRIVER_C = `#include <ntddk.h>

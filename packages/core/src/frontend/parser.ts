@@ -67,7 +67,7 @@ export interface ParseOptions {
   /** Where earlier parses are kept: a parse found there is read back, a new one written there (see parse-cache.ts). */
   readonly store?: ParseStore;
   /** `macrosFingerprint(projectMacros)`, when the caller parses many files with the same macros. */
-  readonly macrosFingerprint?: string;
+  readonly projectMacrosFingerprint?: string;
 }
 
 /**
@@ -92,7 +92,7 @@ export function parseSource(
 ): ParsedSource {
   const { store } = options;
   if (!store) return parseAfresh(filePath, text, language, options);
-  const key = parseKeyOf(text, language, options.macrosFingerprint ?? macrosFingerprint(options.projectMacros));
+  const key = parseKeyOf(text, language, options.projectMacrosFingerprint ?? macrosFingerprint(options.projectMacros));
   const bytes = store.read(key);
   const stored = bytes && decodeParsed(bytes, filePath, text, language, parserFor(language).getLanguage() as object);
   if (stored) return withCallMacros(stored, options);

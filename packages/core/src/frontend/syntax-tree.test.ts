@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type ParserType from 'tree-sitter';
 import { describe, expect, it } from 'vitest';
+import { type Shape, shapeOf } from './__fixtures__/tree-shape.js';
 import { type SyntaxNode, copyTree } from './syntax-tree.js';
 
 const require = createRequire(import.meta.url);
@@ -13,34 +14,11 @@ function nativeParse(text: string, grammar: 'tree-sitter-c' | 'tree-sitter-cpp')
   return { tree: parser.parse(text), language };
 }
 
-interface Shape {
-  type: string;
-  start: number;
-  end: number;
-  field: string | null;
-  named: boolean;
-  missing: boolean;
-  hasError: boolean;
-  children: Shape[];
-}
-
 function nativeShape(node: ParserType.SyntaxNode, field: string | null): Shape {
   const children = node.children.map((child, i) => nativeShape(child, node.fieldNameForChild(i) ?? null));
   return { type: node.type, start: node.startIndex, end: node.endIndex, field, named: node.isNamed, missing: node.isMissing, hasError: node.hasError, children };
 }
 
-function copyShape(node: SyntaxNode): Shape {
-  return {
-    type: node.type,
-    start: node.startIndex,
-    end: node.endIndex,
-    field: node.fieldName ?? null,
-    named: node.isNamed,
-    missing: node.isMissing,
-    hasError: node.hasError,
-    children: node.children.map(copyShape),
-  };
-}
 
 // Driver-shaped code with fields, anonymous tokens, comments, preprocessor lines, SEH and a parse error.
 const DRIVER_C = `#include <ntddk.h>
@@ -81,7 +59,7 @@ describe('copyTree', () => {
   ] as const)('copies every node of a %s tree with its type, range, field, named-ness and missing-ness', (_, text, grammar) => {
     const { tree, language } = nativeParse(text, grammar);
     const copy = copyTree(tree, text, language);
-    expect(copyShape(copy.rootNode)).toEqual(nativeShape(tree.rootNode, null));
+    expect(shapeOf(copy.rootNode)).toEqual(nativeShape(tree.rootNode, null));
     const calls = copy.rootNode.descendantsOfType('call_expression');
     expect(calls.map((c) => c.text)).toEqual(tree.rootNode.descendantsOfType('call_expression').map((c) => c.text));
   });

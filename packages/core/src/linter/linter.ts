@@ -212,7 +212,7 @@ export interface ProgramRun {
 /** Parse all inputs (or read their parses back from `store`) and build the whole-program model. */
 export function buildProgram(inputs: readonly LintInput[], irql: IrqlSettings = DEFAULT_IRQL_SETTINGS, store?: ParseStore): ProgramRun {
   const projectMacros = projectMacroUses(inputs.map((i) => i.text));
-  const parseOptions = store ? { projectMacros, store, macrosFingerprint: macrosFingerprint(projectMacros) } : { projectMacros };
+  const parseOptions = store ? { projectMacros, store, projectMacrosFingerprint: macrosFingerprint(projectMacros) } : { projectMacros };
   const sources = inputs.map((i) => parseSource(i.filePath, i.text, undefined, parseOptions));
   return { program: new Program(sources, irql), sources };
 }
