@@ -2,14 +2,17 @@
  * The IRQL range a call may be made at. Most DDIs have a fixed range (the DDI table); a few depend on an
  * argument, and those conditions are data here:
  * - KeSetEvent(Event, Increment, Wait): Wait = TRUE needs <= APC_LEVEL, FALSE allows DISPATCH_LEVEL.
- * - KeWaitForSingleObject / KeWaitForMutexObject / KeWaitForMultipleObjects: a NULL timeout (wait forever) needs
- *   <= APC_LEVEL; a zero timeout allows DISPATCH_LEVEL, so a timeout pointer we cannot see into is given the
- *   benefit of the doubt.
+ * - KeWaitForSingleObject / KeWaitForMutexObject / KeWaitForMultipleObjects: a NULL timeout (wait forever) or a
+ *   non-zero one needs <= APC_LEVEL; a zero timeout allows DISPATCH_LEVEL (wdm.h: `_When_(Timeout == NULL ||
+ *   Timeout->QuadPart != 0, _IRQL_requires_max_(APC_LEVEL))`). The timeout is read when it is the address of a
+ *   local the function sets to constants (`timeout.QuadPart = -10 * 1000 * 50`); a pointer we cannot see into is
+ *   given the benefit of the doubt.
  * - WdfWaitLockAcquire(Lock, Timeout): NULL (wait forever) needs PASSIVE_LEVEL; a timeout allows APC_LEVEL.
  */
 import { Level } from '../model/irql.js';
 
-export type ArgumentTest = 'true' | 'false' | 'null' | 'non-null';
+/** `pointee-non-zero`: the argument is `&local`, and every value the function stores in the local's `pointeeField` is a non-zero constant. */
+export type ArgumentTest = 'true' | 'false' | 'null' | 'non-null' | 'pointee-non-zero';
 
 export interface ArgumentDependentBound {
   readonly arg: number;
@@ -17,7 +20,14 @@ export interface ArgumentDependentBound {
   readonly cases: readonly { readonly when: ArgumentTest; readonly max: Level }[];
   /** When the argument is not a constant this table can judge. */
   readonly otherwise: Level;
+  /** For a pointer argument: the field of what it points to that `pointee-non-zero` reads. */
+  readonly pointeeField?: string;
 }
+
+const TIMEOUT_CASES = [
+  { when: 'null', max: Level.Apc },
+  { when: 'pointee-non-zero', max: Level.Apc },
+] as const;
 
 export const ARGUMENT_DEPENDENT_BOUNDS: Readonly<Record<string, ArgumentDependentBound>> = {
   KeSetEvent: {
@@ -29,14 +39,20 @@ export const ARGUMENT_DEPENDENT_BOUNDS: Readonly<Record<string, ArgumentDependen
     ],
     otherwise: Level.Dispatch,
   },
-  KeWaitForSingleObject: { arg: 4, argName: 'Timeout', cases: [{ when: 'null', max: Level.Apc }], otherwise: Level.Dispatch },
-  KeWaitForMutexObject: { arg: 4, argName: 'Timeout', cases: [{ when: 'null', max: Level.Apc }], otherwise: Level.Dispatch },
-  KeWaitForMultipleObjects: { arg: 6, argName: 'Timeout', cases: [{ when: 'null', max: Level.Apc }], otherwise: Level.Dispatch },
+  KeWaitForSingleObject: { arg: 4, argName: 'Timeout', cases: TIMEOUT_CASES, otherwise: Level.Dispatch, pointeeField: 'QuadPart' },
+  KeWaitForMutexObject: { arg: 4, argName: 'Timeout', cases: TIMEOUT_CASES, otherwise: Level.Dispatch, pointeeField: 'QuadPart' },
+  KeWaitForMultipleObjects: { arg: 6, argName: 'Timeout', cases: TIMEOUT_CASES, otherwise: Level.Dispatch, pointeeField: 'QuadPart' },
   WdfWaitLockAcquire: { arg: 1, argName: 'Timeout', cases: [{ when: 'null', max: Level.Passive }], otherwise: Level.Apc },
 };
 
-/** Classify an argument for the tests above from its constant value (undefined: not a constant). */
-export function argumentMatches(test: ArgumentTest, text: string, value: bigint | undefined): boolean {
+/** The callees that only read what their pointer arguments point to (a local passed to them keeps its values). */
+export const POINTEE_READERS: ReadonlySet<string> = new Set(Object.entries(ARGUMENT_DEPENDENT_BOUNDS).flatMap(([name, b]) => (b.pointeeField ? [name] : [])));
+
+/**
+ * Classify an argument for the tests above from its constant value (undefined: not a constant) and, for a
+ * pointer, the constant values stored in the field it points to (undefined: not known).
+ */
+export function argumentMatches(test: ArgumentTest, text: string, value: bigint | undefined, pointee?: readonly bigint[]): boolean {
   const t = text.replace(/\s+/g, '');
   switch (test) {
     case 'null':
@@ -47,6 +63,8 @@ export function argumentMatches(test: ArgumentTest, text: string, value: bigint 
       return value !== undefined && value !== 0n;
     case 'false':
       return value === 0n;
+    case 'pointee-non-zero':
+      return !!pointee?.length && pointee.every((v) => v !== 0n);
   }
 }
 

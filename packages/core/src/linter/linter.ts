@@ -7,7 +7,7 @@ import { type ParsedSource, type SyntaxNode, languageOf, parseSource } from '../
 import { type ParseStore, macrosFingerprint, parseKeyOf } from '../frontend/parse-cache.js';
 import { type AllocatorSpec, isPagedPoolFlags, isPagedPoolType, lookupAllocator } from '../knowledge/pool.js';
 import { lookupDdi } from '../knowledge/ddi-table.js';
-import { ARGUMENT_DEPENDENT_BOUNDS, DDI_BOUND_OVERRIDES, argumentMatches } from '../knowledge/irql-bounds.js';
+import { ARGUMENT_DEPENDENT_BOUNDS, DDI_BOUND_OVERRIDES, POINTEE_READERS, argumentMatches } from '../knowledge/irql-bounds.js';
 import { type DriverModel, type FileModel, type FunctionDefinition, walkTypes } from '../model/file-model.js';
 import { applyDirectives, parseDirectives } from './directives.js';
 import { type Interval, Level, formatInterval, hull, parseLevel } from '../model/irql.js';
@@ -18,6 +18,7 @@ import { projectMacroUses } from '../model/project-macros.js';
 import type { Defines } from '../model/preprocessor.js';
 import { callArguments, caughtInFunction, compactText, enclosingConditions } from '../model/syntax.js';
 import { powerContextAt } from '../model/power-context.js';
+import { valuesStoredIn } from '../model/pointee.js';
 import type {
   AllocatorCall,
   CallIrqlBounds,
@@ -679,21 +680,41 @@ function callBounds(program: Program, file: FileModel | undefined, call: SyntaxN
   if (dependent) {
     const arg = call.childForFieldName('arguments')?.namedChildren.filter((a) => a.type !== 'comment')[dependent.arg];
     const value = arg ? program.evaluate(file, arg) : undefined;
-    const hit = arg ? dependent.cases.find((c) => argumentMatches(c.when, arg.text, value)) : undefined;
+    const stored = arg && dependent.pointeeField ? storedThrough(program, file, call, arg, dependent.pointeeField) : undefined;
+    const pointee = stored?.map((s) => s.value);
+    const hit = arg ? dependent.cases.find((c) => argumentMatches(c.when, arg.text, value, pointee)) : undefined;
     const max = hit?.max ?? dependent.otherwise;
+    const shown = hit?.when === 'pointee-non-zero' ? ` (${stored![0].site.text.replace(/\s+/g, ' ')})` : '';
     return {
       callee,
       max,
       min: entry?.irqlMin,
       kind: 'ddi',
       header: entry?.header,
-      source: hit ? `${callee} with ${dependent.argName} = ${arg!.text.replace(/\s+/g, ' ')}` : 'documented',
+      source: hit ? `${callee} with ${dependent.argName} = ${arg!.text.replace(/\s+/g, ' ')}${shown}` : 'documented',
     };
   }
   const override = DDI_BOUND_OVERRIDES[callee];
   if (override) return { callee, max: override.max, min: override.min, kind: 'ddi', header: entry?.header, source: 'annotated in the WDK headers' };
   if (!entry || (entry.irqlMax === undefined && entry.irqlMin === undefined)) return undefined;
   return { callee, max: entry.irqlMax, min: entry.irqlMin, kind: 'ddi', header: entry.header, source: 'documented' };
+}
+
+/**
+ * For an argument `&local`: the constant values the calling function stores in `local.field`, each with where
+ * (undefined when one of them is not a constant, or the function's writes to the local are not all visible).
+ */
+function storedThrough(program: Program, file: FileModel | undefined, call: SyntaxNode, arg: SyntaxNode, field: string): { value: bigint; site: SyntaxNode }[] | undefined {
+  const local = /^&\s*([A-Za-z_]\w*)$/.exec(arg.text.trim())?.[1];
+  const def = local ? program.functionContaining(call) : undefined;
+  const stored = def ? valuesStoredIn(def, local!, field, POINTEE_READERS) : undefined;
+  const out: { value: bigint; site: SyntaxNode }[] = [];
+  for (const s of stored ?? []) {
+    const value = program.evaluate(file, s.expression);
+    if (value === undefined) return undefined;
+    out.push({ value, site: s.site });
+  }
+  return out.length ? out : undefined;
 }
 
 /** Whether an allocator's constant pool argument asks for paged memory; undefined when it is not constant. */

@@ -472,8 +472,109 @@ NTSTATUS LogFlush(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 }
 `;
 
+// ---- Timeouts: a wait with a visible non-zero timeout needs <= APC_LEVEL, a zero one is a poll. ----
+
+const DPC_WAITS_WITH_TIMEOUT = `${EXTENSION}
+KDEFERRED_ROUTINE FlushDpc;
+
+VOID FlushDpc(PKDPC Dpc, PVOID DeferredContext, PVOID SystemArgument1, PVOID SystemArgument2)
+{
+    PLOG_EXTENSION ext = (PLOG_EXTENSION)DeferredContext;
+    LARGE_INTEGER timeout;
+
+    timeout.QuadPart = -10 * 1000 * 50;    // 50 ms, relative
+    KeWaitForSingleObject(&ext->FlushDone, Executive, KernelMode, FALSE, &timeout);
+}
+`;
+
+const DPC_WAITS_WITH_INITIALIZER = DPC_WAITS_WITH_TIMEOUT.replace('LARGE_INTEGER timeout;', 'LARGE_INTEGER timeout = { -500000 };').replace(/\n\s*timeout\.QuadPart = [^\n]*/, '');
+
+const LOCKED_WAIT_ANY = `${EXTENSION}
+#define WAIT_100_MS (-10 * 1000 * 100)
+
+_IRQL_requires_max_(PASSIVE_LEVEL)
+NTSTATUS LogWaitEither(_Inout_ PLOG_EXTENSION Ext, _In_ PKEVENT Other)
+{
+    PVOID objects[2] = { &Ext->FlushDone, Other };
+    LARGE_INTEGER wait = { .QuadPart = WAIT_100_MS };
+    KIRQL old;
+    NTSTATUS status;
+
+    KeAcquireSpinLock(&Ext->Lock, &old);
+    status = KeWaitForMultipleObjects(2, objects, WaitAny, Executive, KernelMode, FALSE, &wait, NULL);
+    KeReleaseSpinLock(&Ext->Lock, old);
+    return status;
+}
+`;
+
+// Polls with a zero timeout, then waits 1 ms once nothing is pending: the stored values disagree, so the
+// wait keeps the benefit of the doubt.
+const DPC_POLL_THEN_WAIT = `${EXTENSION}
+KDEFERRED_ROUTINE PollDpc2;
+
+VOID PollDpc2(PKDPC Dpc, PVOID DeferredContext, PVOID SystemArgument1, PVOID SystemArgument2)
+{
+    PLOG_EXTENSION ext = (PLOG_EXTENSION)DeferredContext;
+    LARGE_INTEGER t;
+
+    t.QuadPart = 0;
+    while (KeWaitForSingleObject(&ext->FlushDone, Executive, KernelMode, FALSE, &t) == STATUS_TIMEOUT) {
+        if (IsListEmpty(&ext->Pending)) {
+            t.QuadPart = -10 * 1000;
+        }
+    }
+}
+`;
+
+// The timeout comes from elsewhere: a caller's pointer, a computed value, a local another call fills in.
+const DPC_TIMEOUT_NOT_VISIBLE = `${EXTENSION}
+KDEFERRED_ROUTINE TimedDpc;
+
+static VOID WaitFor(PLOG_EXTENSION Ext, PLARGE_INTEGER Timeout)
+{
+    KeWaitForSingleObject(&Ext->FlushDone, Executive, KernelMode, FALSE, Timeout);
+}
+
+VOID TimedDpc(PKDPC Dpc, PVOID DeferredContext, PVOID SystemArgument1, PVOID SystemArgument2)
+{
+    PLOG_EXTENSION ext = (PLOG_EXTENSION)DeferredContext;
+    LARGE_INTEGER computed, queried, bumped;
+    ULONG ms = (ULONG)(ULONG_PTR)SystemArgument1;
+
+    computed.QuadPart = -(LONGLONG)ms * 10000;
+    KeWaitForSingleObject(&ext->FlushDone, Executive, KernelMode, FALSE, &computed);
+    KeQuerySystemTime(&queried);
+    queried.QuadPart = -1;
+    KeWaitForSingleObject(&ext->FlushDone, Executive, KernelMode, FALSE, &queried);
+    bumped.QuadPart = 0;
+    bumped.QuadPart += ms;
+    KeWaitForSingleObject(&ext->FlushDone, Executive, KernelMode, FALSE, &bumped);
+    WaitFor(ext, (PLARGE_INTEGER)SystemArgument2);
+}
+`;
+
+// At PASSIVE_LEVEL a timed wait is what the driver should do.
+const DISPATCH_WAITS_WITH_TIMEOUT = `${EXTENSION}
+_Dispatch_type_(IRP_MJ_FLUSH_BUFFERS)
+DRIVER_DISPATCH LogFlush;
+
+_Use_decl_annotations_
+NTSTATUS LogFlush(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    PLOG_EXTENSION ext = (PLOG_EXTENSION)DeviceObject->DeviceExtension;
+    LARGE_INTEGER timeout = { -5000000 };
+    NTSTATUS status = KeWaitForSingleObject(&ext->FlushDone, Executive, KernelMode, FALSE, &timeout);
+    Irp->IoStatus.Status = status;
+    IoCompleteRequest(Irp, IO_NO_INCREMENT);
+    return status;
+}
+`;
+
 new RuleTester().run('wdm/IrqlTooHigh', rule, {
   valid: [
+    { name: 'a zero timeout, then a non-zero one, on one local, in a DPC (benefit of the doubt)', code: DPC_POLL_THEN_WAIT },
+    { name: 'timeouts the function does not show (a parameter, a computed value, a local another call fills, +=)', code: DPC_TIMEOUT_NOT_VISIBLE },
+    { name: 'a non-zero timeout in a dispatch routine at PASSIVE_LEVEL', code: DISPATCH_WAITS_WITH_TIMEOUT },
     {
       name: 'the property is read after the spin lock is released',
       code: `${EXTENSION}
@@ -895,6 +996,34 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
       ],
     },
     {
+      name: 'KeWaitForSingleObject with a non-zero constant timeout in a DPC',
+      code: DPC_WAITS_WITH_TIMEOUT,
+      errors: [
+        {
+          messageId: 'tooHigh',
+          message:
+            'KeWaitForSingleObject must be called at IRQL <= APC_LEVEL (KeWaitForSingleObject with Timeout = &timeout (timeout.QuadPart = -10 * 1000 * 50)), but here the code runs at DISPATCH_LEVEL.',
+          line: lineOf(DPC_WAITS_WITH_TIMEOUT, 'KeWaitForSingleObject('),
+        },
+      ],
+    },
+    {
+      name: 'a positional initializer ({ -500000 }: the low part, non-zero) in a DPC',
+      code: DPC_WAITS_WITH_INITIALIZER,
+      errors: [{ messageId: 'tooHigh', line: lineOf(DPC_WAITS_WITH_INITIALIZER, 'KeWaitForSingleObject(') }],
+    },
+    {
+      name: 'KeWaitForMultipleObjects under a spin lock, its timeout given in the initializer through a macro',
+      code: LOCKED_WAIT_ANY,
+      errors: [
+        {
+          messageId: 'tooHigh',
+          line: lineOf(LOCKED_WAIT_ANY, 'KeWaitForMultipleObjects('),
+          basis: 'proven',
+        },
+      ],
+    },
+    {
       name: 'KeWaitForSingleObject with no timeout in a DPC',
       code: DPC_WAITS_FOREVER,
       errors: [
@@ -1092,35 +1221,3 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
   ],
 });
 
-// ---- Known gaps: the expected behaviour is certain, the rule does not meet it yet. Kept out of the passing suite;
-// run them with DDI_KNOWN_GAPS=1 (each is expected to fail until the rule is fixed). ----
-// - KeWaitForSingleObject's timeout value is not read: a visible non-zero timeout is allowed at DISPATCH_LEVEL.
-
-const GAP_NONZERO_TIMEOUT = `${EXTENSION}
-KDEFERRED_ROUTINE FlushDpc;
-
-VOID FlushDpc(PKDPC Dpc, PVOID DeferredContext, PVOID SystemArgument1, PVOID SystemArgument2)
-{
-    PLOG_EXTENSION ext = (PLOG_EXTENSION)DeferredContext;
-    LARGE_INTEGER timeout;
-
-    timeout.QuadPart = -10 * 1000 * 50;
-    KeWaitForSingleObject(&ext->FlushDone, Executive, KernelMode, FALSE, &timeout);
-}
-`;
-
-(process.env.DDI_KNOWN_GAPS ? describe : describe.skip)('known gaps', () => {
-  new RuleTester().run('wdm/IrqlTooHigh (known gaps)', rule, {
-    valid: [],
-    invalid: [
-      {
-        // KeWaitForSingleObject: "if Timeout = NULL or *Timeout != 0, the caller must be running at IRQL <=
-        // APC_LEVEL". The timeout here is a visible non-zero constant. Actual: no finding (a timeout pointer is
-        // given the benefit of the doubt, knowledge/irql-bounds.ts).
-        name: 'KeWaitForSingleObject with a non-zero timeout in a DPC',
-        code: GAP_NONZERO_TIMEOUT,
-        errors: [{ messageId: 'tooHigh', line: lineOf(GAP_NONZERO_TIMEOUT, 'KeWaitForSingleObject(') }],
-      },
-    ],
-  });
-});
