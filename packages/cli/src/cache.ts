@@ -18,6 +18,8 @@ import type { ExpandedConfig } from './config/config-loader.js';
 const FORMAT = 1;
 
 export class ResultCache {
+  /** Why the cache could not be written (the first failure), for a warning: the run goes on without it. */
+  problem?: string;
   private readonly used = new Set<string>();
   /** The parses the units this run used were made from: kept by `prune`. */
   private readonly usedParses = new Set<string>();
@@ -73,12 +75,17 @@ export class ResultCache {
     for (const p of parses) this.usedParses.add(p);
     // A result cut short by a time budget depends on the machine's speed, not on the input: never kept.
     if (results.some((r) => r.messages.some((m) => m.ruleId === null ? /per-file budget/.test(m.message) : m.fatal))) return;
-    mkdirSync(this.directory, { recursive: true });
-    const target = this.pathOf(key);
-    const temp = `${target}.${process.pid}.tmp`;
-    writeFileSync(temp, JSON.stringify({ key, results, parses }));
-    renameSync(temp, target);
-    this.used.add(key);
+    if (this.problem) return;
+    try {
+      mkdirSync(this.directory, { recursive: true });
+      const target = this.pathOf(key);
+      const temp = `${target}.${process.pid}.tmp`;
+      writeFileSync(temp, JSON.stringify({ key, results, parses }));
+      renameSync(temp, target);
+      this.used.add(key);
+    } catch (error) {
+      this.problem = `the cache cannot be written at ${this.directory} (${(error as Error).message}); this run's results are not cached`;
+    }
   }
 
   /**
@@ -86,6 +93,7 @@ export class ResultCache {
    * complete, unsharded run, so that the cache does not grow forever).
    */
   prune(): void {
+    if (this.problem) return;
     removeUnused(this.directory, /^([0-9a-f]{64})\.json$/, this.used);
     removeUnused(join(this.directory, PARSES), /^([0-9a-f]{64})\.bin$/, this.usedParses);
   }
@@ -148,7 +156,11 @@ function removeUnused(directory: string, entry: RegExp, used: ReadonlySet<string
   }
   for (const name of names) {
     const m = entry.exec(name);
-    if (m && !used.has(m[1])) rmSync(join(directory, name), { force: true });
+    try {
+      if (m && !used.has(m[1])) rmSync(join(directory, name), { force: true });
+    } catch {
+      // Left for the next run to remove; an entry that is not used is never read.
+    }
   }
 }
 

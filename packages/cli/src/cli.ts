@@ -207,6 +207,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (values.init) return await initConfig(io, positionals);
     const formatter = await loadFormatter(values.format ?? 'stylish', io.cwd);
     let results: LintResult[] = await engine.lintFiles(positionals);
+    for (const w of engine.warnings) io.stderr.write(`ddi-lint: warning: ${w}\n`);
     // --fix writes the files; --fix-dry-run only puts the fixed text in the results (`output` in json).
     if (values.fix && !values['fix-dry-run']) engine.writeFixes(results);
     if (values.quiet) {

@@ -108,6 +108,8 @@ export class DdiLint {
   private readonly embedded = new Map<DriverModel, ExpandedConfig>();
   private readonly usedPlugins = new Map<string, Plugin>(Object.entries(BUNDLED_PLUGINS));
   private readonly encodings = new Map<string, SourceEncoding>();
+  /** What went wrong around the run without changing its results (a cache that cannot be written): for stderr. */
+  readonly warnings: string[] = [];
 
   constructor(private readonly options: DdiLintOptions = {}) {
     this.cwd = resolve(options.cwd ?? process.cwd());
@@ -264,6 +266,7 @@ export class DdiLint {
       if (cache) cache.set(keys[i]!, fresh[n], parseKeysOf(jobs[i].files));
     });
     if (cache && !inShard) cache.prune();
+    if (cache?.problem) this.warnings.push(`--cache: ${cache.problem}`);
 
     for (const r of unitResults.flat()) {
       if (!r) continue;

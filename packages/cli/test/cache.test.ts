@@ -102,6 +102,15 @@ describe('--cache', () => {
     expect(readdirSync(parses)).toHaveLength(2);
   }, 60_000);
 
+  it('a cache location that cannot be written is a warning, and the run completes with the same output', async () => {
+    const dir = project({ 'a/driver.c': WDM_DRIVER, 'not-a-directory': 'a file' });
+    const plain = await run(['-f', 'json', 'a'], dir);
+    const r = await run(['-f', 'json', '--cache', '--cache-location', 'not-a-directory/cache', 'a'], dir);
+    expect(r.stdout).toBe(plain.stdout);
+    expect(r.code).toBe(plain.code);
+    expect(r.stderr).toMatch(/^ddi-lint: warning: --cache: the cache cannot be written at .*not-a-directory[\\/]cache \(ENOTDIR[^)]*\); this run's results are not cached\n$/);
+  }, 30_000);
+
   it('is not written without --cache', async () => {
     const dir = project({ 'a/driver.c': WDM_DRIVER });
     await run(['.'], dir);
