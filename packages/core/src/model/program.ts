@@ -95,6 +95,10 @@ export class Program {
   /** Project macros analysed as functions, by their own tree; and each file's real functions, in offset order. */
   private readonly macroByTree = new Map<unknown, FunctionDefinition>();
   private readonly realDefinitions = new Map<FileModel, readonly FunctionDefinition[]>();
+  /** Per function, facts of its declarations that the fixpoints ask for at every call (the program does not change). */
+  private readonly declarationsCache = new Map<FunctionDeclaration, readonly FunctionDeclaration[]>();
+  private readonly annotatedExits = new Map<FunctionDeclaration, IrqlValue | undefined>();
+  private readonly salContracts = new Map<FunctionDeclaration, (Evidence | undefined)[]>();
 
   constructor(
     sources: readonly ParsedSource[],
@@ -222,7 +226,13 @@ export class Program {
   }
 
   /** Declarations and the definition that speak of the same function as `def`. */
-  declarationsOf(def: FunctionDeclaration): FunctionDeclaration[] {
+  declarationsOf(def: FunctionDeclaration): readonly FunctionDeclaration[] {
+    let known = this.declarationsCache.get(def);
+    if (!known) this.declarationsCache.set(def, (known = this.findDeclarations(def)));
+    return known;
+  }
+
+  private findDeclarations(def: FunctionDeclaration): FunctionDeclaration[] {
     const all = [...(this.declarationsByName.get(def.name) ?? []), ...(this.definitionsByName.get(def.name) ?? [])];
     const visible = all.filter((d) => d === def || (!d.isStatic && !def.isStatic) || d.source === def.source);
     const home = this.byPath.get(def.source.filePath);
@@ -517,6 +527,13 @@ export class Program {
 
   /** A fixed summary from `_IRQL_raises_(X)` on any declaration. */
   private annotatedExit(def: FunctionDeclaration): IrqlValue | undefined {
+    if (this.annotatedExits.has(def)) return this.annotatedExits.get(def);
+    const exit = this.findAnnotatedExit(def);
+    this.annotatedExits.set(def, exit);
+    return exit;
+  }
+
+  private findAnnotatedExit(def: FunctionDeclaration): IrqlValue | undefined {
     for (const d of this.declarationsOf(def)) {
       for (const a of d.annotations) {
         if (!RAISES_IRQL_ANNOTATIONS.has(a.name) || !a.args) continue;
@@ -707,6 +724,14 @@ export class Program {
    * annotation that states no range (`_IRQL_raises_`, `_IRQL_requires_same_`, …) gives PASSIVE..DISPATCH.
    */
   private salContract(def: FunctionDeclaration, implied = false): Evidence | undefined {
+    let known = this.salContracts.get(def);
+    if (!known) this.salContracts.set(def, (known = []));
+    const slot = implied ? 1 : 0;
+    if (!(slot in known)) known[slot] = this.findSalContract(def, implied);
+    return known[slot];
+  }
+
+  private findSalContract(def: FunctionDeclaration, implied: boolean): Evidence | undefined {
     const decls = this.declarationsOf(def);
     // 1. SAL annotations.
     let max: Level | undefined;
