@@ -23,7 +23,11 @@ export interface ParseStore {
   write(key: string, bytes: Uint8Array): void;
 }
 
-/** Bumped when the stored layout, or what the front end makes of a text, changes. */
+/**
+ * Bump when the stored layout changes, or what the front end makes of a text (blanking, repair, the copy): the key
+ * also has the core's version, but that only moves at a release, and a parse kept by a build in between would be
+ * read back as if it were this build's.
+ */
 const FORMAT = 1;
 
 const require = createRequire(import.meta.url);
