@@ -9,7 +9,7 @@
  */
 import type { LintResult, ParseStore, Plugin } from '@ddi-lint/core';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import type { ExpandedConfig } from './config/config-loader.js';
@@ -154,15 +154,21 @@ function removeUnused(directory: string, entry: RegExp, used: ReadonlySet<string
   } catch {
     return;
   }
+  const staleBefore = Date.now() - STALE_TEMP_MS;
   for (const name of names) {
     const m = entry.exec(name);
     try {
       if (m && !used.has(m[1])) rmSync(join(directory, name), { force: true });
+      // A temporary file left by a run that was stopped while writing (another run may be writing one now).
+      else if (!m && name.endsWith('.tmp') && statSync(join(directory, name)).mtimeMs < staleBefore) rmSync(join(directory, name), { force: true });
     } catch {
       // Left for the next run to remove; an entry that is not used is never read.
     }
   }
 }
+
+/** How old a temporary file must be before `prune` takes it for the leftover of a stopped run. */
+const STALE_TEMP_MS = 60 * 60 * 1000;
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');

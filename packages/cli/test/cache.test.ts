@@ -1,5 +1,5 @@
 /** `--cache`: unchanged units are read back; a change re-analyses only the units it can affect. */
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WDM_DRIVER, project, run } from './helpers.js';
@@ -109,6 +109,20 @@ describe('--cache', () => {
     expect(r.stdout).toBe(plain.stdout);
     expect(r.code).toBe(plain.code);
     expect(r.stderr).toMatch(/^ddi-lint: warning: --cache: the cache cannot be written at .*not-a-directory[\\/]cache \(ENOTDIR[^)]*\); this run's results are not cached\n$/);
+  }, 30_000);
+
+  it("removes what a stopped run left half-written, once it is old, and not another run's file in the making", async () => {
+    const dir = project({ 'a/driver.c': WDM_DRIVER });
+    await run(['--cache', '.'], dir);
+    const cacheDir = join(dir, 'node_modules/.cache/ddi-lint');
+    const left = [join(cacheDir, `${'a'.repeat(64)}.json.123.tmp`), join(cacheDir, 'parses', `${'b'.repeat(64)}.bin.123.1.tmp`)];
+    const fresh = join(cacheDir, 'parses', `${'c'.repeat(64)}.bin.456.1.tmp`);
+    for (const f of [...left, fresh]) writeFileSync(f, 'partial');
+    const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    for (const f of left) utimesSync(f, twoHoursAgo, twoHoursAgo);
+    await run(['--cache', '.'], dir);
+    expect(left.filter((f) => existsSync(f))).toEqual([]);
+    expect(existsSync(fresh)).toBe(true);
   }, 30_000);
 
   it('is not written without --cache', async () => {
