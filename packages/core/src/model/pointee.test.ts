@@ -23,6 +23,7 @@ describe('valuesStoredIn', () => {
 
   it('reads of the field, and passing its address to a reader, are not writes', () => {
     expect(stored(`LARGE_INTEGER t;\nt.QuadPart = -1;\nif (t.QuadPart < 0) ${WAIT}\n${WAIT}`)).toEqual(['-1']);
+    expect(stored(`LARGE_INTEGER t;\n(t).QuadPart = -2;\nKeWaitForSingleObject(Event, Executive, KernelMode, FALSE, &(t));`)).toEqual(['-2']);
   });
 
   it('knows nothing when a write is not `t.QuadPart = value`', () => {
@@ -31,10 +32,14 @@ describe('valuesStoredIn', () => {
     expect(stored(`LARGE_INTEGER t;\nt.QuadPart = -1;\nt.LowPart = 7;\n${WAIT}`)).toBeUndefined();
     expect(stored(`LARGE_INTEGER t;\nt = ByValue;\n${WAIT}`)).toBeUndefined();
     expect(stored(`LARGE_INTEGER t = { 1, 2 };\n${WAIT}`)).toBeUndefined();
+    expect(stored(`LARGE_INTEGER t;\nt.QuadPart = -1;\nt.u.LowPart = 7;\n${WAIT}`)).toBeUndefined();
+    expect(stored(`LARGE_INTEGER t;\nt.QuadPart = -1;\n(t).u.HighPart++;\n${WAIT}`)).toBeUndefined();
   });
 
   it('knows nothing when the address goes where a write may happen', () => {
     expect(stored(`LARGE_INTEGER t;\nt.QuadPart = -1;\nKeQuerySystemTime(&t);\n${WAIT}`)).toBeUndefined();
+    expect(stored(`LARGE_INTEGER t;\nt.QuadPart = -1;\nReadTimeoutFromRegistry(&t.QuadPart);\n${WAIT}`)).toBeUndefined();
+    expect(stored(`LARGE_INTEGER t;\nt.QuadPart = -1;\nReadLowPart(&(t.u.LowPart));\n${WAIT}`)).toBeUndefined();
     expect(stored(`LARGE_INTEGER t;\nPLARGE_INTEGER p = &t;\nt.QuadPart = -1;\np->QuadPart = 0;\n${WAIT}`)).toBeUndefined();
   });
 

@@ -43,7 +43,8 @@ export function valuesStoredIn(def: FunctionDefinition, name: string, field: str
 }
 
 function classify(id: SyntaxNode, field: string, readers: ReadonlySet<string>): StoredValue | 'read' | 'unknown' {
-  const parent = id.parent;
+  const use = outsideParentheses(id);
+  const parent = use.parent;
   if (!parent) return 'read';
   switch (parent.type) {
     case 'init_declarator': {
@@ -52,19 +53,23 @@ function classify(id: SyntaxNode, field: string, readers: ReadonlySet<string>): 
       return value ? initializerValue(value, field, parent) : 'read';
     }
     case 'field_expression': {
-      if (parent.childForFieldName('argument')?.id !== id.id) return 'read';
-      const written = writeOf(parent);
+      if (parent.childForFieldName('argument')?.id !== use.id) return 'read';
+      // The whole member path (`t.u.LowPart`): only `t.<field>` itself is followed.
+      let target = parent;
+      for (;;) {
+        const outer = outsideParentheses(target);
+        const up = outer.parent;
+        if (up?.type !== 'field_expression' || up.childForFieldName('argument')?.id !== outer.id) break;
+        target = up;
+      }
+      if (addressGoesElsewhere(target, readers)) return 'unknown';
+      const written = writeOf(outsideParentheses(target));
       if (!written) return 'read';
-      const isField = parent.childForFieldName('field')?.text === field && parent.text.replace(/\s+/g, '') === `${id.text}.${field}`;
-      if (!isField || written === 'unknown') return 'unknown';
-      return written;
+      const isField = target.id === parent.id && parent.childForFieldName('field')?.text === field && parent.childForFieldName('operator')?.text !== '->';
+      return isField && written !== 'unknown' ? written : 'unknown';
     }
-    case 'pointer_expression': {
-      if (!parent.text.trimStart().startsWith('&')) return 'read';
-      const call = parent.parent?.type === 'argument_list' ? parent.parent.parent : null;
-      const callee = call?.type === 'call_expression' ? calleeName(call) : undefined;
-      return callee && readers.has(callee) ? 'read' : 'unknown';
-    }
+    case 'pointer_expression':
+      return addressGoesElsewhere(use, readers) ? 'unknown' : 'read';
     case 'argument_list': {
       // Passed as it is: an array would be its address.
       const callee = parent.parent?.type === 'call_expression' ? calleeName(parent.parent) : undefined;
@@ -73,10 +78,27 @@ function classify(id: SyntaxNode, field: string, readers: ReadonlySet<string>): 
     case 'assignment_expression':
     case 'update_expression':
       // The whole local copied or changed: not a write this module follows.
-      return writeOf(id) ? 'unknown' : 'read';
+      return writeOf(use) ? 'unknown' : 'read';
     default:
       return 'read';
   }
+}
+
+/** The node itself, or the outermost parentheses around it. */
+function outsideParentheses(node: SyntaxNode): SyntaxNode {
+  let n = node;
+  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+  return n;
+}
+
+/** Whether `&node` is taken anywhere but as an argument of a reader (a call that only reads through it). */
+function addressGoesElsewhere(node: SyntaxNode, readers: ReadonlySet<string>): boolean {
+  const address = outsideParentheses(node).parent;
+  if (address?.type !== 'pointer_expression' || !address.text.trimStart().startsWith('&')) return false;
+  const use = outsideParentheses(address);
+  const call = use.parent?.type === 'argument_list' ? use.parent.parent : null;
+  const callee = call?.type === 'call_expression' ? calleeName(call) : undefined;
+  return !(callee && readers.has(callee));
 }
 
 /** How `target` is written where it stands: `target = value`, some other write ('unknown'), or not at all. */
