@@ -383,14 +383,24 @@ function typeSetOf(types: readonly string[]): ReadonlySet<string> {
  * The nodes of a subtree in pre-order, `root` included, each made only when `visit` is called for it: a walk
  * over numbers (iterative, so expressions nested thousands deep in generated code are fine).
  */
-export function forEachNode(root: SyntaxNode, visit: (node: SyntaxNode) => void, types?: ReadonlySet<string>): void {
+export function forEachNode(
+  root: SyntaxNode,
+  visit: (node: SyntaxNode) => void,
+  types?: ReadonlySet<string>,
+  /** Looks at a node's type and text before it is made: a node it refuses is neither made nor visited. */
+  accept?: (type: string, text: () => string) => boolean,
+): void {
   const { tree, index } = root;
   const end = tree.after[index];
   if (types) {
-    for (const i of tree.indicesOfType(index, end, types)) visit(tree.node(i));
+    for (const i of tree.indicesOfType(index, end, types)) {
+      if (!accept || accept(tree.typeAt(i), () => tree.text.slice(tree.starts[i], tree.ends[i]))) visit(tree.node(i));
+    }
     return;
   }
-  for (let i = index; i < end; i++) visit(tree.node(i));
+  for (let i = index; i < end; i++) {
+    if (!accept || accept(tree.typeAt(i), () => tree.text.slice(tree.starts[i], tree.ends[i]))) visit(tree.node(i));
+  }
 }
 
 /** The nodes of a subtree of the given types, each after the nodes inside it (post-order), `root` included. */

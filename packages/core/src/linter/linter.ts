@@ -8,7 +8,8 @@ import { type ParseStore, macrosFingerprint, parseKeyOf } from '../frontend/pars
 import { type AllocatorSpec, isPagedPoolFlags, isPagedPoolType, lookupAllocator } from '../knowledge/pool.js';
 import { lookupDdi } from '../knowledge/ddi-table.js';
 import { ARGUMENT_DEPENDENT_BOUNDS, DDI_BOUND_OVERRIDES, POINTEE_READERS, argumentMatches } from '../knowledge/irql-bounds.js';
-import { type DriverModel, type FileModel, type FunctionDefinition, walkTypes } from '../model/file-model.js';
+import { forEachNode } from '../frontend/syntax-tree.js';
+import type { DriverModel, FileModel, FunctionDefinition } from '../model/file-model.js';
 import { applyDirectives, parseDirectives } from './directives.js';
 import { type Interval, Level, formatInterval, hull, parseLevel } from '../model/irql.js';
 import type { Basis, Explanation, IrqlFact, TraceStep } from '../model/irql-domain.js';
@@ -440,7 +441,7 @@ export class Linter {
       const roots = [parsed.root, ...fileModel.definitions.filter((d) => d.macro).map((d) => d.node)];
       if (!hasExit) {
         const types = new Set(listeners.keys());
-        for (const root of roots) walkTypes(root, types, (node) => within() && call(node.type, node));
+        for (const root of roots) forEachNode(root, (node) => within() && call(node.type, node), types);
       } else {
         // Iterative, so that deeply nested code cannot overflow the stack.
         const stack: { node: SyntaxNode; exit: boolean }[] = roots.map((node) => ({ node, exit: false })).reverse();

@@ -17,7 +17,8 @@
 import type { SyntaxNode } from '../frontend/parser.js';
 import { type AllocatorSpec, POOL_FLAG_VALUES, POOL_TYPE_MODIFIERS, isPagedPoolFlags, isPagedPoolType, lookupAllocator } from '../knowledge/pool.js';
 import { unwrapParens } from './cfg.js';
-import { type FunctionDefinition, walkTypes } from './file-model.js';
+import { forEachNode } from '../frontend/syntax-tree.js';
+import type { FunctionDefinition } from './file-model.js';
 import { callArguments as argumentsOf, calleeName } from './syntax.js';
 
 export interface AllocationSite {
@@ -134,7 +135,7 @@ export class AllocationFlow {
         if (list) list.push(value);
         else map!.set(place, [value]);
       };
-      walkTypes(def.body, ASSIGNMENT_TYPES, (n) => {
+      forEachNode(def.body, (n) => {
         if (n.type === 'assignment_expression' && n.child(1)?.type === '=') {
           const left = n.childForFieldName('left');
           const right = n.childForFieldName('right');
@@ -144,7 +145,7 @@ export class AllocationFlow {
           const v = n.childForFieldName('value');
           if (d && v) add(placeOf(d).replace(/^\*+/, ''), v);
         }
-      });
+      }, ASSIGNMENT_TYPES);
       this.assignmentCache.set(def, map);
     }
     return map;
@@ -154,9 +155,9 @@ export class AllocationFlow {
     let list = this.returnCache.get(def);
     if (!list) {
       list = [];
-      walkTypes(def.body, RETURN_TYPES, (n) => {
+      forEachNode(def.body, (n) => {
         if (n.namedChildren[0]) list!.push(n.namedChildren[0]);
-      });
+      }, RETURN_TYPES);
       this.returnCache.set(def, list);
     }
     return list;
@@ -268,7 +269,7 @@ const PLACE_TYPES: ReadonlySet<string> = new Set(['identifier', 'field_expressio
 /** Places in the function that hold a user-visible buffer. */
 function userVisiblePlaces(def: FunctionDefinition): Set<string> {
   const places = new Set<string>();
-  walkTypes(def.body, USER_PLACE_TYPES, (n) => {
+  forEachNode(def.body, (n) => {
     if (n.type === 'call_expression' && calleeName(n) === 'WdfRequestRetrieveOutputBuffer') {
       const out = argumentsOf(n)[2];
       if (out) places.add(placeOf(out).replace(/^&/, ''));
@@ -286,7 +287,7 @@ function userVisiblePlaces(def: FunctionDefinition): Set<string> {
       const v = placeOf(value);
       if (USER_BUFFER.test(v) || /^MmGetSystemAddressForMdlSafe\(\w+(?:->|\.)MdlAddress/.test(v)) places.add(placeOf(target).replace(/^\*+/, ''));
     }
-  });
+  }, USER_PLACE_TYPES);
   return places;
 }
 
@@ -318,10 +319,10 @@ function transferChecks(
   };
   // A condition mentioning a tracked place checks it.
   const checksIn = (n: SyntaxNode) => {
-    walkTypes(n, PLACE_TYPES, (m) => {
+    forEachNode(n, (m) => {
       const p = placeOf(m);
       if (state.has(p)) mark(p, { checked: true });
-    });
+    }, PLACE_TYPES);
   };
   const visit = (n: SyntaxNode): void => {
     switch (n.type) {

@@ -268,7 +268,7 @@ export function buildFileModel(source: ParsedSource, options: FileModelOptions =
   const comments: SyntaxNode[] = [];
   const pragmas: SyntaxNode[] = [];
   const macros: SyntaxNode[] = [];
-  walkTypes(source.root, FILE_WALK_TYPES, (node) => {
+  forEachNode(source.root, (node) => {
     switch (node.type) {
       case 'enum_specifier': {
         let next = 0n;
@@ -350,7 +350,7 @@ export function buildFileModel(source: ParsedSource, options: FileModelOptions =
       default:
         break;
     }
-  }, (type, text) => (type === 'preproc_def' ? source.callMacros !== undefined : type !== 'identifier' || functionNames.has(text())));
+  }, FILE_WALK_TYPES, (type, text) => (type === 'preproc_def' ? source.callMacros !== undefined : type !== 'identifier' || functionNames.has(text())));
 
   // Project macros that hide DDI calls, as functions (after the real ones: those stay in offset order).
   const defined = new Set(definitions.map((d) => d.name));
@@ -428,12 +428,12 @@ function makeDefinition(
     get locals() {
       if (!locals) {
         const found = new Set<string>();
-        walkTypes(body, DECLARATION_TYPES, (n) => {
+        forEachNode(body, (n) => {
           for (const d of n.childrenForFieldName('declarator')) {
             const id = declaredIdentifier(d);
             if (id) found.add(id);
           }
-        });
+        }, DECLARATION_TYPES);
         locals = found;
       }
       return locals;
@@ -488,22 +488,6 @@ function collectDeclarations(
       out.push({ name: d.text, source, node, nameNode: d, annotations, roleType: role, isStatic });
     }
   }
-}
-
-/** Pre-order walk that visits only the nodes whose type is in `types`; `accept` may look at the text first to skip one. */
-export function walkTypes(
-  root: SyntaxNode,
-  types: ReadonlySet<string>,
-  visit: (node: SyntaxNode) => void,
-  accept?: (type: string, text: () => string) => boolean,
-): void {
-  forEachNode(
-    root,
-    (node) => {
-      if (!accept || accept(node.type, () => node.text)) visit(node);
-    },
-    types,
-  );
 }
 
 /** Headers only kernel-mode code includes. */

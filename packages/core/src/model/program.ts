@@ -15,6 +15,7 @@
  * the program up to the small height of the lattice.
  */
 import type { ParsedSource, SyntaxNode } from '../frontend/parser.js';
+import { forEachNode } from '../frontend/syntax-tree.js';
 import { dispatchIrqlOf, lookupRole, ROLE_BY_FUNCTION_NAME, ROLE_REFINEMENTS } from '../knowledge/roles.js';
 import { AllocationFlow } from './allocation-flow.js';
 import { evaluateConstant } from './constants.js';
@@ -25,7 +26,6 @@ import {
   type FunctionDefinition,
   buildFileModel,
   driverModelFromIncludes,
-  walkTypes,
 } from './file-model.js';
 import { type Interval, Level, formatInterval, hull, interval, levelFromNumber, meet, parseLevel } from './irql.js';
 import { type CalleeSummary, type FunctionIrql, analyzeFunction, parameterFactsOf, step } from './irql-analysis.js';
@@ -516,10 +516,10 @@ export class Program {
     );
     // `?:` and `&&` / `||` outside a branch condition are not CFG edges: look for them only where they occur.
     if (!answer && /\?|&&|\|\|/.test(def.source.text.slice(def.body.startIndex, def.body.endIndex))) {
-      walkTypes(def.body, EXPRESSION_TESTS, (n) => {
+      forEachNode(def.body, (n) => {
         const tested = n.type === 'conditional_expression' ? n.childForFieldName('condition') : n.childForFieldName('left');
         if (!answer && tested && (n.type === 'conditional_expression' || /^(?:&&|\|\|)$/.test(n.child(1)?.type ?? '')) && mentionsAny(tested, params)) answer = true;
-      });
+      }, EXPRESSION_TESTS);
     }
     this.parameterTests.set(def, answer);
     return answer;
@@ -1065,9 +1065,9 @@ const EXPRESSION_TESTS: ReadonlySet<string> = new Set(['conditional_expression',
 /** Whether an expression names any of `names`. */
 function mentionsAny(expression: SyntaxNode, names: ReadonlySet<string>): boolean {
   let mentions = false;
-  walkTypes(expression, IDENTIFIER, (id) => {
+  forEachNode(expression, (id) => {
     if (names.has(id.text)) mentions = true;
-  });
+  }, IDENTIFIER);
   return mentions;
 }
 
