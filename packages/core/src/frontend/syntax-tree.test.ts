@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type ParserType from 'tree-sitter';
 import { describe, expect, it } from 'vitest';
 import { type Shape, shapeOf } from './__fixtures__/tree-shape.js';
-import { type SyntaxNode, copyTree } from './syntax-tree.js';
+import { type SyntaxNode, copyTree, forEachNode } from './syntax-tree.js';
 
 const require = createRequire(import.meta.url);
 const Parser = require('tree-sitter') as typeof ParserType;
@@ -134,5 +134,30 @@ describe('copyTree', () => {
     const root = copyTree(tree, text, language).rootNode;
     expect(root.endIndex).toBe(text.length);
     expect(root.descendantsOfType('number_literal').map((n) => n.text)).toEqual(['1']);
+  });
+
+  it('forEachNode visits the nodes of the given types in pre-order, and makes none that its test refuses', () => {
+    const { tree, language } = nativeParse(DRIVER_C, 'tree-sitter-c');
+    const types = new Set(['identifier', 'call_expression']);
+    const expected = tree.rootNode.descendantsOfType([...types]);
+
+    const filtered = copyTree(tree, DRIVER_C, language);
+    const made = (): number => (filtered as unknown as { nodes: unknown[] }).nodes.filter(Boolean).length;
+    const seen: string[] = [];
+    const kept: SyntaxNode[] = [];
+    forEachNode(filtered.rootNode, (n) => kept.push(n), types, (type, text) => {
+      seen.push(`${type}:${text()}`);
+      return type === 'identifier' && text() === 'dev';
+    });
+    expect(seen).toEqual(expected.map((n) => `${n.type}:${n.text}`));
+    expect(kept.map((n) => n.startIndex)).toEqual(expected.filter((n) => n.type === 'identifier' && n.text === 'dev').map((n) => n.startIndex));
+    expect(kept.length).toBeGreaterThan(2);
+    // The root and the kept nodes, nothing else.
+    expect(made()).toBe(1 + kept.length);
+    expect(kept.every((n) => filtered.node(n.index) === n)).toBe(true);
+
+    const all: SyntaxNode[] = [];
+    forEachNode(copyTree(tree, DRIVER_C, language).rootNode, (n) => all.push(n), types);
+    expect(all.map((n) => n.startIndex)).toEqual(expected.map((n) => n.startIndex));
   });
 });
