@@ -99,6 +99,8 @@ export class Program {
   private readonly declarationsCache = new Map<FunctionDeclaration, readonly FunctionDeclaration[]>();
   private readonly annotatedExits = new Map<FunctionDeclaration, IrqlValue | undefined>();
   private readonly salContracts = new Map<FunctionDeclaration, (Evidence | undefined)[]>();
+  /** Constant values by file and text (a file's defines and enums, then the program's, do not change). */
+  private readonly evaluated = new Map<FileModel | undefined, Map<string, bigint | undefined>>();
 
   constructor(
     sources: readonly ParsedSource[],
@@ -316,6 +318,16 @@ export class Program {
   /** Constant value of an expression (or its text) as seen from a file. */
   evaluate(file: FileModel | undefined, expr: SyntaxNode | string): bigint | undefined {
     const text = typeof expr === 'string' ? expr : expr.text;
+    // The same few texts (`DISPATCH_LEVEL`, `TRUE`, a tag) are evaluated at every call of every fixpoint round.
+    let known = this.evaluated.get(file);
+    if (!known) this.evaluated.set(file, (known = new Map()));
+    if (known.has(text)) return known.get(text);
+    const value = this.evaluateAfresh(file, text);
+    known.set(text, value);
+    return value;
+  }
+
+  private evaluateAfresh(file: FileModel | undefined, text: string): bigint | undefined {
     return evaluateConstant(text, (name) => {
       if (file) {
         const d = file.defines.get(name);
