@@ -32,12 +32,13 @@ export function valuesStoredIn(def: FunctionDefinition, name: string, field: str
   forEachNode(
     def.body,
     (id) => {
-      if (unknown || id.text !== name) return;
+      if (unknown) return;
       const use = classify(id, field, readers);
       if (use === 'unknown') unknown = true;
       else if (use !== 'read') stored.push(use);
     },
     IDENTIFIER,
+    (_, text) => text() === name,
   );
   return unknown || !stored.length ? undefined : stored;
 }
