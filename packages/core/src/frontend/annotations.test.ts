@@ -269,7 +269,8 @@ describe('blankAnnotations', () => {
   });
 });
 
-describe('blankAnnotations: known gaps (genuine bugs: expected behaviour asserted, currently failing)', () => {
+// Formerly known gaps, kept as regression tests now that they pass; the comments say what the bug was.
+describe('blankAnnotations: fixed gaps (regression tests)', () => {
   // braceDepth counts the `{` of `extern "C" {` (the usual `#ifdef __cplusplus` guard of a driver header), so
   // every file-scope macro after it is taken to be inside a function body and left for the parser to choke on.
   it('blanks WDF_DECLARE_CONTEXT_TYPE_WITH_NAME inside an extern "C" block (still file scope)', () => {

@@ -979,7 +979,9 @@ describe('more entry sources', () => {
   });
 });
 
-describe('known gaps (genuine bugs: expected behaviour asserted, currently failing)', () => {
+// Formerly known gaps: each test asserted the expected behaviour while it failed, and stays as a regression test
+// now that it passes. The comments say what the bug was.
+describe('fixed gaps (regression tests)', () => {
   // file-model.ts, visitTopLevel: `previousEnd` advances past every named child, comments included, so an
   // annotation followed by a comment (on its line or the next) is no longer "between the previous node and the
   // function" and is dropped.

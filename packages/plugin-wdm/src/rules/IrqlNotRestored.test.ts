@@ -559,9 +559,8 @@ static VOID NicIndicateLocked(_Inout_ PNIC_EXTENSION Ext, _In_ PDEVICE_OBJECT Up
   ],
 });
 
-// ---- Known gaps: the expected behaviour is certain, the rule does not meet it yet. Kept out of the passing suite;
-// run them with DDI_KNOWN_GAPS=1 (each is expected to fail until the rule is fixed). ----
-// - A raise known only from a callee's annotations (_IRQL_raises_, basis contract) is filtered out, not followed.
+// ---- Formerly a known gap: a raise known only from a callee's annotations (_IRQL_raises_, basis contract) was
+// filtered out, not followed. Now a regular test. ----
 
 const GAP_ANNOTATED_HELPER_NOT_RELEASED = `${EXTENSION}
 _IRQL_raises_(DISPATCH_LEVEL)

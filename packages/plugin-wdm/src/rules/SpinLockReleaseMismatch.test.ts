@@ -430,6 +430,3 @@ VOID UartTouchParenthesized(_Inout_ PUART_EXTENSION Ext)
   ],
 });
 
-// ---- Known gaps: the expected behaviour is certain, the rule does not meet it yet. Kept out of the passing suite;
-// run them with DDI_KNOWN_GAPS=1 (each is expected to fail until the rule is fixed). ----
-// - Lock expressions are compared as text, without aliasing: a lock taken through a pointer local is another lock.
