@@ -70,7 +70,7 @@ export class ResultCache {
     }
   }
 
-  /** Keep a unit's results; `parses`: the parse keys of its files (`parseKeysOf`), whose parses `prune` then keeps. */
+  /** Keep a unit's results; `parses`: the keys of the parses its files were made from, which `prune` then keeps. */
   set(key: string, results: readonly LintResult[], parses: readonly string[] = []): void {
     for (const p of parses) this.usedParses.add(p);
     // A result cut short by a time budget depends on the machine's speed, not on the input: never kept.
@@ -111,6 +111,8 @@ const PARSES = 'parses';
  */
 export class DiskParseStore implements ParseStore {
   readonly directory: string;
+  /** Every key asked for: the parses the unit's files were made from (what its cache entry keeps). */
+  readonly keys = new Set<string>();
   private readonly readKeys = new Set<string>();
   writes = 0;
   /** The parses read and used (one that could not be used is parsed again and written). */
@@ -123,6 +125,7 @@ export class DiskParseStore implements ParseStore {
   }
 
   read(key: string): Uint8Array | undefined {
+    this.keys.add(key);
     try {
       const bytes = readFileSync(join(this.directory, `${key}.bin`));
       this.readKeys.add(key);

@@ -17,7 +17,6 @@ import {
   normalizeRuleEntry,
   validateRuleOptions,
   buildProgram,
-  parseKeysOf,
 } from '@ddi-lint/core';
 import { renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -35,7 +34,7 @@ import { ConfigFileError, UsageError } from './config/errors.js';
 import { BUNDLED_PLUGINS } from './config/plugins.js';
 import { DEFAULT_EXTENSIONS, type SourceEncoding, encodeSource, findFiles, readSource } from './files.js';
 import { type UnitInput, partitionIntoUnits } from './units.js';
-import { type UnitJob, runInWorkers } from './worker-pool.js';
+import { type UnitJob, type UnitOutcome, runInWorkers } from './worker-pool.js';
 
 const require = createRequire(import.meta.url);
 const CLI_VERSION = (require('../package.json') as { version: string }).version;
@@ -262,8 +261,8 @@ export class DdiLint {
     if (cache) this.debug(`cache ${cache.directory}: ${jobs.length - pending.length} of ${jobs.length} units unchanged`);
     const fresh = await this.analyseUnits(pending.map((p) => p.job));
     pending.forEach(({ i }, n) => {
-      unitResults[i] = fresh[n];
-      if (cache) cache.set(keys[i]!, fresh[n], parseKeysOf(jobs[i].files));
+      unitResults[i] = fresh[n].results;
+      if (cache) cache.set(keys[i]!, fresh[n].results, fresh[n].parses);
     });
     if (cache && !inShard) cache.prune();
     if (cache?.problem) this.warnings.push(`--cache: ${cache.problem}`);
@@ -285,12 +284,12 @@ export class DdiLint {
   }
 
   /** Analyse units here, one after the other, or in `jobs` worker threads. */
-  private async analyseUnits(units: readonly UnitJob[]): Promise<LintResult[][]> {
+  private async analyseUnits(units: readonly UnitJob[]): Promise<UnitOutcome[]> {
     if (!units.length) return [];
     const jobs = this.options.jobs ?? 0;
     if (jobs <= 0) {
-      const out: LintResult[][] = [];
-      for (const unit of units) out.push(await this.lintUnit(unit.files, unit.lintOnly ? new Set(unit.lintOnly) : undefined));
+      const out: UnitOutcome[] = [];
+      for (const unit of units) out.push(await this.analyseUnit(unit.files, unit.lintOnly ? new Set(unit.lintOnly) : undefined));
       return out;
     }
     return runInWorkers(units, {
@@ -318,11 +317,16 @@ export class DdiLint {
    * Analyse one unit: its files as one program, each with its own config (the cascade, or the embedded default
    * for its driver model). `lintOnly`: the files whose rules run (a shard); the others are only modelled.
    */
-  async lintUnit(
+  async lintUnit(inputs: readonly UnitInput[], lintOnly?: ReadonlySet<string>, hooks: Pick<LintOptions, 'onFileStart' | 'onRule'> = {}): Promise<LintResult[]> {
+    return (await this.analyseUnit(inputs, lintOnly, hooks)).results;
+  }
+
+  /** `lintUnit`, with the keys of the parses the results were made from (for `--cache`). */
+  async analyseUnit(
     inputs: readonly UnitInput[],
     lintOnly?: ReadonlySet<string>,
     hooks: Pick<LintOptions, 'onFileStart' | 'onRule'> = {},
-  ): Promise<LintResult[]> {
+  ): Promise<UnitOutcome> {
     const overrideLayer = this.ruleOverrideLayer();
     const bases = new Map<string, ExpandedConfig | undefined>();
     for (const input of inputs) bases.set(input.filePath, await this.baseConfigFor(input.filePath));
@@ -398,7 +402,7 @@ export class DdiLint {
     irql: ReturnType<typeof irqlSettingsFrom>,
     lintOnly?: (filePath: string) => boolean,
     hooks: Pick<LintOptions, 'onFileStart' | 'onRule'> = {},
-  ): LintResult[] {
+  ): UnitOutcome {
     const linter = new Linter();
     const report = this.options.reportUnusedDisableDirectives;
     const maxFileTimeMs = this.options.maxFileTimeMs ?? DEFAULT_MAX_FILE_TIME_MS;
@@ -406,7 +410,8 @@ export class DdiLint {
     const parseStore = this.parseStore();
     let results = linter.lintFiles(inputs, configFor, { irql, fix: this.options.fix, reportUnusedDisableDirectives: report, lintOnly, maxFileTimeMs, parseStore, ...hooks });
     if (parseStore) this.debug(`${inputs.length} files: ${parseStore.hits} parses read back from ${parseStore.directory}, ${parseStore.writes} written`);
-    if (!this.options.fix) return results;
+    const parses = [...(parseStore?.keys ?? [])];
+    if (!this.options.fix) return { results, parses };
     const original = new Map(inputs.map((i) => [i.filePath, i.text]));
     const current = new Map(original);
     const baselineErrors = new Map(results.map((r) => [r.filePath, r.parseErrorCount ?? 0]));
@@ -435,7 +440,7 @@ export class DdiLint {
       const text = current.get(r.filePath);
       r.output = text !== undefined && text !== original.get(r.filePath) ? text : undefined;
     }
-    return results;
+    return { results, parses };
   }
 
   /**

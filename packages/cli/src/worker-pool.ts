@@ -39,9 +39,15 @@ export interface UnitJob {
 export const PROGRESS = { seq: 0, phase: 1, file: 2, rule: 3 } as const;
 export const PHASE = { idle: 0, model: 1, rules: 2 } as const;
 
+/** A unit's results, and the keys of the parses they were made from (with `--cache`; the cache keeps those). */
+export interface UnitOutcome {
+  readonly results: LintResult[];
+  readonly parses: readonly string[];
+}
+
 export type WorkerRequest = { readonly type: 'unit'; readonly id: number; readonly job: UnitJob };
 export type WorkerReply =
-  | { readonly type: 'done'; readonly id: number; readonly results: LintResult[] }
+  | { readonly type: 'done'; readonly id: number; readonly results: LintResult[]; readonly parses: readonly string[] }
   | { readonly type: 'error'; readonly id: number; readonly name: string; readonly message: string; readonly reason?: string; readonly filePath?: string; readonly key?: string }
   | { readonly type: 'rule'; readonly index: number; readonly ruleId: string }
   | { readonly type: 'debug'; readonly line: string }
@@ -90,9 +96,9 @@ interface Slot {
   sentAt: number;
 }
 
-/** Analyse units in worker threads; returns each unit's results, in unit order. */
-export async function runInWorkers(units: readonly UnitJob[], options: PoolOptions): Promise<LintResult[][]> {
-  const results: LintResult[][] = new Array(units.length);
+/** Analyse units in worker threads; returns each unit's outcome, in unit order. */
+export async function runInWorkers(units: readonly UnitJob[], options: PoolOptions): Promise<UnitOutcome[]> {
+  const results: UnitOutcome[] = new Array(units.length);
   const errors: { index: number; error: Error }[] = [];
   // Largest units first, so that one big driver does not start last and finish alone.
   const queue: Pending[] = units
@@ -171,7 +177,7 @@ export async function runInWorkers(units: readonly UnitJob[], options: PoolOptio
       slot.task = undefined;
       running--;
       options.debug?.(`analysis unit ${task.index + 1} of ${units.length} (${task.unit.files.length} files from ${task.unit.files[0].filePath}): ${Date.now() - slot.sentAt} ms in worker ${slot.worker.threadId}`);
-      if (reply.type === 'done') results[task.index] = withStopped(task, reply.results);
+      if (reply.type === 'done') results[task.index] = { results: withStopped(task, reply.results), parses: reply.parses };
       else errors.push({ index: task.index, error: rebuildError(reply) });
       next(slot);
       for (const waiting of idle.splice(0)) next(waiting);
@@ -196,7 +202,7 @@ export async function runInWorkers(units: readonly UnitJob[], options: PoolOptio
           task.stopped.set(filePath, fatal(`The analysis worker stopped while the rules ran on ${filePath}: ${why}; this file's rules were skipped`));
           queue.unshift(task);
         } else {
-          results[task.index] = unitFailed(task, `the analysis worker stopped while modelling the files of this driver (${why})`);
+          results[task.index] = { results: unitFailed(task, `the analysis worker stopped while modelling the files of this driver (${why})`), parses: [] };
         }
       }
       const fresh = spawn();

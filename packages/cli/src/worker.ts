@@ -50,7 +50,7 @@ port.on('message', async (request: WorkerRequest) => {
   const fileIndex = new Map(job.files.map((f, i) => [f.filePath, i]));
   try {
     signal(PHASE.model);
-    const results = await engine.lintUnit(job.files, job.lintOnly ? new Set(job.lintOnly) : undefined, {
+    const { results, parses } = await engine.analyseUnit(job.files, job.lintOnly ? new Set(job.lintOnly) : undefined, {
       onFileStart: (filePath) => signal(PHASE.rules, fileIndex.get(filePath) ?? 0),
       onRule: (ruleId) => {
         let index = ruleIndex.get(ruleId);
@@ -63,7 +63,7 @@ port.on('message', async (request: WorkerRequest) => {
       },
     });
     signal(PHASE.idle);
-    post({ type: 'done', id, results });
+    post({ type: 'done', id, results, parses });
     releaseTrees(job.files);
   } catch (error) {
     signal(PHASE.idle);

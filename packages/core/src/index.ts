@@ -81,7 +81,6 @@ export {
   ConfigError,
   applyFixes,
   buildProgram,
-  parseKeysOf,
   findRule,
   irqlSettingsFrom,
   normalizeRuleEntry,

@@ -3,8 +3,8 @@
  * whole-program model), then runs each file's enabled rules in one walk over its tree. A rule that throws is
  * reported as a fatal message naming the rule and the file; the other rules and files go on.
  */
-import { type ParsedSource, type SyntaxNode, languageOf, parseSource } from '../frontend/parser.js';
-import { type ParseStore, macrosFingerprint, parseKeyOf } from '../frontend/parse-cache.js';
+import { type ParsedSource, type SyntaxNode, parseSource } from '../frontend/parser.js';
+import { type ParseStore, macrosFingerprint } from '../frontend/parse-cache.js';
 import { type AllocatorSpec, isPagedPoolFlags, isPagedPoolType, lookupAllocator } from '../knowledge/pool.js';
 import { lookupDdi } from '../knowledge/ddi-table.js';
 import { ARGUMENT_DEPENDENT_BOUNDS, DDI_BOUND_OVERRIDES, POINTEE_READERS, argumentMatches } from '../knowledge/irql-bounds.js';
@@ -217,12 +217,6 @@ export function buildProgram(inputs: readonly LintInput[], irql: IrqlSettings = 
   const parseOptions = store ? { projectMacros, store, projectMacrosFingerprint: macrosFingerprint(projectMacros) } : { projectMacros };
   const sources = inputs.map((i) => parseSource(i.filePath, i.text, undefined, parseOptions));
   return { program: new Program(sources, irql), sources };
-}
-
-/** The keys `buildProgram` stores the parses of `inputs` under (a cache keeps the parses its entries were made from). */
-export function parseKeysOf(inputs: readonly LintInput[]): string[] {
-  const macros = macrosFingerprint(projectMacroUses(inputs.map((i) => i.text)));
-  return inputs.map((i) => parseKeyOf(i.text, languageOf(i.filePath, i.text), macros));
 }
 
 const fixer: RuleFixer = {
