@@ -123,9 +123,17 @@ function parseAfresh(filePath: string, text: string, language: SourceLanguage, o
 }
 
 function withCallMacros(parsed: ParsedSource, options: ParseOptions): ParsedSource {
-  const callMacros = new Set([...(options.projectMacros ?? [])].flatMap(([name, use]) => (use.kind === 'call' ? [name] : [])));
+  const macros = options.projectMacros;
+  if (!macros?.size) return parsed;
+  // One set per unit's macros: every file of the unit is parsed with the same map.
+  let callMacros = callMacroSets.get(macros);
+  if (!callMacros) {
+    callMacros = new Set([...macros].flatMap(([name, use]) => (use.kind === 'call' ? [name] : [])));
+    callMacroSets.set(macros, callMacros);
+  }
   return callMacros.size ? { ...parsed, callMacros } : parsed;
 }
+const callMacroSets = new WeakMap<ReadonlyMap<string, ProjectMacroUse>, ReadonlySet<string>>();
 
 /** How much text the top-level constructs that hold a parse error cover. */
 function erroneousLength(root: RepairNode): number {

@@ -403,10 +403,14 @@ export function forEachNode(
   }
 }
 
-/** The nodes of a subtree of the given types, each after the nodes inside it (post-order), `root` included. */
-export function nodesOfTypeInnermostFirst(root: SyntaxNode, types: ReadonlySet<string>): SyntaxNode[] {
+/**
+ * The nodes of a subtree of the given types, each after the nodes inside it (post-order), `root` included;
+ * `accept` as `forEachNode`'s.
+ */
+export function nodesOfTypeInnermostFirst(root: SyntaxNode, types: ReadonlySet<string>, accept?: (type: string, text: () => string) => boolean): SyntaxNode[] {
   const { tree, index } = root;
-  const found = tree.indicesOfType(index, tree.after[index], types);
+  let found = tree.indicesOfType(index, tree.after[index], types);
+  if (accept) found = found.filter((i) => accept(tree.typeAt(i), () => tree.text.slice(tree.starts[i], tree.ends[i])));
   // In pre-order a node comes before the nodes inside it; post-order lists a node once its subtree is done:
   // by the end of the subtree, and the inner one first when two subtrees end together.
   found.sort((a, b) => tree.after[a] - tree.after[b] || b - a);

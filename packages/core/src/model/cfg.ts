@@ -105,8 +105,8 @@ const CALL_OR_IDENTIFIER: ReadonlySet<string> = new Set(['call_expression', 'ide
  */
 export function callsIn(node: SyntaxNode, callMacros?: ReadonlySet<string>): SyntaxNode[] {
   // A call is listed after its arguments (the calls inside them).
-  const found = nodesOfTypeInnermostFirst(node, callMacros?.size ? CALL_OR_IDENTIFIER : CALL);
-  return callMacros?.size ? found.filter((n) => n.type === 'call_expression' || callMacros.has(n.text)) : found;
+  if (!callMacros?.size) return nodesOfTypeInnermostFirst(node, CALL);
+  return nodesOfTypeInnermostFirst(node, CALL_OR_IDENTIFIER, (type, text) => type === 'call_expression' || callMacros.has(text()));
 }
 
 export interface CfgOptions {

@@ -137,12 +137,20 @@ function sameLock(a: string, b: string, aliases: ReadonlyMap<string, string> | u
   return canonical(a) === canonical(b);
 }
 
-/** The patterns below, made once per name (they run for every local of every function). */
+/**
+ * The patterns below, made once per name (they run for every local of every function). The caches live as long
+ * as the process (a language server's included), so they are emptied when they grow past a bound: a driver's
+ * names fit many times over.
+ */
 function patternFor(cache: Map<string, RegExp>, name: string, make: (name: string) => RegExp): RegExp {
   let pattern = cache.get(name);
-  if (!pattern) cache.set(name, (pattern = make(name)));
+  if (!pattern) {
+    if (cache.size >= MAX_CACHED_PATTERNS) cache.clear();
+    cache.set(name, (pattern = make(name)));
+  }
   return pattern;
 }
+const MAX_CACHED_PATTERNS = 2048;
 const assignmentCounters = new Map<string, RegExp>();
 const addressTakers = new Map<string, RegExp>();
 
@@ -776,7 +784,10 @@ const PATH = /^[A-Za-z_][\w>.\-[\]]*$/;
 const paths = new Map<string, string>();
 function pathOf(base: string): string {
   let path = paths.get(base);
-  if (path === undefined) paths.set(base, (path = base.split(/&|<=|>=|<|>/)[0]));
+  if (path === undefined) {
+    if (paths.size >= MAX_CACHED_PATTERNS) paths.clear();
+    paths.set(base, (path = base.split(/&|<=|>=|<|>/)[0]));
+  }
   return path;
 }
 

@@ -24,6 +24,7 @@ import {
   type FileModel,
   type FunctionDeclaration,
   type FunctionDefinition,
+  bodyText,
   buildFileModel,
   driverModelFromIncludes,
 } from './file-model.js';
@@ -98,7 +99,8 @@ export class Program {
   /** Per function, facts of its declarations that the fixpoints ask for at every call (the program does not change). */
   private readonly declarationsCache = new Map<FunctionDeclaration, readonly FunctionDeclaration[]>();
   private readonly annotatedExits = new Map<FunctionDeclaration, IrqlValue | undefined>();
-  private readonly salContracts = new Map<FunctionDeclaration, (Evidence | undefined)[]>();
+  private readonly salContracts = new Map<FunctionDeclaration, Evidence | undefined>();
+  private readonly impliedSalContracts = new Map<FunctionDeclaration, Evidence | undefined>();
   /** Constant values by file and text (a file's defines and enums, then the program's, do not change). */
   private readonly evaluated = new Map<FileModel | undefined, Map<string, bigint | undefined>>();
 
@@ -229,9 +231,7 @@ export class Program {
 
   /** Declarations and the definition that speak of the same function as `def`. */
   declarationsOf(def: FunctionDeclaration): readonly FunctionDeclaration[] {
-    let known = this.declarationsCache.get(def);
-    if (!known) this.declarationsCache.set(def, (known = this.findDeclarations(def)));
-    return known;
+    return once(this.declarationsCache, def, () => this.findDeclarations(def));
   }
 
   private findDeclarations(def: FunctionDeclaration): FunctionDeclaration[] {
@@ -319,12 +319,8 @@ export class Program {
   evaluate(file: FileModel | undefined, expr: SyntaxNode | string): bigint | undefined {
     const text = typeof expr === 'string' ? expr : expr.text;
     // The same few texts (`DISPATCH_LEVEL`, `TRUE`, a tag) are evaluated at every call of every fixpoint round.
-    let known = this.evaluated.get(file);
-    if (!known) this.evaluated.set(file, (known = new Map()));
-    if (known.has(text)) return known.get(text);
-    const value = this.evaluateAfresh(file, text);
-    known.set(text, value);
-    return value;
+    const known = once(this.evaluated, file, () => new Map<string, bigint | undefined>());
+    return once(known, text, () => this.evaluateAfresh(file, text));
   }
 
   private evaluateAfresh(file: FileModel | undefined, text: string): bigint | undefined {
@@ -527,7 +523,7 @@ export class Program {
       n.succ.some((e) => (e.guard && mentionsAny(e.guard.condition, params)) || (e.caseOf && mentionsAny(e.caseOf.discriminant, params))),
     );
     // `?:` and `&&` / `||` outside a branch condition are not CFG edges: look for them only where they occur.
-    if (!answer && /\?|&&|\|\|/.test(def.source.text.slice(def.body.startIndex, def.body.endIndex))) {
+    if (!answer && /\?|&&|\|\|/.test(bodyText(def))) {
       forEachNode(def.body, (n) => {
         const tested = n.type === 'conditional_expression' ? n.childForFieldName('condition') : n.childForFieldName('left');
         if (!answer && tested && (n.type === 'conditional_expression' || /^(?:&&|\|\|)$/.test(n.child(1)?.type ?? '')) && mentionsAny(tested, params)) answer = true;
@@ -539,10 +535,7 @@ export class Program {
 
   /** A fixed summary from `_IRQL_raises_(X)` on any declaration. */
   private annotatedExit(def: FunctionDeclaration): IrqlValue | undefined {
-    if (this.annotatedExits.has(def)) return this.annotatedExits.get(def);
-    const exit = this.findAnnotatedExit(def);
-    this.annotatedExits.set(def, exit);
-    return exit;
+    return once(this.annotatedExits, def, () => this.findAnnotatedExit(def));
   }
 
   private findAnnotatedExit(def: FunctionDeclaration): IrqlValue | undefined {
@@ -736,11 +729,7 @@ export class Program {
    * annotation that states no range (`_IRQL_raises_`, `_IRQL_requires_same_`, …) gives PASSIVE..DISPATCH.
    */
   private salContract(def: FunctionDeclaration, implied = false): Evidence | undefined {
-    let known = this.salContracts.get(def);
-    if (!known) this.salContracts.set(def, (known = []));
-    const slot = implied ? 1 : 0;
-    if (!(slot in known)) known[slot] = this.findSalContract(def, implied);
-    return known[slot];
+    return once(implied ? this.impliedSalContracts : this.salContracts, def, () => this.findSalContract(def, implied));
   }
 
   private findSalContract(def: FunctionDeclaration, implied: boolean): Evidence | undefined {
@@ -1119,6 +1108,14 @@ function levelOf(v: bigint | undefined): Level | undefined {
 function summaryKey(r: FunctionIrql): string {
   const saved = [...r.exitSaved].map(([k, v]) => `${k}=${valueKey(v)}`).sort().join(';');
   return `${r.exit ? valueKey(r.exit) : '-'}#${saved}#${[...r.restoresUnsaved].sort().join(',')}`;
+}
+
+/** `map`'s value for `key`, computed the first time it is asked for (undefined is a value too). */
+function once<K, V>(map: Map<K, V>, key: K, compute: () => V): V {
+  if (map.has(key)) return map.get(key) as V;
+  const value = compute();
+  map.set(key, value);
+  return value;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
