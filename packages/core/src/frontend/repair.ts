@@ -18,7 +18,7 @@
  *
  * Functions that parsed cleanly are not touched: their `#if` branches stay alternative paths for the analysis.
  */
-/** What the repair reads of a tree: tree-sitter's own nodes (it runs before the tree is copied) or the copy's. */
+/** What the repair reads of a tree: tree-sitter's own nodes (it runs before the chosen tree is copied). */
 export interface RepairNode {
   readonly type: string;
   readonly startIndex: number;
