@@ -45,6 +45,9 @@
  *                       of settings that every unit's results depend on (on a temporary copy of <dir>); checks
  *                       the same findings
  *
+ * Both the in-process passes and the --e2e runs set the V8 flags the ddi-lint command sets for itself
+ * (packages/cli/src/v8-flags.ts); parse only is native code, which they do not change.
+ *
  * It is one run, not a statistical benchmark: numbers move by a few per cent from run to run. It is a script,
  * not a test, and asserts nothing about time.
  */
@@ -99,6 +102,8 @@ function parseArgs(argv) {
 /** One `DdiLint.lintFiles` in a child process: wall time, its peak RSS, findings per rule, the cache's line. */
 function engineRun(dir, options) {
   const script = `
+    // As the ddi-lint command, before the analysis code is loaded.
+    (await import(${JSON.stringify(dist('cli/dist/v8-flags.js'))})).applyV8Flags();
     const { DdiLint } = await import(${JSON.stringify(dist('cli/dist/engine.js'))});
     let unitsUnchanged;
     let parsesReadBack;
@@ -122,9 +127,13 @@ function engineRun(dir, options) {
 }
 
 let partitionIntoUnits;
+let v8FlagsApplied = [];
 
 async function loadPackages() {
   try {
+    // The V8 flags the ddi-lint command sets for itself (packages/cli/src/v8-flags.ts), so that the phases below
+    // run as the command runs them.
+    v8FlagsApplied = (await import(dist('cli/dist/v8-flags.js'))).applyV8Flags();
     const core = await import(dist('core/dist/index.js'));
     const wdm = (await import(dist('plugin-wdm/dist/index.js'))).default;
     const kmdf = (await import(dist('plugin-kmdf/dist/index.js'))).default;
@@ -431,6 +440,7 @@ async function main() {
   const summary = {
     dir: opts.dir,
     node: process.version,
+    v8Flags: v8FlagsApplied,
     // Other processes on the machine skew every time below: the 1-minute load average before and after the run.
     machine: { cpus: cpus().length, loadAverageBefore: loadBefore, loadAverageAfter: loadavg()[0] },
     files: inputs.length,
@@ -478,6 +488,7 @@ function printReport(s, opts) {
   const out = [];
   const p = s.timesMs.phases;
   out.push(`ddi-lint bench — ${s.dir}  (Node ${s.node}, ${s.machine.cpus} CPUs, load average ${s.machine.loadAverageBefore.toFixed(1)} before, ${s.machine.loadAverageAfter.toFixed(1)} after)`);
+  if (s.v8Flags.length) out.push(`V8 flags as the ddi-lint command sets them: ${s.v8Flags.join(' ')}`);
   out.push('');
   out.push(`files      ${fmtInt(s.files)}${s.skippedFiles.length ? `  (${s.skippedFiles.length} skipped: unreadable or binary)` : ''}`);
   out.push(`lines      ${fmtInt(s.lines)}`);
