@@ -102,6 +102,35 @@ describe('copyTree', () => {
     expect(other.id).not.toBe(root.id);
   });
 
+  it('counts and picks children as tree-sitter does, before and after a node has listed them', () => {
+    const { tree, language } = nativeParse(DRIVER_C, 'tree-sitter-c');
+    type Picks = Record<string, unknown>;
+    const picks = (n: ParserType.SyntaxNode | SyntaxNode): Picks => ({
+      childCount: n.childCount,
+      namedChildCount: n.namedChildCount,
+      firstChild: n.firstChild?.startIndex ?? null,
+      lastChild: n.lastChild?.startIndex ?? null,
+      firstNamedChild: n.firstNamedChild?.type ?? null,
+      lastNamedChild: n.lastNamedChild?.type ?? null,
+      namedChild: Array.from({ length: n.namedChildCount + 1 }, (_, i) => n.namedChild(i)?.startIndex ?? null),
+      child: Array.from({ length: n.childCount + 1 }, (_, i) => n.child(i)?.type ?? null),
+    });
+    const expected: Picks[] = [];
+    const visitNative = (n: ParserType.SyntaxNode): void => {
+      expected.push(picks(n));
+      n.children.forEach(visitNative);
+    };
+    visitNative(tree.rootNode);
+    // Each accessor first on a fresh copy (nothing listed yet), then again once every list has been made.
+    for (const round of ['fresh', 'listed']) {
+      const root = copyTree(tree, DRIVER_C, language).rootNode;
+      const all: SyntaxNode[] = [];
+      forEachNode(root, (n) => void all.push(n));
+      if (round === 'listed') all.forEach((n) => void [n.children, n.namedChildren]);
+      expect(all.map(picks), round).toEqual(expected);
+    }
+  });
+
   it('marks the nodes that are or hold an ERROR or MISSING node, and no other', () => {
     const { tree, language } = nativeParse(DRIVER_C, 'tree-sitter-c');
     const root = copyTree(tree, DRIVER_C, language).rootNode;

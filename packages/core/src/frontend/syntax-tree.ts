@@ -276,38 +276,70 @@ export class SyntaxNode {
     return list;
   }
   get childCount(): number {
-    return this.children.length;
+    if (this.childList) return this.childList.length;
+    let n = 0;
+    this.eachChild(false, () => void n++);
+    return n;
   }
+  // The named-child accessors skip the anonymous children (punctuation, keywords) without making their nodes.
   get namedChildren(): readonly SyntaxNode[] {
     let named = this.namedList;
     if (!named) {
-      const children = this.children;
-      named = children.length ? children.filter((c) => c.isNamed) : NO_NODES;
+      const out: SyntaxNode[] = [];
+      this.eachChild(true, (c) => void out.push(this.tree.node(c)));
+      named = out.length ? out : NO_NODES;
       this.namedList = named;
     }
     return named;
   }
   get namedChildCount(): number {
-    return this.namedChildren.length;
+    if (this.namedList) return this.namedList.length;
+    let n = 0;
+    this.eachChild(true, () => void n++);
+    return n;
   }
   child(index: number): SyntaxNode | null {
     return this.children[index] ?? null;
   }
   namedChild(index: number): SyntaxNode | null {
-    return this.namedChildren[index] ?? null;
+    if (this.namedList) return this.namedList[index] ?? null;
+    let found = -1;
+    let n = 0;
+    this.eachChild(true, (c) => {
+      if (n++ !== index) return false;
+      found = c;
+      return true;
+    });
+    return found < 0 ? null : this.tree.node(found);
   }
   get firstChild(): SyntaxNode | null {
-    return this.children[0] ?? null;
+    return this.index + 1 < this.tree.after[this.index] ? this.tree.node(this.index + 1) : null;
   }
   get lastChild(): SyntaxNode | null {
     return this.children[this.children.length - 1] ?? null;
   }
   get firstNamedChild(): SyntaxNode | null {
-    return this.namedChildren[0] ?? null;
+    let found = -1;
+    this.eachChild(true, (c) => {
+      found = c;
+      return true;
+    });
+    return found < 0 ? null : this.tree.node(found);
   }
   get lastNamedChild(): SyntaxNode | null {
-    const named = this.namedChildren;
-    return named[named.length - 1] ?? null;
+    let found = -1;
+    this.eachChild(true, (c) => void (found = c));
+    return found < 0 ? null : this.tree.node(found);
+  }
+
+  /** Calls `visit` with the number of each child (each named child), in order, until it returns true. */
+  private eachChild(namedOnly: boolean, visit: (child: number) => boolean | void): void {
+    const { tree, index } = this;
+    const end = tree.after[index];
+    for (let c = index + 1; c < end; c = tree.after[c]) {
+      if (namedOnly && !(tree.flagsAt(c) & NAMED)) continue;
+      if (visit(c)) return;
+    }
   }
   get nextSibling(): SyntaxNode | null {
     return this.sibling(1, false);

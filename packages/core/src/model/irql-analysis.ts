@@ -374,13 +374,14 @@ export function applySummary(def: FunctionDefinition, current: IrqlValue, summar
 function joinStates(a: IrqlState, b: IrqlState): IrqlState {
   // States are never changed once made, so a map that the join would only copy is shared.
   let saved: ReadonlyMap<string, IrqlValue> = a.saved;
-  if (b.saved.size) {
-    const joined = new Map(a.saved);
+  if (b.saved !== a.saved) {
     for (const [k, v] of b.saved) {
-      const prev = joined.get(k);
-      joined.set(k, prev ? joinValues(prev, v) : v);
+      const prev = saved.get(k);
+      const next = prev ? joinValues(prev, v) : v;
+      if (next === prev) continue;
+      if (saved === a.saved) saved = new Map(a.saved);
+      (saved as Map<string, IrqlValue>).set(k, next);
     }
-    saved = joined;
   }
   let locks: ReadonlyMap<string, string> = a.locks;
   for (const [k, v] of b.locks) {
@@ -390,9 +391,15 @@ function joinStates(a: IrqlState, b: IrqlState): IrqlState {
   }
   let facts: ReadonlyMap<string, boolean> = NO_FACTS;
   if (a.facts?.size && b.facts?.size) {
-    const common = new Map<string, boolean>();
-    for (const [k, v] of a.facts) if (b.facts.get(k) === v) common.set(k, v);
-    if (common.size) facts = common;
+    let kept = 0;
+    for (const [k, v] of a.facts) if (b.facts.get(k) === v) kept++;
+    // Variants are joined by their facts' key, so most joins keep all of `a`'s: its map (and key) is shared.
+    if (kept === a.facts.size) facts = a.facts;
+    else if (kept) {
+      const common = new Map<string, boolean>();
+      for (const [k, v] of a.facts) if (b.facts.get(k) === v) common.set(k, v);
+      facts = common;
+    }
   }
   return { value: joinValues(a.value, b.value), saved, locks, facts };
 }
@@ -878,7 +885,9 @@ function factsKey(facts: ReadonlyMap<string, boolean> | undefined): string {
   if (!facts?.size) return '';
   let key = factsKeys.get(facts);
   if (key === undefined) {
-    key = [...facts].map(([k, v]) => `${v ? '' : '!'}${k}`).sort().join('&');
+    const parts: string[] = [];
+    for (const [k, v] of facts) parts.push(v ? k : `!${k}`);
+    key = parts.length === 1 ? parts[0]! : parts.sort().join('&');
     factsKeys.set(facts, key);
   }
   return key;

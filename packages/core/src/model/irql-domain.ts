@@ -67,13 +67,17 @@ export function withInterval(e: Evidence, interval: Interval): Evidence {
 
 const MAX_PARTS = 8;
 
-function mergeEvidence(list: readonly Evidence[]): Evidence[] {
-  const byKey = new Map<string, Evidence>();
-  for (const e of list) {
-    const prev = byKey.get(e.key);
-    byKey.set(e.key, prev ? withInterval(prev, hull(prev.interval, e.interval)) : e);
+/** The parts of `a` then `b`, one per key (the first's place, the hull of the intervals), at most MAX_PARTS. */
+function mergeEvidence(a: readonly Evidence[], b: readonly Evidence[]): Evidence[] {
+  // At most 2 × MAX_PARTS: a linear search is cheaper than a map, which every join of the fixpoint would make.
+  let out: Evidence[] = [];
+  for (const list of [a, b]) {
+    for (const e of list) {
+      let i = 0;
+      while (i < out.length && out[i]!.key !== e.key) i++;
+      out[i] = i < out.length ? withInterval(out[i]!, hull(out[i]!.interval, e.interval)) : e;
+    }
   }
-  let out = [...byKey.values()];
   if (out.length > MAX_PARTS) {
     out.sort((a, b) => b.interval.hi - a.interval.hi || BASIS_RANK[a.basis] - BASIS_RANK[b.basis]);
     const lowest = out.reduce((m, e) => (e.interval.lo < m.interval.lo ? e : m));
@@ -84,9 +88,11 @@ function mergeEvidence(list: readonly Evidence[]): Evidence[] {
 }
 
 export function joinValues(a: IrqlValue, b: IrqlValue): IrqlValue {
+  if (a === b) return a;
   const entryCap = a.entryCap && b.entryCap ? hull(a.entryCap, b.entryCap) : (a.entryCap ?? b.entryCap);
   const entryWhen = !b.entryCap ? a.entryWhen : !a.entryCap ? b.entryWhen : commonTruths(a.entryWhen, b.entryWhen);
-  const parts = mergeEvidence([...a.parts, ...b.parts]);
+  // A single part needs no merge: it is shared (values are never changed once made).
+  const parts = !b.parts.length && a.parts.length <= 1 ? a.parts : !a.parts.length && b.parts.length <= 1 ? b.parts : mergeEvidence(a.parts, b.parts);
   return entryWhen?.size ? { entryCap, parts, entryWhen } : { entryCap, parts };
 }
 

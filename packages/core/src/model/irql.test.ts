@@ -221,6 +221,16 @@ describe('symbolic IRQL values', () => {
     expect(valueKey(joinValues(set, ENTRY_VALUE))).toBe(valueKey(joinValues(ENTRY_VALUE, set)));
   });
 
+  it('joinValues shares what it would only copy (values are never changed once made)', () => {
+    const locked: IrqlValue = { entryCap: interval(P), parts: [ev(D, D, 'proven', 'lock')] };
+    expect(joinValues(locked, locked)).toBe(locked);
+    expect(joinValues(locked, { entryCap: interval(A), parts: [] }).parts).toBe(locked.parts);
+    expect(joinValues({ entryCap: null, parts: [] }, locked).parts).toBe(locked.parts);
+    // Two parts with one key still merge into one.
+    const twice: IrqlValue = { entryCap: null, parts: [ev(A, A, 'proven', 'lock')] };
+    expect(joinValues(locked, twice).parts.map((p) => [p.key, p.interval])).toEqual([['lock', interval(A, D)]]);
+  });
+
   it('joinValues keeps at most 8 parts, keeping the highest and the lowest', () => {
     const many: IrqlValue = { entryCap: null, parts: Array.from({ length: 12 }, (_, i) => ev(i === 11 ? P : D, i === 0 ? H : D, 'proven', `k${i}`)) };
     const j = joinValues(many, { entryCap: null, parts: [] });

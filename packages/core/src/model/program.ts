@@ -199,8 +199,9 @@ export class Program {
   definitionNamed(name: string, from?: FileModel): FunctionDefinition | undefined {
     const defs = this.definitionsByName.get(name);
     if (!defs) return undefined;
-    const own = defs.find((d) => from && d.source === from.source);
-    if (own) return own;
+    // Asked at every call the analyses resolve: the common cases make no array.
+    if (from) for (const d of defs) if (d.source === from.source) return d;
+    if (defs.length === 1) return defs[0]!.isStatic ? undefined : defs[0];
     const visible = defs.filter((d) => !d.isStatic);
     return from ? this.nearest(from, visible, (d) => this.byPath.get(d.source.filePath)!)[0] : visible[0];
   }
