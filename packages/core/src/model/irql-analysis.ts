@@ -27,6 +27,7 @@ import {
   type TraceStep,
   joinValues,
   narrowValue,
+  sameValue,
   setLevel,
   valueKey,
   withEntryTruth,
@@ -903,6 +904,8 @@ function addVariant(target: Map<string, IrqlState>, state: IrqlState): boolean {
   if (prev) {
     const joined = joinStates(prev, state);
     target.set(key, joined);
+    // Most joins change nothing and share the maps they would copy: told apart without making the keys.
+    if (joined.saved === prev.saved && joined.locks === prev.locks && sameValue(joined.value, prev.value)) return false;
     return stateKey(joined) !== stateKey(prev);
   }
   // Only a new variant past the limit merges; its outcome is compared whole.

@@ -124,6 +124,25 @@ export function narrowValue(v: IrqlValue, to: Interval): IrqlValue | null {
   return entryCap && v.entryWhen ? { entryCap, parts, entryWhen: v.entryWhen } : { entryCap, parts };
 }
 
+/**
+ * Whether two values are the same field by field, parts in the same order: a cheap test that implies equal
+ * `valueKey`s (a false answer does not imply different keys: the key does not depend on the parts' order).
+ */
+export function sameValue(a: IrqlValue, b: IrqlValue): boolean {
+  if (a === b) return true;
+  const [ca, cb] = [a.entryCap, b.entryCap];
+  if (ca ? !cb || ca.lo !== cb.lo || ca.hi !== cb.hi : cb) return false;
+  if (a.parts.length !== b.parts.length) return false;
+  for (let i = 0; i < a.parts.length; i++) {
+    const [pa, pb] = [a.parts[i]!, b.parts[i]!];
+    if (pa !== pb && (pa.key !== pb.key || pa.interval.lo !== pb.interval.lo || pa.interval.hi !== pb.interval.hi)) return false;
+  }
+  const [wa, wb] = [a.entryWhen, b.entryWhen];
+  if ((wa?.size ?? 0) !== (wb?.size ?? 0)) return false;
+  if (wa?.size) for (const [k, v] of wa) if (wb!.get(k) !== v) return false;
+  return true;
+}
+
 /** A value's identity; `withTruths: false` leaves out `entryWhen` (values that differ only there join with little loss). */
 export function valueKey(v: IrqlValue, withTruths = true): string {
   const cap = v.entryCap ? `${v.entryCap.lo}${v.entryCap.hi}${withTruths && v.entryWhen?.size ? `[${[...v.entryWhen].map(([k, t]) => (t ? k : `!${k}`)).sort().join(',')}]` : ''}` : '-';

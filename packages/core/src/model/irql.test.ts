@@ -24,6 +24,7 @@ import {
   joinValues,
   narrowValue,
   pruneEvidence,
+  sameValue,
   setLevel,
   strongerBasis,
   valueKey,
@@ -229,6 +230,26 @@ describe('symbolic IRQL values', () => {
     // Two parts with one key still merge into one.
     const twice: IrqlValue = { entryCap: null, parts: [ev(A, A, 'proven', 'lock')] };
     expect(joinValues(locked, twice).parts.map((p) => [p.key, p.interval])).toEqual([['lock', interval(A, D)]]);
+  });
+
+  it('sameValue answers yes only for values with the same valueKey', () => {
+    const lockAt = (lo: Level, hi: Level, key = 'lock'): IrqlValue => ({ entryCap: interval(P), parts: [ev(lo, hi, 'proven', key)] });
+    expect(sameValue(lockAt(D, D), lockAt(D, D))).toBe(true);
+    expect(sameValue(lockAt(D, D), lockAt(A, D))).toBe(false);
+    expect(sameValue(lockAt(D, D), lockAt(D, D, 'raise'))).toBe(false);
+    expect(sameValue(lockAt(D, D), { ...lockAt(D, D), entryCap: interval(P, A) })).toBe(false);
+    expect(sameValue(lockAt(D, D), { ...lockAt(D, D), entryCap: null })).toBe(false);
+    const atDispatch = withEntryTruth(ENTRY_VALUE, 'AtDispatch', true)!;
+    expect(sameValue(atDispatch, withEntryTruth(ENTRY_VALUE, 'AtDispatch', true)!)).toBe(true);
+    expect(sameValue(atDispatch, withEntryTruth(ENTRY_VALUE, 'AtDispatch', false)!)).toBe(false);
+    expect(sameValue(atDispatch, ENTRY_VALUE)).toBe(false);
+    // The same parts in another order: the keys agree, the cheap test says no (the caller then compares keys).
+    const [x, y] = [ev(D, D, 'proven', 'x'), ev(A, A, 'proven', 'y')];
+    const xy: IrqlValue = { entryCap: null, parts: [x, y] };
+    const yx: IrqlValue = { entryCap: null, parts: [y, x] };
+    expect(valueKey(xy)).toBe(valueKey(yx));
+    expect(sameValue(xy, yx)).toBe(false);
+    expect(sameValue(xy, { entryCap: null, parts: [x, y] })).toBe(true);
   });
 
   it('joinValues keeps at most 8 parts, keeping the highest and the lowest', () => {
