@@ -3,11 +3,12 @@
  * process-wide) before any analysis code runs.
  *
  * Less inlining in the optimizing compiler. A run over a large tree compiles about 1,800 functions, and with V8's
- * default inlining budget that compilation took 12.7 s of CPU in a 28 s one-thread run over Windows-driver-samples,
+ * default inlining budget that compilation took 12.8 s of CPU in a 28 s one-thread run over Windows-driver-samples,
  * on the compiler's background threads: time the other worker cannot have on a 2-core machine, and spent again in
  * every worker (each thread is its own isolate). With at most 100 bytes of bytecode inlined into a function, the
- * same runs took about 14% less time with 2 workers and used 10–15% less CPU (docs/benchmarks/windows-driver-samples.md);
- * the findings were the same.
+ * compilations took 6.0 s; in four alternating pairs of runs, `--jobs 2` took 18.0–21.2 s against 22.7–26.4 s with
+ * V8's default of 920, with about a quarter less CPU, and the same findings
+ * (docs/benchmarks/windows-driver-samples.md).
  */
 import { setFlagsFromString } from 'node:v8';
 
