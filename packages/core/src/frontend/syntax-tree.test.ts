@@ -102,7 +102,7 @@ describe('copyTree', () => {
     expect(other.id).not.toBe(root.id);
   });
 
-  it('counts and picks children as tree-sitter does, before and after a node has listed them', () => {
+  it('counts and picks children and siblings as tree-sitter does, before and after a node has listed them', () => {
     const { tree, language } = nativeParse(DRIVER_C, 'tree-sitter-c');
     type Picks = Record<string, unknown>;
     const picks = (n: ParserType.SyntaxNode | SyntaxNode): Picks => ({
@@ -114,6 +114,7 @@ describe('copyTree', () => {
       lastNamedChild: n.lastNamedChild?.type ?? null,
       namedChild: Array.from({ length: n.namedChildCount + 1 }, (_, i) => n.namedChild(i)?.startIndex ?? null),
       child: Array.from({ length: n.childCount + 1 }, (_, i) => n.child(i)?.type ?? null),
+      siblings: [n.previousSibling, n.previousNamedSibling, n.nextSibling, n.nextNamedSibling].map((s) => s?.startIndex ?? null),
     });
     const expected: Picks[] = [];
     const visitNative = (n: ParserType.SyntaxNode): void => {

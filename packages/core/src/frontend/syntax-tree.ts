@@ -394,11 +394,10 @@ export class SyntaxNode {
       }
       return null;
     }
-    const siblings = tree.node(parent).children;
-    for (let i = siblings.indexOf(this) - 1; i >= 0; i--) {
-      if (!namedOnly || siblings[i].isNamed) return siblings[i];
-    }
-    return null;
+    // The previous one: the last of the parent's children before this node (no list of them is made).
+    let previous = -1;
+    for (let i = parent + 1; i < index; i = tree.after[i]) if (!namedOnly || tree.flagsAt(i) & NAMED) previous = i;
+    return previous < 0 ? null : tree.node(previous);
   }
 }
 
