@@ -1,6 +1,20 @@
+import { createRequire } from 'node:module';
+import type ParserType from 'tree-sitter';
 import { describe, expect, it } from 'vitest';
 import { buildFileModel } from '../model/file-model.js';
+import { nativeShape, shapeOf } from './__fixtures__/tree-shape.js';
 import { type SyntaxNode, parseSource } from './parser.js';
+import { repairText } from './repair.js';
+
+const require = createRequire(import.meta.url);
+const Parser = require('tree-sitter') as typeof ParserType;
+
+/** tree-sitter-c's own parse of a text, from nothing. */
+function freshParse(text: string): ParserType.Tree {
+  const parser = new Parser();
+  parser.setLanguage(require('tree-sitter-c'));
+  return parser.parse(text);
+}
 
 function definitions(text: string): { name: string; hasError: boolean; node: SyntaxNode }[] {
   const source = parseSource('repair.c', text);
@@ -130,6 +144,46 @@ VOID Broken(VOID)
     ]);
     expect(callsNamed(text, 'KeAcquireSpinLock')).toHaveLength(1);
     expect(callsNamed(text, 'KeAcquireSpinLockAtDpcLevel')).toHaveLength(1);
+  });
+
+  // Two guards for any faster way of parsing the repaired text (an incremental parse from the first tree was tried).
+  it('a repair that leaves no error gives the tree a fresh parse of the repaired text gives', () => {
+    const text = `VOID
+Configure(PADAPTER Adapter)
+{
+    Adapter->Flags = 0;
+#if 0
+    This block is a note for later: the firmware may not support it.
+#else
+    Adapter->Flags |= 4;
+#endif
+    DbgDoit( Adapter->Count += 1 )
+    Adapter->Ready = TRUE;
+}
+`;
+    const source = parseSource('repair.c', text);
+    expect(source.root.hasError).toBe(false);
+    expect(source.tree.text).not.toBe(text);
+    expect(shapeOf(source.root)).toEqual(nativeShape(freshParse(source.tree.text).rootNode));
+  });
+
+  it('a repair that does not help leaves the first parse as it was, node for node', () => {
+    // The `#if 0` lines are blanked, but the broken return is still there: no less code is lost. The blanked call
+    // ends inside an edited run (before its `;`): a first tree told of the edits (tree.edit) stretches it to the
+    // run's end, so that tree is no longer the first parse.
+    const text = `int f(PDEV Dev)
+{
+#if 0
+    Dev->Count = GetCount(Dev);
+#endif
+    return 1 +;
+}
+`;
+    const first = freshParse(text);
+    expect(repairText(text, first.rootNode)).toBeDefined();
+    const source = parseSource('broken.c', text);
+    expect(source.tree.text).toBe(text);
+    expect(shapeOf(source.root)).toEqual(nativeShape(first.rootNode));
   });
 
   it('keeps the first parse when the repair would not help', () => {

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type ParserType from 'tree-sitter';
 import { describe, expect, it } from 'vitest';
-import { type Shape, shapeOf } from './__fixtures__/tree-shape.js';
+import { nativeShape, shapeOf } from './__fixtures__/tree-shape.js';
 import { type SyntaxNode, copyTree, forEachNode } from './syntax-tree.js';
 
 const require = createRequire(import.meta.url);
@@ -14,10 +14,6 @@ function nativeParse(text: string, grammar: 'tree-sitter-c' | 'tree-sitter-cpp')
   return { tree: parser.parse(text), language };
 }
 
-function nativeShape(node: ParserType.SyntaxNode, field: string | null): Shape {
-  const children = node.children.map((child, i) => nativeShape(child, node.fieldNameForChild(i) ?? null));
-  return { type: node.type, start: node.startIndex, end: node.endIndex, field, named: node.isNamed, missing: node.isMissing, hasError: node.hasError, children };
-}
 
 
 // Driver-shaped code with fields, anonymous tokens, comments, preprocessor lines, SEH and a parse error.
