@@ -26,6 +26,19 @@ function callsNamed(text: string, name: string): SyntaxNode[] {
   return source.root.descendantsOfType('call_expression').filter((c) => c.childForFieldName('function')?.text === name);
 }
 
+/** A function whose `#if 0` branch holds prose, not code: a parse error until the repair blanks it. */
+const IF0_PROSE = `VOID
+Configure(PADAPTER Adapter)
+{
+    Adapter->Flags = 0;
+#if 0
+    This block is a note for later: the firmware may not support it.
+#else
+    Adapter->Flags |= 4;
+#endif
+}
+`;
+
 describe('parse repair', () => {
   it('an #if that splits an if/else chain keeps its first branch, and the function parses', () => {
     const text = `#include <ntddk.h>
@@ -57,18 +70,7 @@ CheckVersion(PDEVICE_EXTENSION Ext)
   });
 
   it('drops `#if 0` prose inside a function and keeps the #else', () => {
-    const text = `VOID
-Configure(PADAPTER Adapter)
-{
-    Adapter->Flags = 0;
-#if 0
-    This block is a note for later: the firmware may not support it.
-#else
-    Adapter->Flags |= 4;
-#endif
-}
-`;
-    const [def] = definitions(text);
+    const [def] = definitions(IF0_PROSE);
     expect(def.hasError).toBe(false);
     expect(def.node.descendantsOfType('assignment_expression')).toHaveLength(2);
   });
@@ -148,22 +150,9 @@ VOID Broken(VOID)
 
   // Two guards for any faster way of parsing the repaired text (an incremental parse from the first tree was tried).
   it('a repair that leaves no error gives the tree a fresh parse of the repaired text gives', () => {
-    const text = `VOID
-Configure(PADAPTER Adapter)
-{
-    Adapter->Flags = 0;
-#if 0
-    This block is a note for later: the firmware may not support it.
-#else
-    Adapter->Flags |= 4;
-#endif
-    DbgDoit( Adapter->Count += 1 )
-    Adapter->Ready = TRUE;
-}
-`;
-    const source = parseSource('repair.c', text);
+    const source = parseSource('repair.c', IF0_PROSE);
     expect(source.root.hasError).toBe(false);
-    expect(source.tree.text).not.toBe(text);
+    expect(source.tree.text).not.toBe(IF0_PROSE);
     expect(shapeOf(source.root)).toEqual(nativeShape(freshParse(source.tree.text).rootNode));
   });
 
