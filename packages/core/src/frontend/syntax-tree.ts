@@ -269,7 +269,7 @@ export class SyntaxNode {
       else {
         const out: SyntaxNode[] = [];
         for (let c = index + 1; c < end; c = tree.after[c]) out.push(tree.node(c));
-        list = out;
+        list = out.slice(); // kept: sized to its length (a pushed list keeps room for 17)
       }
       this.childList = list;
     }
@@ -287,7 +287,7 @@ export class SyntaxNode {
     if (!named) {
       const out: SyntaxNode[] = [];
       this.eachChild(true, (c) => void out.push(this.tree.node(c)));
-      named = out.length ? out : NO_NODES;
+      named = out.length ? out.slice() : NO_NODES; // kept: sized to its length
       this.namedList = named;
     }
     return named;
