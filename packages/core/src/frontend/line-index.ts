@@ -3,10 +3,14 @@
  * columns.
  */
 export class LineIndex {
-  private readonly starts: number[];
+  /** The offset each line starts at (4 bytes a line: every file of a unit keeps one). */
+  private readonly starts: Int32Array;
   constructor(private readonly text: string) {
-    this.starts = [0];
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+    let lines = 1;
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) lines++;
+    this.starts = new Int32Array(lines);
+    let line = 1;
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) this.starts[line++] = nl + 1;
   }
   get lineCount(): number {
     return this.starts.length;

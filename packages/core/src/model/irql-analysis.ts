@@ -96,8 +96,8 @@ export interface FunctionIrql {
   readonly definition: FunctionDefinition;
   /** Symbolic value just before each call (by node id). */
   readonly beforeCall: ReadonlyMap<number, IrqlValue>;
-  /** Symbolic value on entry to each CFG node (by CFG node id); absent = unreachable. */
-  readonly nodeIn: ReadonlyMap<number, IrqlState>;
+  /** Symbolic value on entry to each CFG node, by CFG node id; undefined = unreachable. */
+  readonly valueAt: readonly (IrqlValue | undefined)[];
   /** Value at return; undefined when no path returns. */
   readonly exit: IrqlValue | undefined;
   /** Saved slots still held at return. */
@@ -697,12 +697,11 @@ export function analyzeFunction(definition: FunctionDefinition, analysisContext:
   for (const [id, v] of variants) nodeIn.set(id, [...v.values()].reduce(joinStates));
   const exitState = nodeIn.get(cfg.exit.id);
   const post = postPass(definition, nodeIn, ctx);
-  // Queries after the analysis need only each node's IRQL value: drop the saved-slot maps (memory on big runs).
-  for (const [id, state] of nodeIn) if (id !== cfg.exit.id) nodeIn.set(id, { value: state.value, saved: NO_SLOTS, locks: NO_LOCKS });
   return {
     definition,
     beforeCall,
-    nodeIn,
+    // Queries after the analysis need only each node's value: the states, their saved slots and the map go.
+    valueAt: cfg.nodes.map((n) => nodeIn.get(n.id)?.value),
     exit: exitState?.value,
     exitSaved: exitState?.saved ?? new Map(),
     restoresUnsaved: post.restoresUnsaved,
@@ -767,8 +766,6 @@ function irqlVariablesOf(def: FunctionDefinition): ReadonlySet<string> {
 }
 
 const MAX_VARIANTS = 6;
-const NO_SLOTS: ReadonlyMap<string, IrqlValue> = new Map();
-const NO_LOCKS: ReadonlyMap<string, string> = new Map();
 const NO_FACTS: ReadonlyMap<string, boolean> = new Map();
 
 /**

@@ -410,7 +410,7 @@ export class Program {
     if (node.type === 'call_expression') value = analysis.beforeCall.get(node.id);
     if (!value) {
       const cfgNode = def.cfg.nodeContaining(node);
-      value = cfgNode ? analysis.nodeIn.get(cfgNode.id)?.value : undefined;
+      value = cfgNode ? analysis.valueAt[cfgNode.id] : undefined;
     }
     // A macro's uses are few and each is a place a finding may be reported at: all of them, not just the extremes.
     const entry = def.macro ? this.everyEntryOf(def) : this.entryOf(def);
