@@ -43,6 +43,10 @@ interface SymbolInfo {
   readonly hasFields: boolean;
 }
 
+function symbolInfo(type: string, named: boolean, typesWithFields: ReadonlySet<string> | undefined): SymbolInfo {
+  return { type, named, hasFields: !typesWithFields || type === 'ERROR' || typesWithFields.has(type) };
+}
+
 const UNDECIDED = 0;
 const NOT_WANTED = 1;
 const WANTED = 2;
@@ -424,14 +428,15 @@ export function forEachNode(
   const { tree, index } = root;
   const end = tree.after[index];
   if (types) {
-    for (const i of tree.indicesOfType(index, end, types)) {
-      if (!accept || accept(tree.typeAt(i), () => tree.text.slice(tree.starts[i], tree.ends[i]))) visit(tree.node(i));
-    }
+    for (const i of tree.indicesOfType(index, end, types)) if (accepted(tree, i, accept)) visit(tree.node(i));
     return;
   }
-  for (let i = index; i < end; i++) {
-    if (!accept || accept(tree.typeAt(i), () => tree.text.slice(tree.starts[i], tree.ends[i]))) visit(tree.node(i));
-  }
+  for (let i = index; i < end; i++) if (accepted(tree, i, accept)) visit(tree.node(i));
+}
+
+/** Whether node `i` passes an `accept` test (none: all do), asked before the node is made. */
+function accepted(tree: SyntaxTree, i: number, accept: ((type: string, text: () => string) => boolean) | undefined): boolean {
+  return !accept || accept(tree.typeAt(i), () => tree.text.slice(tree.starts[i], tree.ends[i]));
 }
 
 /**
@@ -441,7 +446,7 @@ export function forEachNode(
 export function nodesOfTypeInnermostFirst(root: SyntaxNode, types: ReadonlySet<string>, accept?: (type: string, text: () => string) => boolean): SyntaxNode[] {
   const { tree, index } = root;
   let found = tree.indicesOfType(index, tree.after[index], types);
-  if (accept) found = found.filter((i) => accept(tree.typeAt(i), () => tree.text.slice(tree.starts[i], tree.ends[i])));
+  if (accept) found = found.filter((i) => accepted(tree, i, accept));
   // In pre-order a node comes before the nodes inside it; post-order lists a node once its subtree is done:
   // by the end of the subtree, and the inner one first when two subtrees end together.
   found.sort((a, b) => tree.after[a] - tree.after[b] || b - a);
@@ -478,7 +483,7 @@ export function treeFromColumns(text: string, language: object, columns: TreeCol
       if (known.type !== type || known.named !== named) return undefined;
       continue;
     }
-    symbols[id] = { type, named, hasFields: !typesWithFields || type === 'ERROR' || typesWithFields.has(type) };
+    symbols[id] = symbolInfo(type, named, typesWithFields);
   }
   for (const [id, name] of columns.fieldNames) {
     const known = fieldNames[id];
@@ -545,7 +550,7 @@ export function copyTree(native: ParserType.Tree, text: string, language: object
     let symbol = symbols[typeId];
     if (!symbol) {
       const type = cursor.nodeType;
-      symbol = { type, named: cursor.nodeIsNamed, hasFields: !typesWithFields || type === 'ERROR' || typesWithFields.has(type) };
+      symbol = symbolInfo(type, cursor.nodeIsNamed, typesWithFields);
       symbols[typeId] = symbol;
     }
     const start = cursor.startIndex;

@@ -338,8 +338,10 @@ export class Program {
 
   /** The driver model of a file, from its includes and those of the project headers it includes. */
   driverModel(file: FileModel): DriverModel {
-    const cached = this.modelCache.get(file.source.filePath);
-    if (cached) return cached;
+    return once(this.modelCache, file.source.filePath, () => this.findDriverModel(file));
+  }
+
+  private findDriverModel(file: FileModel): DriverModel {
     const seen = new Set<FileModel>();
     const includes: string[] = [];
     const visit = (f: FileModel): void => {
@@ -352,9 +354,7 @@ export class Program {
       }
     };
     visit(file);
-    const model = driverModelFromIncludes(includes) ?? 'wdm';
-    this.modelCache.set(file.source.filePath, model);
-    return model;
+    return driverModelFromIncludes(includes) ?? 'wdm';
   }
 
   /**
@@ -396,9 +396,7 @@ export class Program {
 
   /** `entryEvidence` over the final entries, once per function. */
   private allEntryEvidence(def: FunctionDefinition): Evidence[] {
-    let all = this.fullEntryEvidence.get(def);
-    if (!all) this.fullEntryEvidence.set(def, (all = this.entryEvidence(def, this.computeEntries())));
-    return all;
+    return once(this.fullEntryEvidence, def, () => this.entryEvidence(def, this.computeEntries()));
   }
 
   /** The IRQL a node may run at: for a call, just before the call; for any other node, at its statement. */
@@ -495,8 +493,10 @@ export class Program {
    * dispatch-level flag): the only ones whose tests can tell the callers' IRQLs apart.
    */
   private decidedParameters(def: FunctionDefinition): ReadonlySet<string> {
-    const known = this.parametersDecided.get(def);
-    if (known) return known;
+    return once(this.parametersDecided, def, () => this.findDecidedParameters(def));
+  }
+
+  private findDecidedParameters(def: FunctionDefinition): ReadonlySet<string> {
     const decided = new Set<string>();
     for (const site of this.callSitesOf(def)) {
       const args = callArguments(site.call);
@@ -508,7 +508,6 @@ export class Program {
         if (this.evaluate(file, arg) !== undefined || stated.entryStatedBy(arg.text, true) || stated.entryStatedBy(arg.text, false)) decided.add(param);
       });
     }
-    this.parametersDecided.set(def, decided);
     return decided;
   }
 
@@ -517,10 +516,12 @@ export class Program {
    * `?:`, an `&&` / `||` operand): most functions test none, and their nodes need no walk up to their tests.
    */
   private testsParameters(def: FunctionDefinition): boolean {
-    let answer = this.parameterTests.get(def);
-    if (answer !== undefined) return answer;
+    return once(this.parameterTests, def, () => this.findParameterTests(def));
+  }
+
+  private findParameterTests(def: FunctionDefinition): boolean {
     const params = this.decidedParameters(def);
-    answer = def.cfg.nodes.some((n) =>
+    let answer = def.cfg.nodes.some((n) =>
       n.succ.some((e) => (e.guard && mentionsAny(e.guard.condition, params)) || (e.caseOf && mentionsAny(e.caseOf.discriminant, params))),
     );
     // `?:` and `&&` / `||` outside a branch condition are not CFG edges: look for them only where they occur.
@@ -530,7 +531,6 @@ export class Program {
         if (!answer && tested && (n.type === 'conditional_expression' || /^(?:&&|\|\|)$/.test(n.child(1)?.type ?? '')) && mentionsAny(tested, params)) answer = true;
       }, EXPRESSION_TESTS);
     }
-    this.parameterTests.set(def, answer);
     return answer;
   }
 
@@ -707,12 +707,7 @@ export class Program {
     if (!target) return undefined;
     let best: { root: FunctionDefinition; chain: readonly CallSite[] } | undefined;
     for (const root of roots) {
-      let reach = this.reachCache.get(root);
-      if (!reach) {
-        reach = this.reachableFrom(root);
-        this.reachCache.set(root, reach);
-      }
-      const chain = reach.get(target);
+      const chain = once(this.reachCache, root, () => this.reachableFrom(root)).get(target);
       if (chain && (!best || chain.length < best.chain.length)) best = { root, chain };
     }
     if (!best) return undefined;
