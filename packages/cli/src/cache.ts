@@ -10,7 +10,7 @@
 import type { LintResult, ParseStore, Plugin } from '@ddi-lint/core';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import type { ExpandedConfig } from './config/config-loader.js';
 
@@ -77,11 +77,7 @@ export class ResultCache {
     if (results.some((r) => r.messages.some((m) => m.ruleId === null ? /per-file budget/.test(m.message) : m.fatal))) return;
     if (this.problem) return;
     try {
-      mkdirSync(this.directory, { recursive: true });
-      const target = this.pathOf(key);
-      const temp = `${target}.${process.pid}.tmp`;
-      writeFileSync(temp, JSON.stringify({ key, results, parses }));
-      renameSync(temp, target);
+      writeAtomically(this.pathOf(key), JSON.stringify({ key, results, parses }));
       this.used.add(key);
     } catch (error) {
       this.problem = `the cache cannot be written at ${this.directory} (${(error as Error).message}); this run's results are not cached`;
@@ -138,16 +134,23 @@ export class DiskParseStore implements ParseStore {
   write(key: string, bytes: Uint8Array): void {
     this.readKeys.delete(key);
     try {
-      mkdirSync(this.directory, { recursive: true });
-      const target = join(this.directory, `${key}.bin`);
-      const temp = `${target}.${process.pid}.${threadId}.tmp`;
-      writeFileSync(temp, bytes);
-      renameSync(temp, target);
+      writeAtomically(join(this.directory, `${key}.bin`), bytes);
       this.writes++;
     } catch {
       // A parse that cannot be kept is made again next time; the results do not depend on it.
     }
   }
+}
+
+/**
+ * Write a file whole or not at all: to a temporary name of this process and thread, then renamed (a reader, or
+ * another run, never sees half a file). Throws what the file system throws.
+ */
+function writeAtomically(target: string, data: string | Uint8Array): void {
+  mkdirSync(dirname(target), { recursive: true });
+  const temp = `${target}.${process.pid}.${threadId}.tmp`;
+  writeFileSync(temp, data);
+  renameSync(temp, target);
 }
 
 function removeUnused(directory: string, entry: RegExp, used: ReadonlySet<string>): void {
