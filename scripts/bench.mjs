@@ -107,19 +107,22 @@ function engineRun(dir, options) {
     const { DdiLint } = await import(${JSON.stringify(dist('cli/dist/engine.js'))});
     let unitsUnchanged;
     let parsesReadBack;
+    let analysesReadBack;
     const engine = new DdiLint({ ...${JSON.stringify(options)}, cwd: process.cwd(), useConfigLookup: false, extensions: ['.c', '.h'],
       debug: (line) => {
         const m = /cache .*: (\\d+ of \\d+ units unchanged)/.exec(line);
         if (m) unitsUnchanged = m[1];
         const p = /(\\d+) files: (\\d+) parses read back/.exec(line);
         if (p) parsesReadBack = [(parsesReadBack?.[0] ?? 0) + Number(p[2]), (parsesReadBack?.[1] ?? 0) + Number(p[1])];
+        const a = /(\d+) function analyses read back, (\d+) analysed/.exec(line);
+        if (a) analysesReadBack = [(analysesReadBack?.[0] ?? 0) + Number(a[1]), (analysesReadBack?.[1] ?? 0) + Number(a[1]) + Number(a[2])];
       } });
     const start = performance.now();
     const results = await engine.lintFiles([${JSON.stringify(resolve(dir))}]);
     const ms = performance.now() - start;
     const findingsPerRule = {};
     for (const r of results) for (const m of r.messages) if (m.ruleId && !m.fatal) findingsPerRule[m.ruleId] = (findingsPerRule[m.ruleId] ?? 0) + 1;
-    console.log(JSON.stringify({ ms, peakRssMB: process.resourceUsage().maxRSS / 1024, findingsPerRule, unitsUnchanged, parsesReadBack }));
+    console.log(JSON.stringify({ ms, peakRssMB: process.resourceUsage().maxRSS / 1024, findingsPerRule, unitsUnchanged, parsesReadBack, analysesReadBack }));
   `;
   const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (child.status !== 0) throw new Error(`engine run failed: ${child.stderr}`);
@@ -507,7 +510,7 @@ function printReport(s, opts) {
   out.push(`analysis units      ${fmtInt(s.analysisUnits)}`);
   if (s.e2e) {
     const r = s.e2e.runs;
-    const line = (label, x) => `  ${label.padEnd(28)} ${fmtMs(x.ms).padStart(8)}  peak RSS ${x.peakRssMB.toFixed(0)} MB${x.unitsUnchanged ? `  (${x.unitsUnchanged}${x.parsesReadBack ? `; ${x.parsesReadBack[0]} of ${x.parsesReadBack[1]} parses read back` : ''})` : ''}  same findings: ${x.sameFindings ? 'yes' : 'NO'}`;
+    const line = (label, x) => `  ${label.padEnd(28)} ${fmtMs(x.ms).padStart(8)}  peak RSS ${x.peakRssMB.toFixed(0)} MB${x.unitsUnchanged ? `  (${x.unitsUnchanged}${x.parsesReadBack ? `; ${x.parsesReadBack[0]} of ${x.parsesReadBack[1]} parses read back` : ''}${x.analysesReadBack ? `, ${x.analysesReadBack[0]} of ${x.analysesReadBack[1]} function analyses` : ''})` : ''}  same findings: ${x.sameFindings ? 'yes' : 'NO'}`;
     out.push('CLI engine end to end (DdiLint.lintFiles, each run a fresh process):');
     out.push(line('--jobs 1', r.jobs1));
     out.push(line('--jobs 2', r.jobs2) + `  = ${s.e2e.jobsSpeedup.toFixed(2)}× faster`);

@@ -3,11 +3,13 @@
  * path of every file in the unit (a unit holds every file whose functions, headers or registrations its
  * results can see), each file's config, the plugins and their versions, ddi-lint's version and the options
  * that change results. An unchanged re-run reads every unit back; a changed file re-analyses its own unit only,
- * and parses only itself: the parses of the other files are read back from `parses/` (`DiskParseStore`).
- * Stored as one JSON file per unit, and one binary file per parsed source under `parses/`, in
- * `node_modules/.cache/ddi-lint` (or `--cache-location`).
+ * and parses only itself: the parses of the other files are read back from `parses/` (`DiskParseStore`), and the
+ * analyses of the functions whose questions to the rest of the unit get the same answers from `analyses/`
+ * (`DiskAnalysisStore`; see core's `analysis-memo.ts`). Stored as one JSON file per unit, one binary file per
+ * parsed source under `parses/`, and one JSON file of function records per unit (by its files and configs, not
+ * their texts) under `analyses/`, in `node_modules/.cache/ddi-lint` (or `--cache-location`).
  */
-import type { LintResult, ParseStore, Plugin } from '@ddi-lint/core';
+import type { AnalysisStore, FunctionRecords, LintResult, ParseStore, Plugin } from '@ddi-lint/core';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -24,6 +26,8 @@ export class ResultCache {
   /** The parses the units this run used were made from: kept by `prune`. */
   private readonly usedParses = new Set<string>();
   private readonly fingerprints = new WeakMap<object, string>();
+  /** The units this run used: their function records are kept by `prune`. */
+  private readonly usedAnalyses = new Set<string>();
 
   constructor(
     readonly directory: string,
@@ -56,6 +60,19 @@ export class ResultCache {
     for (const f of files) h.update(`${f.filePath}\0${f.config}\0${sha256(f.text)}\0`);
     h.update(`lintOnly\0${lintOnly ? lintOnly.join('\0') : '*'}`);
     return h.digest('hex');
+  }
+
+  /**
+   * Where a unit's function records are kept: by what stays when a file's text changes (the unit's paths and
+   * their configs, and what `keyOf` takes from the run), so that the next analysis of the unit finds them.
+   */
+  analysesKeyOf(files: readonly { readonly filePath: string; readonly config: string }[]): string {
+    const h = createHash('sha256');
+    h.update(`ddi-lint-analyses ${FORMAT}\0${this.salt}\0`);
+    for (const f of files) h.update(`${f.filePath}\0${f.config}\0`);
+    const key = h.digest('hex');
+    this.usedAnalyses.add(key);
+    return key;
   }
 
   get(key: string): LintResult[] | undefined {
@@ -92,6 +109,7 @@ export class ResultCache {
     if (this.problem) return;
     removeUnused(this.directory, /^([0-9a-f]{64})\.json$/, this.used);
     removeUnused(join(this.directory, PARSES), /^([0-9a-f]{64})\.bin$/, this.usedParses);
+    removeUnused(join(this.directory, ANALYSES), /^([0-9a-f]{64})\.json$/, this.usedAnalyses);
   }
 
   private pathOf(key: string): string {
@@ -100,6 +118,38 @@ export class ResultCache {
 }
 
 const PARSES = 'parses';
+const ANALYSES = 'analyses';
+
+/** One unit's function records under `<cache>/analyses`, by `ResultCache.analysesKeyOf`. Counts for `--debug`. */
+export class DiskAnalysisStore implements AnalysisStore {
+  private readonly path: string;
+  counts?: { readonly reused: number; readonly analysed: number };
+
+  constructor(
+    cacheDirectory: string,
+    private readonly key: string,
+  ) {
+    this.path = join(cacheDirectory, ANALYSES, `${key}.json`);
+  }
+
+  read(): FunctionRecords | undefined {
+    try {
+      const stored = JSON.parse(readFileSync(this.path, 'utf8')) as { key: string; records: FunctionRecords };
+      return stored.key === this.key && stored.records && typeof stored.records === 'object' ? stored.records : undefined;
+    } catch {
+      return undefined; // none yet, or unreadable: every function is analysed
+    }
+  }
+
+  write(records: FunctionRecords, counts: { readonly reused: number; readonly analysed: number }): void {
+    this.counts = { reused: counts.reused, analysed: counts.analysed };
+    try {
+      writeAtomically(this.path, JSON.stringify({ key: this.key, records }));
+    } catch {
+      // Records that cannot be kept are made again next time; the results do not depend on them.
+    }
+  }
+}
 
 /**
  * The parsed sources (the front end's trees; see core's `parse-cache.ts`) under `<cache>/parses`, one file per

@@ -21,7 +21,7 @@ import {
 import { renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { DiskParseStore, ResultCache } from './cache.js';
+import { DiskAnalysisStore, DiskParseStore, ResultCache } from './cache.js';
 import {
   ConfigLoader,
   EMPTY_CONFIG,
@@ -39,6 +39,9 @@ import { type UnitJob, type UnitOutcome, runInWorkers } from './worker-pool.js';
 const require = createRequire(import.meta.url);
 const CLI_VERSION = (require('../package.json') as { version: string }).version;
 const CORE_VERSION = (require('@ddi-lint/core/package.json') as { version: string }).version;
+
+/** How one unit is analysed: progress hooks, and with `--cache` where its function records are kept. */
+export type UnitOptions = Pick<LintOptions, 'onFileStart' | 'onRule'> & { readonly analysesKey?: string };
 
 export interface DdiLintOptions {
   readonly cwd?: string;
@@ -257,7 +260,9 @@ export class DdiLint {
     const cache = this.resultCache();
     const keys = jobs.map((job) => cache?.keyOf(job.files.map((f) => ({ ...f, config: cache.fingerprint(bases.get(f.filePath)) })), job.lintOnly));
     const unitResults: (LintResult[] | undefined)[] = keys.map((key) => (key ? cache!.get(key) : undefined));
-    const pending = jobs.map((job, i) => ({ job, i })).filter(({ i }) => !unitResults[i]);
+    // Every unit's function records are named (and so kept by `prune`), whether the unit is analysed or not.
+    const analysesKeys = jobs.map((job) => cache?.analysesKeyOf(job.files.map((f) => ({ filePath: f.filePath, config: cache.fingerprint(bases.get(f.filePath)) }))));
+    const pending = jobs.map((job, i) => ({ job: { ...job, analysesKey: analysesKeys[i] }, i })).filter(({ i }) => !unitResults[i]);
     if (cache) this.debug(`cache ${cache.directory}: ${jobs.length - pending.length} of ${jobs.length} units unchanged`);
     const fresh = await this.analyseUnits(pending.map((p) => p.job));
     pending.forEach(({ i }, n) => {
@@ -289,7 +294,7 @@ export class DdiLint {
     const jobs = this.options.jobs ?? 0;
     if (jobs <= 0) {
       const out: UnitOutcome[] = [];
-      for (const unit of units) out.push(await this.analyseUnit(unit.files, unit.lintOnly ? new Set(unit.lintOnly) : undefined));
+      for (const unit of units) out.push(await this.analyseUnit(unit.files, unit.lintOnly ? new Set(unit.lintOnly) : undefined, { analysesKey: unit.analysesKey }));
       return out;
     }
     return runInWorkers(units, {
@@ -325,7 +330,7 @@ export class DdiLint {
   async analyseUnit(
     inputs: readonly UnitInput[],
     lintOnly?: ReadonlySet<string>,
-    hooks: Pick<LintOptions, 'onFileStart' | 'onRule'> = {},
+    options: UnitOptions = {},
   ): Promise<UnitOutcome> {
     const overrideLayer = this.ruleOverrideLayer();
     const bases = new Map<string, ExpandedConfig | undefined>();
@@ -345,7 +350,7 @@ export class DdiLint {
     const firstBase = inputs.length ? bases.get(inputs[0].filePath) : undefined;
     const settings = firstBase?.settings;
     const irql = irqlSettingsFrom(this.options.defines ? { ...settings, defines: { ...settings?.defines, ...this.options.defines } } : settings);
-    return this.lintWithFixes(inputs, configFor, irql, lintOnly ? (filePath) => lintOnly.has(filePath) : undefined, hooks);
+    return this.lintWithFixes(inputs, configFor, irql, lintOnly ? (filePath) => lintOnly.has(filePath) : undefined, options);
   }
 
   private cacheDirectory(): string {
@@ -401,15 +406,18 @@ export class DdiLint {
     configFor: (filePath: string, model?: DriverModel) => ResolvedConfig,
     irql: ReturnType<typeof irqlSettingsFrom>,
     lintOnly?: (filePath: string) => boolean,
-    hooks: Pick<LintOptions, 'onFileStart' | 'onRule'> = {},
+    { analysesKey, ...hooks }: UnitOptions = {},
   ): UnitOutcome {
     const linter = new Linter();
     const report = this.options.reportUnusedDisableDirectives;
     const maxFileTimeMs = this.options.maxFileTimeMs ?? DEFAULT_MAX_FILE_TIME_MS;
     // Parses are kept for the texts as read; the passes of --fix lint texts that are not on disk (yet).
     const parseStore = this.parseStore();
-    let results = linter.lintFiles(inputs, configFor, { irql, fix: this.options.fix, reportUnusedDisableDirectives: report, lintOnly, maxFileTimeMs, parseStore, ...hooks });
+    const analysisStore = this.options.cache && analysesKey ? new DiskAnalysisStore(this.cacheDirectory(), analysesKey) : undefined;
+    let results = linter.lintFiles(inputs, configFor, { irql, fix: this.options.fix, reportUnusedDisableDirectives: report, lintOnly, maxFileTimeMs, parseStore, analysisStore, ...hooks });
     if (parseStore) this.debug(`${inputs.length} files: ${parseStore.hits} parses read back from ${parseStore.directory}, ${parseStore.writes} written`);
+    const counts = analysisStore?.counts;
+    if (counts) this.debug(`${inputs.length} files: ${counts.reused} function analyses read back, ${counts.analysed} analysed`);
     const parses = [...(parseStore?.keys ?? [])];
     if (!this.options.fix) return { results, parses };
     const original = new Map(inputs.map((i) => [i.filePath, i.text]));

@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { WDM_DRIVER, project, run } from './helpers.js';
+import { WDM_DRIVER, findings, project, run } from './helpers.js';
 
 const KMDF_QUEUE = `#include <wdf.h>\nEVT_WDF_IO_QUEUE_IO_READ EvtIoRead;\nVOID EvtIoRead(WDFQUEUE Queue, WDFREQUEST Request, size_t Length)\n{\n    PVOID p = ExAllocatePoolWithTag(PagedPool, Length, 'qrdK');\n    UNREFERENCED_PARAMETER(Queue);\n    UNREFERENCED_PARAMETER(Request);\n    UNREFERENCED_PARAMETER(p);\n}\n`;
 
@@ -21,6 +21,19 @@ function unitEntries(cacheDir: string): string[] {
 }
 
 const HELPER = `#include <ntddk.h>\n_IRQL_requires_max_(DISPATCH_LEVEL)\nVOID HelperTouch(PULONG Counter)\n{\n    InterlockedIncrement((LONG volatile *)Counter);\n}\n`;
+
+/** The `N files: R function analyses read back, A analysed` lines, one per analysed unit. */
+function analysisLines(stderr: string): string[] {
+  return [...stderr.matchAll(/\d+ files: \d+ function analyses read back, \d+ analysed/g)].map((m) => m[0]);
+}
+
+/** A driver in four files: lock wrappers, a dispatch routine that allocates under the lock, an unrelated flush path. */
+const QUEUE_DRIVER = {
+  'drv/queue.h': `#pragma once\ntypedef struct _QUEUE_CONTEXT {\n    KSPIN_LOCK Lock;\n    KIRQL OldIrql;\n    FAST_MUTEX Mutex;\n    LIST_ENTRY Pending;\n} QUEUE_CONTEXT, *PQUEUE_CONTEXT;\n\nVOID QueueLock(PQUEUE_CONTEXT Queue);\nVOID QueueUnlock(PQUEUE_CONTEXT Queue);\n`,
+  'drv/lock.c': `#include <ntddk.h>\n#include "queue.h"\n\nVOID QueueLock(PQUEUE_CONTEXT Queue)\n{\n    KeAcquireSpinLock(&Queue->Lock, &Queue->OldIrql);\n}\n\nVOID QueueUnlock(PQUEUE_CONTEXT Queue)\n{\n    KeReleaseSpinLock(&Queue->Lock, Queue->OldIrql);\n}\n`,
+  'drv/queue.c': `#include <ntddk.h>\n#include "queue.h"\n\nDRIVER_DISPATCH DispatchWrite;\n\nNTSTATUS DispatchWrite(PDEVICE_OBJECT DeviceObject, PIRP Irp)\n{\n    PQUEUE_CONTEXT queue = DeviceObject->DeviceExtension;\n    PVOID entry;\n\n    QueueLock(queue);\n    entry = ExAllocatePoolWithTag(PagedPool, 64, 'eueQ');\n    QueueUnlock(queue);\n    UNREFERENCED_PARAMETER(Irp);\n    return entry ? STATUS_SUCCESS : STATUS_INSUFFICIENT_RESOURCES;\n}\n`,
+  'drv/flush.c': `#include <ntddk.h>\n#include "queue.h"\n\nVOID QueueFlushRaised(PQUEUE_CONTEXT Queue)\n{\n    KIRQL old;\n\n    KeRaiseIrql(DISPATCH_LEVEL, &old);\n    RemoveHeadList(&Queue->Pending);\n    KeLowerIrql(old);\n}\n\n_IRQL_requires_(PASSIVE_LEVEL)\nVOID QueueDrain(PQUEUE_CONTEXT Queue)\n{\n    while (!IsListEmpty(&Queue->Pending)) {\n        QueueFlushRaised(Queue);\n    }\n    KeFlushQueuedDpcs();\n}\n`,
+};
 
 describe('--cache', () => {
   it('reads every unit back on an unchanged re-run, with the same output', async () => {
@@ -82,6 +95,29 @@ describe('--cache', () => {
     const reconfigured = await run(['-f', 'json', '--cache', '--debug', '--rule', 'wdm/IrqlExAllocatePool: warn', '.'], dir);
     expect(parseLines(reconfigured.stderr).sort()).toEqual(['1 files: 1 parses read back, 0 written', '2 files: 2 parses read back, 0 written']);
     expect(reconfigured.stdout).toBe((await run(['-f', 'json', '--rule', 'wdm/IrqlExAllocatePool: warn', '.'], dir)).stdout);
+  }, 60_000);
+
+  it('re-analyses the functions of the changed file and those whose answers changed, with the output of a run without the cache', async () => {
+    const dir = project(QUEUE_DRIVER);
+    const cold = await run(['-f', 'json', '--cache', '--debug', '.'], dir);
+    expect(analysisLines(cold.stderr)).toEqual(['4 files: 0 function analyses read back, 5 analysed']);
+    expect(findings(cold.stdout)).toContain('queue.c:12 wdm/IrqlExAllocatePool 2');
+    // The spin lock becomes a fast mutex: lock.c's two functions change, and DispatchWrite now allocates at
+    // APC_LEVEL; flush.c's two functions are read back.
+    writeFileSync(join(dir, 'drv/lock.c'), QUEUE_DRIVER['drv/lock.c'].replace('KeAcquireSpinLock(&Queue->Lock, &Queue->OldIrql)', 'ExAcquireFastMutex(&Queue->Mutex)'));
+    const changed = await run(['-f', 'json', '--cache', '--debug', '.'], dir);
+    expect(analysisLines(changed.stderr)).toEqual(['4 files: 2 function analyses read back, 3 analysed']);
+    expect(changed.stdout).toBe((await run(['-f', 'json', '.'], dir)).stdout);
+    expect(findings(changed.stdout)).not.toContain('queue.c:12 wdm/IrqlExAllocatePool 2');
+    // One file of function records per unit, replaced as the unit changes.
+    expect(readdirSync(join(dir, 'node_modules/.cache/ddi-lint/analyses'))).toHaveLength(1);
+    // A damaged file of records: every function is analysed, with the same output.
+    const analyses = join(dir, 'node_modules/.cache/ddi-lint/analyses');
+    for (const name of readdirSync(analyses)) writeFileSync(join(analyses, name), '{"key": "trunc');
+    writeFileSync(join(dir, 'drv/lock.c'), QUEUE_DRIVER['drv/lock.c']);
+    const damaged = await run(['-f', 'json', '--cache', '--debug', '.'], dir);
+    expect(analysisLines(damaged.stderr)).toEqual(['4 files: 0 function analyses read back, 5 analysed']);
+    expect(damaged.stdout).toBe(cold.stdout);
   }, 60_000);
 
   it('keeps the parses of the files it still has, and parses a damaged one again', async () => {

@@ -44,7 +44,8 @@ export {
   type IrqlFact,
   type TraceStep,
 } from './model/irql-domain.js';
-export { Program, DEFAULT_IRQL_SETTINGS, type IrqlSettings, type CallSite } from './model/program.js';
+export { Program, DEFAULT_IRQL_SETTINGS, type IrqlSettings, type CallSite, type ProgramOptions } from './model/program.js';
+export type { FunctionRecords } from './model/analysis-memo.js';
 export { powerContextAt, type PowerContext, type PowerDirection } from './model/power-context.js';
 export { ddiTable, lookupDdi, type DdiEntry, DATA_DIR } from './knowledge/ddi-table.js';
 export { lookupRole, type RoleSpec } from './knowledge/roles.js';
@@ -89,6 +90,7 @@ export {
   type LintInput,
   type LintMessage,
   type LintOptions,
+  type AnalysisStore,
   type LintResult,
   type LocationInfo,
   type ResolvedConfig,

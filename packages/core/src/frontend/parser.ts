@@ -59,6 +59,11 @@ export interface ParsedSource {
   readonly language: SourceLanguage;
   /** The project's object-like macros that are a DDI call (`LOCK_GLOBAL;` is a call of one); see `ProjectMacroUse`. */
   readonly callMacros?: ReadonlySet<string>;
+  /**
+   * The parse store's key for this parse (text, language and the project's macros), when it went through a store:
+   * what an earlier run's analysis of its functions is found under (see analysis-memo.ts).
+   */
+  readonly key?: string;
 }
 
 export interface ParseOptions {
@@ -95,11 +100,11 @@ export function parseSource(
   const key = parseKeyOf(text, language, options.projectMacrosFingerprint ?? macrosFingerprint(options.projectMacros));
   const bytes = store.read(key);
   const stored = bytes && decodeParsed(bytes, filePath, text, language, parserFor(language).getLanguage() as object);
-  if (stored) return withCallMacros(stored, options);
+  if (stored) return withCallMacros(stored, options, key);
   const parsed = parseAfresh(filePath, text, language, options);
   const encoded = encodeParsed(parsed);
   if (encoded) store.write(key, encoded);
-  return parsed;
+  return { ...parsed, key };
 }
 
 function parseAfresh(filePath: string, text: string, language: SourceLanguage, options: ParseOptions): ParsedSource {
@@ -122,16 +127,16 @@ function parseAfresh(filePath: string, text: string, language: SourceLanguage, o
   return withCallMacros({ filePath, text, tree, root: tree.rootNode, annotations: blanked.annotations, lines: new LineIndex(text), language }, options);
 }
 
-function withCallMacros(parsed: ParsedSource, options: ParseOptions): ParsedSource {
+function withCallMacros(parsed: ParsedSource, options: ParseOptions, key?: string): ParsedSource {
   const macros = options.projectMacros;
-  if (!macros?.size) return parsed;
+  if (!macros?.size) return key ? { ...parsed, key } : parsed;
   // One set per unit's macros: every file of the unit is parsed with the same map.
   let callMacros = callMacroSets.get(macros);
   if (!callMacros) {
     callMacros = new Set([...macros].flatMap(([name, use]) => (use.kind === 'call' ? [name] : [])));
     callMacroSets.set(macros, callMacros);
   }
-  return callMacros.size ? { ...parsed, callMacros } : parsed;
+  return callMacros.size ? { ...parsed, callMacros, ...(key ? { key } : {}) } : key ? { ...parsed, key } : parsed;
 }
 const callMacroSets = new WeakMap<ReadonlyMap<string, ProjectMacroUse>, ReadonlySet<string>>();
 

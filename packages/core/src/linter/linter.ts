@@ -14,7 +14,8 @@ import { applyDirectives, parseDirectives } from './directives.js';
 import { type Interval, Level, formatInterval, hull, parseLevel } from '../model/irql.js';
 import type { Basis, Explanation, IrqlFact, TraceStep } from '../model/irql-domain.js';
 import { explainAbove, explainBelow } from '../model/irql-domain.js';
-import { DEFAULT_IRQL_SETTINGS, type IrqlSettings, Program } from '../model/program.js';
+import { DEFAULT_IRQL_SETTINGS, type IrqlSettings, Program, type ProgramOptions } from '../model/program.js';
+import type { FunctionRecords } from '../model/analysis-memo.js';
 import { projectMacroUses } from '../model/project-macros.js';
 import type { Defines } from '../model/preprocessor.js';
 import { callArguments, caughtInFunction, compactText, enclosingConditions } from '../model/syntax.js';
@@ -204,6 +205,18 @@ export interface LintOptions {
   readonly onRule?: (ruleId: string) => void;
   /** Where parses are kept between runs (the CLI's `--cache`): unchanged files are read back, not parsed. */
   readonly parseStore?: ParseStore;
+  /**
+   * Where the unit's function analyses are kept between runs (the CLI's `--cache`; see analysis-memo.ts): a
+   * function whose questions to the rest of the program get the answers they got last time is read back.
+   */
+  readonly analysisStore?: AnalysisStore;
+}
+
+export interface AnalysisStore {
+  /** The records the last run of this unit kept; undefined when there are none. */
+  read(): FunctionRecords | undefined;
+  /** This run's records, with how many functions were read back and how many analysed. */
+  write(records: FunctionRecords, counts: { readonly reused: number; readonly analysed: number }): void;
 }
 
 export interface ProgramRun {
@@ -212,11 +225,11 @@ export interface ProgramRun {
 }
 
 /** Parse all inputs (or read their parses back from `store`) and build the whole-program model. */
-export function buildProgram(inputs: readonly LintInput[], irql: IrqlSettings = DEFAULT_IRQL_SETTINGS, store?: ParseStore): ProgramRun {
+export function buildProgram(inputs: readonly LintInput[], irql: IrqlSettings = DEFAULT_IRQL_SETTINGS, store?: ParseStore, programOptions?: ProgramOptions): ProgramRun {
   const projectMacros = projectMacroUses(inputs.map((i) => i.text));
   const parseOptions = store ? { projectMacros, store, projectMacrosFingerprint: macrosFingerprint(projectMacros) } : { projectMacros };
   const sources = inputs.map((i) => parseSource(i.filePath, i.text, undefined, parseOptions));
-  return { program: new Program(sources, irql), sources };
+  return { program: new Program(sources, irql, programOptions), sources };
 }
 
 const fixer: RuleFixer = {
@@ -318,7 +331,8 @@ export class Linter {
    */
   lintFiles(inputs: readonly LintInput[], configFor: ConfigForFile, options: LintOptions = {}): LintResult[] {
     const irql = options.irql ?? irqlSettingsFrom(inputs.length ? configFor(inputs[0].filePath).settings : undefined);
-    const run = buildProgram(inputs, irql, options.parseStore);
+    const analysisStore = options.analysisStore;
+    const run = buildProgram(inputs, irql, options.parseStore, analysisStore ? { analysisRecords: analysisStore.read() ?? {} } : undefined);
     // With a time budget, the rules' time must be the rules' own, not the whole-program passes they trigger.
     if (options.maxFileTimeMs !== undefined || options.onFileStart) run.program.prepare();
     const linted = run.sources
@@ -328,6 +342,8 @@ export class Linter {
         return { source, config, messages: this.runRules(run.program, source, config, options) };
       });
     relocateToMacroUses(linted);
+    const analyses = analysisStore && run.program.analysisRecords();
+    if (analyses) analysisStore!.write(analyses.records, analyses);
     return linted.map(({ source, config, messages }) => this.finishFile(run.program, source, config, messages, options));
   }
 

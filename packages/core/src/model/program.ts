@@ -18,6 +18,7 @@ import type { ParsedSource, SyntaxNode } from '../frontend/parser.js';
 import { forEachNode } from '../frontend/syntax-tree.js';
 import { dispatchIrqlOf, lookupRole, ROLE_BY_FUNCTION_NAME, ROLE_REFINEMENTS } from '../knowledge/roles.js';
 import { AllocationFlow } from './allocation-flow.js';
+import { AnalysisMemo, type FunctionRecords } from './analysis-memo.js';
 import { evaluateConstant } from './constants.js';
 import {
   type DriverModel,
@@ -52,6 +53,14 @@ export interface IrqlSettings {
   readonly unknownEntry: Interval;
   /** The build's macro values (`settings.defines`, `-D`): they pick `#if` branches inside functions. */
   readonly defines?: Defines;
+}
+
+export interface ProgramOptions {
+  /**
+   * Reuse function analyses between runs: the records an earlier run kept (`analysisRecords()`), `{}` when there
+   * are none yet. A function whose questions to the rest of the program get the same answers is not analysed again.
+   */
+  readonly analysisRecords?: FunctionRecords;
 }
 
 export const DEFAULT_IRQL_SETTINGS: IrqlSettings = { unknownEntry: interval(Level.Passive, Level.Dispatch) };
@@ -104,11 +113,16 @@ export class Program {
   /** Constant values by file and text (a file's defines and enums, then the program's, do not change). */
   private readonly evaluated = new Map<FileModel | undefined, Map<string, bigint | undefined>>();
 
+  /** Reuse of function analyses between runs, when `options.analysisRecords` was given (see analysis-memo.ts). */
+  private readonly memo?: AnalysisMemo;
+
   constructor(
     sources: readonly ParsedSource[],
     readonly settings: IrqlSettings = DEFAULT_IRQL_SETTINGS,
+    options: ProgramOptions = {},
   ) {
     this.files = sources.map((source) => this.buildResilient(source));
+    if (options.analysisRecords) this.memo = new AnalysisMemo(options.analysisRecords, (filePath) => this.byPath.get(filePath)?.source);
     for (const f of this.files) {
       this.byPath.set(f.source.filePath, f);
       this.byTree.set(f.source.tree, f);
@@ -377,6 +391,14 @@ export class Program {
     this.computeEntries();
   }
 
+  /**
+   * With `options.analysisRecords`: this run's function records, for the next run, and how many functions were
+   * read back and analysed; undefined while the analyses have not run (nothing asked for an IRQL).
+   */
+  analysisRecords(): { readonly records: FunctionRecords; readonly reused: number; readonly analysed: number } | undefined {
+    return this.memo && this.analyses ? this.memo : undefined;
+  }
+
   /** The IRQL analysis of one function (runs the whole-program pass on first use). */
   irqlOf(def: FunctionDefinition): FunctionIrql {
     return this.computeAnalyses().get(def)!;
@@ -595,7 +617,7 @@ export class Program {
       for (let round = 0; round < 8; round++) {
         let changed = false;
         for (const def of scc) {
-          const result = analyzeFunction(def, ctxFor(def));
+          const result = this.memo ? this.memo.analyze(def, ctxFor(def), analyzeFunction) : analyzeFunction(def, ctxFor(def));
           analyses.set(def, result);
           const before = results.get(def);
           if (!before || summaryKey(before) !== summaryKey(result)) changed = true;

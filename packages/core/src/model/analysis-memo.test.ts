@@ -1,0 +1,202 @@
+import { describe, expect, it } from 'vitest';
+import type { ParseStore } from '../frontend/parse-cache.js';
+import { buildProgram } from '../linter/linter.js';
+import type { FunctionRecords } from './analysis-memo.js';
+import { formatInterval } from './irql.js';
+import type { IrqlValue } from './irql-domain.js';
+import type { Program } from './program.js';
+
+const QUEUE_H = `#pragma once
+typedef struct _QUEUE_CONTEXT {
+    KSPIN_LOCK Lock;
+    KIRQL OldIrql;
+    FAST_MUTEX Mutex;
+    LIST_ENTRY Pending;
+} QUEUE_CONTEXT, *PQUEUE_CONTEXT;
+
+#define QUEUE_TAG 'eueQ'
+#define QUEUE_RAISE_LEVEL DISPATCH_LEVEL
+
+VOID QueueLock(PQUEUE_CONTEXT Queue);
+VOID QueueUnlock(PQUEUE_CONTEXT Queue);
+`;
+
+const LOCK_C = `#include <ntddk.h>
+#include "queue.h"
+
+VOID QueueLock(PQUEUE_CONTEXT Queue)
+{
+    KeAcquireSpinLock(&Queue->Lock, &Queue->OldIrql);
+}
+
+VOID QueueUnlock(PQUEUE_CONTEXT Queue)
+{
+    KeReleaseSpinLock(&Queue->Lock, Queue->OldIrql);
+}
+`;
+
+const QUEUE_C = `#include <ntddk.h>
+#include "queue.h"
+
+DRIVER_DISPATCH DispatchWrite;
+
+NTSTATUS DispatchWrite(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    PQUEUE_CONTEXT queue = DeviceObject->DeviceExtension;
+    PVOID entry;
+
+    QueueLock(queue);
+    entry = ExAllocatePoolWithTag(PagedPool, 64, QUEUE_TAG);
+    QueueUnlock(queue);
+    UNREFERENCED_PARAMETER(Irp);
+    return entry ? STATUS_SUCCESS : STATUS_INSUFFICIENT_RESOURCES;
+}
+`;
+
+const FLUSH_C = `#include <ntddk.h>
+#include "queue.h"
+
+VOID QueueFlushRaised(PQUEUE_CONTEXT Queue)
+{
+    KIRQL old;
+
+    KeRaiseIrql(QUEUE_RAISE_LEVEL, &old);
+    RemoveHeadList(&Queue->Pending);
+    KeLowerIrql(old);
+}
+
+_IRQL_requires_(PASSIVE_LEVEL)
+VOID QueueDrain(PQUEUE_CONTEXT Queue)
+{
+    while (!IsListEmpty(&Queue->Pending)) {
+        QueueFlushRaised(Queue);
+    }
+    KeFlushQueuedDpcs();
+}
+`;
+
+type Files = Record<string, string>;
+
+const DRIVER: Files = { 'queue.h': QUEUE_H, 'lock.c': LOCK_C, 'queue.c': QUEUE_C, 'flush.c': FLUSH_C };
+
+function memoryStore(): ParseStore {
+  const kept = new Map<string, Uint8Array>();
+  return { read: (key) => kept.get(key), write: (key, bytes) => void kept.set(key, bytes) };
+}
+
+function build(files: Files, store: ParseStore, records?: FunctionRecords): Program {
+  const inputs = Object.entries(files).map(([filePath, text]) => ({ filePath, text }));
+  const { program } = buildProgram(inputs, undefined, store, records ? { analysisRecords: records } : undefined);
+  program.prepare();
+  return program;
+}
+
+/** Everything the analysis says, as text: each call's IRQL with its evidence and trace, each function's exit and release issues. */
+function facts(program: Program): string[] {
+  const out: string[] = [];
+  for (const file of program.files) {
+    for (const call of file.source.root.descendantsOfType('call_expression')) {
+      const fact = program.irqlAt(call);
+      const name = call.childForFieldName('function')?.text;
+      out.push(
+        `${file.source.filePath}:${call.startIndex} ${name} ${fact ? formatInterval(fact.interval) : '-'} ${JSON.stringify(
+          fact?.evidence.map((e) => [e.basis, e.steps.map((s) => `${s.message} @${s.source.filePath}:${s.start}-${s.end}`)]),
+        )}`,
+      );
+    }
+    for (const def of file.definitions) {
+      const r = program.irqlOf(def);
+      out.push(`${def.name} exit ${valueText(r.exit)} saved ${[...r.exitSaved].map(([slot, v]) => `${slot}=${valueText(v)}`).join(',')} restores ${r.restoresUnsaved.join(',')} issues ${r.releaseIssues.map((i) => `${i.kind}:${i.slot}@${i.call.startIndex}`).join(',')}`);
+    }
+  }
+  return out;
+}
+
+function valueText(v: IrqlValue | undefined): string {
+  if (!v) return '-';
+  const parts = v.parts.map((e) => `${e.key}:${formatInterval(e.interval)}:${e.basis}:${e.steps.map((s) => `${s.message}@${s.source.filePath}:${s.start}`).join('>')}`);
+  return `${v.entryCap ? formatInterval(v.entryCap) : 'none'} [${parts.join(' | ')}] ${JSON.stringify([...(v.entryWhen ?? [])])}`;
+}
+
+function irqlAtCall(program: Program, callee: string): string {
+  for (const file of program.files) {
+    const call = file.source.root.descendantsOfType('call_expression').find((c) => c.childForFieldName('function')?.text === callee);
+    if (call) return formatInterval(program.irqlAt(call)!.interval);
+  }
+  throw new Error(`no call to ${callee}`);
+}
+
+/** A first run (which records), then `next` run against those records: its counts and whether it says what a run without records says. */
+function rerun(next: Files): { program: Program; reused: number; analysed: number; sameAsFresh: boolean } {
+  const store = memoryStore();
+  const first = build(DRIVER, store, {});
+  const records = JSON.parse(JSON.stringify(first.analysisRecords()!.records)) as FunctionRecords;
+  const program = build(next, store, records);
+  const { reused, analysed } = program.analysisRecords()!;
+  const fresh = build(next, memoryStore());
+  return { program, reused, analysed, sameAsFresh: JSON.stringify(facts(program)) === JSON.stringify(facts(fresh)) };
+}
+
+describe('AnalysisMemo: function analyses reused between runs', () => {
+  it('records every function on a first run, and reads them all back when nothing changed', () => {
+    const first = build(DRIVER, memoryStore(), {});
+    expect(first.analysisRecords()).toMatchObject({ reused: 0, analysed: 5 });
+    expect(Object.keys(first.analysisRecords()!.records)).toHaveLength(5);
+    const r = rerun(DRIVER);
+    expect([r.reused, r.analysed]).toEqual([5, 0]);
+    expect(r.sameAsFresh).toBe(true);
+    expect(irqlAtCall(r.program, 'ExAllocatePoolWithTag')).toBe('DISPATCH_LEVEL');
+  });
+
+  it("re-analyses a changed file's functions and the callers whose callee summary changed, and reads the others back", () => {
+    // The lock becomes a fast mutex: QueueLock now returns at APC_LEVEL, so DispatchWrite's facts change.
+    const r = rerun({ ...DRIVER, 'lock.c': LOCK_C.replace('KeAcquireSpinLock(&Queue->Lock, &Queue->OldIrql)', 'ExAcquireFastMutex(&Queue->Mutex)') });
+    // lock.c's two functions and DispatchWrite; flush.c's two functions read back.
+    expect([r.reused, r.analysed]).toEqual([2, 3]);
+    expect(r.sameAsFresh).toBe(true);
+    expect(irqlAtCall(r.program, 'ExAllocatePoolWithTag')).toBe('APC_LEVEL');
+  });
+
+  it("re-analyses the callers of a function that only moved: their traces point into the callee's file", () => {
+    // Same IRQL, same saved slot: only the offsets of QueueLock's evidence change, and DispatchWrite's trace shows them.
+    const r = rerun({ ...DRIVER, 'lock.c': LOCK_C.replace('#include "queue.h"\n', '#include "queue.h"\n\n/* Queue lock wrappers. */\n') });
+    expect([r.reused, r.analysed]).toEqual([2, 3]);
+    expect(r.sameAsFresh).toBe(true);
+  });
+
+  it('re-analyses only the changed file when what its functions tell their callers stays the same', () => {
+    // A comment above the functions: every offset in flush.c moves, so both of its functions are analysed again;
+    // QueueDrain's summary steps are flush.c's own, so nothing outside flush.c is.
+    const r = rerun({ ...DRIVER, 'flush.c': FLUSH_C.replace('#include "queue.h"\n', '#include "queue.h"\n\n/* Drains the queue at PASSIVE_LEVEL. */\n') });
+    expect([r.reused, r.analysed]).toEqual([3, 2]);
+    expect(r.sameAsFresh).toBe(true);
+  });
+
+  it('re-analyses a function whose file is unchanged when a constant it read changed in a header', () => {
+    const r = rerun({ ...DRIVER, 'queue.h': QUEUE_H.replace('#define QUEUE_RAISE_LEVEL DISPATCH_LEVEL', '#define QUEUE_RAISE_LEVEL APC_LEVEL') });
+    expect(r.analysed).toBeGreaterThanOrEqual(1);
+    expect(r.reused).toBeGreaterThanOrEqual(3);
+    expect(r.sameAsFresh).toBe(true);
+    expect(irqlAtCall(r.program, 'RemoveHeadList')).toBe('APC_LEVEL');
+  });
+
+  it('analyses afresh, with the same facts, a record that is damaged or of another shape', () => {
+    const store = memoryStore();
+    const records = JSON.parse(JSON.stringify(build(DRIVER, store, {}).analysisRecords()!.records)) as FunctionRecords;
+    const keys = Object.keys(records);
+    const damaged: Record<string, unknown> = { ...records };
+    damaged[keys[0]!] = { asked: [['p', false], ['d', false]], result: { steps: 'not a table' } };
+    damaged[keys[1]!] = { asked: [['?', 1]], result: records[keys[1]!]!.result };
+    damaged[keys[2]!] = 'trunc';
+    const program = build(DRIVER, store, damaged as FunctionRecords);
+    expect(program.analysisRecords()).toMatchObject({ reused: 2, analysed: 3 });
+    expect(facts(program)).toEqual(facts(build(DRIVER, memoryStore())));
+  });
+
+  it('records nothing, and reads nothing back, for a program parsed without a store (no parse keys)', () => {
+    const inputs = Object.entries(DRIVER).map(([filePath, text]) => ({ filePath, text }));
+    const { program } = buildProgram(inputs, undefined, undefined, { analysisRecords: {} });
+    program.prepare();
+    expect(program.analysisRecords()).toMatchObject({ reused: 0, analysed: 5, records: {} });
+  });
+});

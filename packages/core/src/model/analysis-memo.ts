@@ -1,0 +1,349 @@
+/**
+ * Function-level reuse of the IRQL dataflow between runs (the CLI's `--cache`).
+ *
+ * A function's analysis (`analyzeFunction`) is a pure function of its body and of the questions it asks the rest
+ * of the program through its `AnalysisContext`: its callees' summaries, the value of constants, configuration
+ * fields, whether it sits in a pageable section, whether it is a dispatch routine. A run records, for each
+ * function, those questions with the answers it got, beside the result. The next run asks the same questions of
+ * its own program: when every answer is the same, the recorded result is the result, and the dataflow does not
+ * run. So a change to one file re-analyses that file's functions and those whose answers changed — a caller whose
+ * callee now returns at another IRQL — and reads the others back.
+ *
+ * A function is found by its file's path, its parse key (`ParsedSource.key`: text, language, project macros) and
+ * the offset of its name: same key, same tree, same node ids, same CFG. Evidence is stored by position (file path,
+ * offsets); a step in a source that is not one of the program's files (a macro analysed as a function) cannot be,
+ * and a function whose result or questions hold one is analysed every time.
+ */
+import { createHash } from 'node:crypto';
+import type { ParsedSource, SyntaxNode } from '../frontend/parser.js';
+import type { FunctionDefinition } from './file-model.js';
+import type { AnalysisContext, CalleeSummary, FunctionIrql, ReleaseIssue } from './irql-analysis.js';
+import type { Basis, Evidence, IrqlValue, TraceStep } from './irql-domain.js';
+import { type Interval, type Level, interval } from './irql.js';
+
+/** What the previous run kept, and what this run keeps, by function key: plain JSON. */
+export type FunctionRecords = Record<string, FunctionRecord>;
+
+export interface FunctionRecord {
+  /** The questions the analysis asked, each once, with the answers it got. */
+  readonly asked: readonly Question[];
+  readonly result: EncodedResult;
+}
+
+/**
+ * `p`/`d`: pageable section, dispatch routine; `s`: a callee's summary (the call's node index in its tree, name,
+ * fingerprint or null);
+ * `l`: whether a name is one of that callee's locals; `e`: a constant's value (null: unknown); `c`: a config field.
+ */
+type Question =
+  | readonly ['p' | 'd', boolean]
+  | readonly ['s', number, string, string | null]
+  | readonly ['l', number, string, string, boolean]
+  | readonly ['e', string, string | null]
+  | readonly ['c', string, boolean];
+
+/** Trace steps, evidence and values in tables (a function's values share their parts), the rest by index. */
+interface EncodedResult {
+  readonly steps: readonly (readonly [path: string, start: number, end: number, message: string])[];
+  readonly evidence: readonly (readonly [lo: number, hi: number, basis: Basis, key: string, steps: readonly number[]])[];
+  /** `[cap lo, cap hi, parts, entryWhen]`, a null cap as -1, -1. */
+  readonly values: readonly (readonly [number, number, readonly number[], readonly (readonly [string, boolean])[]])[];
+  /** By the call's node index in its tree. */
+  readonly beforeCall: readonly (readonly [node: number, value: number])[];
+  /** By CFG node id; -1: unreachable. */
+  readonly valueAt: readonly number[];
+  readonly exit: number;
+  readonly exitSaved: readonly (readonly [string, number])[];
+  readonly restoresUnsaved: readonly string[];
+  readonly releaseIssues: readonly (Omit<ReleaseIssue, 'call'> & { readonly call: number })[];
+}
+
+/** A step whose source is not one of the program's files: it has no position to keep. */
+class Unencodable extends Error {}
+
+export class AnalysisMemo {
+  /** This run's records: those reused and those made, for the next run. */
+  readonly records: FunctionRecords = {};
+  /** Analyses read back, and analyses run (a function of a recursive cycle may run more than once). */
+  reused = 0;
+  analysed = 0;
+  private readonly fingerprints: Fingerprints;
+
+  /**
+   * @param previous the records an earlier run kept (`records`), if any.
+   * @param sourceOf the program's source for a path: a step is stored by path when it is that source's.
+   */
+  constructor(
+    private readonly previous: FunctionRecords | undefined,
+    private readonly sourceOf: (filePath: string) => ParsedSource | undefined,
+  ) {
+    this.fingerprints = new Fingerprints(sourceOf);
+  }
+
+  /** `analyze(def, ctx)`, or the recorded result when every question it asked last time has the same answer now. */
+  analyze(def: FunctionDefinition, ctx: AnalysisContext, analyze: (def: FunctionDefinition, ctx: AnalysisContext) => FunctionIrql): FunctionIrql {
+    const key = this.keyOf(def);
+    if (!key) {
+      this.analysed++;
+      return analyze(def, ctx);
+    }
+    const record = this.previous?.[key];
+    const reused = record && this.reuse(record, def, ctx);
+    if (reused) {
+      this.reused++;
+      this.records[key] = record;
+      return reused;
+    }
+    this.analysed++;
+    const recorder = new Recorder(ctx, this.fingerprints);
+    const result = analyze(def, recorder.context);
+    if (recorder.complete) {
+      try {
+        this.records[key] = { asked: recorder.asked, result: encode(result, this.pathOf) };
+      } catch (error) {
+        if (!(error instanceof Unencodable)) throw error;
+      }
+    }
+    return result;
+  }
+
+  private keyOf(def: FunctionDefinition): string | undefined {
+    if (def.macro || !def.source.key || this.sourceOf(def.source.filePath) !== def.source) return undefined;
+    return `${def.source.filePath}\0${def.source.key}\0${def.nameNode.startIndex}`;
+  }
+
+  private readonly pathOf = (source: ParsedSource): string => {
+    if (this.sourceOf(source.filePath) !== source) throw new Unencodable();
+    return source.filePath;
+  };
+
+  /** The recorded result, if `ctx` answers every question as recorded; a record that is not of this build's shape is not. */
+  private reuse(record: FunctionRecord, def: FunctionDefinition, ctx: AnalysisContext): FunctionIrql | undefined {
+    try {
+      return this.holds(record.asked, def, ctx) ? this.decode(def, record.result) : undefined;
+    } catch (error) {
+      if (error instanceof TypeError || error instanceof Unencodable) return undefined;
+      throw error;
+    }
+  }
+
+  /** Whether `ctx` answers every question as recorded. */
+  private holds(asked: readonly Question[], def: FunctionDefinition, ctx: AnalysisContext): boolean {
+    const tree = def.source.tree;
+    const summary = (index: number, name: string): CalleeSummary | undefined => ctx.summaryOf(tree.node(index), name);
+    for (const q of asked) {
+      switch (q[0]) {
+        case 'p':
+          if (!!ctx.pageableSection !== q[1]) return false;
+          break;
+        case 'd':
+          if (!!ctx.dispatchRoutine !== q[1]) return false;
+          break;
+        case 's': {
+          const s = summary(q[1], q[2]);
+          if ((s ? this.fingerprints.summary(s) : null) !== q[3]) return false;
+          break;
+        }
+        case 'l': {
+          const s = summary(q[1], q[2]);
+          if (!s?.isLocal || s.isLocal(q[3]) !== q[4]) return false;
+          break;
+        }
+        case 'e':
+          if (constantText(ctx.evaluate(q[1])) !== q[2]) return false;
+          break;
+        case 'c':
+          if ((ctx.configured?.(q[1]) ?? false) !== q[2]) return false;
+          break;
+        default:
+          return false; // a record of another shape: not trusted
+      }
+    }
+    return true;
+  }
+
+  private decode(def: FunctionDefinition, r: EncodedResult): FunctionIrql | undefined {
+    const steps: TraceStep[] = [];
+    for (const [path, start, end, message] of r.steps) {
+      const source = this.sourceOf(path);
+      if (!source) return undefined;
+      steps.push({ message, source, start, end });
+    }
+    const evidence: Evidence[] = r.evidence.map(([lo, hi, basis, key, s]) => ({ interval: interval(lo as Level, hi as Level), basis, key, steps: s.map((i) => steps[i]!) }));
+    const values: IrqlValue[] = r.values.map(([lo, hi, parts, when]) => ({
+      entryCap: lo < 0 ? null : interval(lo as Level, hi as Level),
+      parts: parts.map((i) => evidence[i]!),
+      ...(when.length ? { entryWhen: new Map(when) } : {}),
+    }));
+    const tree = def.source.tree;
+    return {
+      definition: def,
+      beforeCall: new Map(r.beforeCall.map(([index, v]) => [tree.idBase + index, values[v]!])),
+      valueAt: r.valueAt.map((v) => (v < 0 ? undefined : values[v])),
+      exit: r.exit < 0 ? undefined : values[r.exit],
+      exitSaved: new Map(r.exitSaved.map(([slot, v]) => [slot, values[v]!])),
+      restoresUnsaved: r.restoresUnsaved,
+      releaseIssues: r.releaseIssues.map((issue) => ({ ...issue, call: tree.node(issue.call) })),
+    };
+  }
+}
+
+/** The context handed to the analysis: answers as `ctx` gives them, each question written down once. */
+class Recorder {
+  readonly asked: Question[];
+  /** False when an answer could not be written down (a summary with a step outside the program's files). */
+  complete = true;
+  readonly context: AnalysisContext;
+  private readonly seen = new Set<string>();
+
+  constructor(ctx: AnalysisContext, fingerprints: Fingerprints) {
+    this.asked = [['p', !!ctx.pageableSection], ['d', !!ctx.dispatchRoutine]];
+    const note = (key: string, question: () => Question): void => {
+      if (this.seen.has(key)) return;
+      this.seen.add(key);
+      try {
+        this.asked.push(question());
+      } catch (error) {
+        if (!(error instanceof Unencodable)) throw error;
+        this.complete = false;
+      }
+    };
+    this.context = {
+      ...ctx,
+      summaryOf: (call: SyntaxNode, name: string) => {
+        const summary = ctx.summaryOf(call, name);
+        note(`s${call.index}\0${name}`, () => ['s', call.index, name, summary ? fingerprints.summary(summary) : null]);
+        const isLocal = summary?.isLocal;
+        if (!isLocal) return summary;
+        return {
+          ...summary,
+          isLocal: (local: string) => {
+            const answer = isLocal(local);
+            note(`l${call.index}\0${name}\0${local}`, () => ['l', call.index, name, local, answer]);
+            return answer;
+          },
+        };
+      },
+      evaluate: (text: string) => {
+        const value = ctx.evaluate(text);
+        note(`e${text}`, () => ['e', text, constantText(value)]);
+        return value;
+      },
+      ...(ctx.configured
+        ? {
+            configured: (field: string) => {
+              const answer = ctx.configured!(field);
+              note(`c${field}`, () => ['c', field, answer]);
+              return answer;
+            },
+          }
+        : {}),
+    };
+  }
+}
+
+function constantText(value: bigint | undefined): string | null {
+  return value === undefined ? null : String(value);
+}
+
+/**
+ * A callee's summary as a string that changes whenever anything the caller's analysis could read from it changes
+ * (its evidence's steps included: they become the caller's trace). Values are hashed once each.
+ */
+class Fingerprints {
+  private readonly values = new WeakMap<IrqlValue, string>();
+  private readonly savedMaps = new WeakMap<ReadonlyMap<string, IrqlValue>, string>();
+
+  constructor(private readonly sourceOf: (filePath: string) => ParsedSource | undefined) {}
+
+  summary(s: CalleeSummary): string {
+    const saved = s.saved ? this.saved(s.saved) : '-';
+    return `${s.name}|${s.exit ? this.value(s.exit) : '-'}|${saved}|${s.restores?.join(',') ?? '-'}|${s.params?.join(',') ?? '-'}`;
+  }
+
+  private saved(map: ReadonlyMap<string, IrqlValue>): string {
+    let known = this.savedMaps.get(map);
+    if (known === undefined) {
+      known = hash(JSON.stringify([...map].map(([slot, v]) => [slot, this.value(v)])));
+      this.savedMaps.set(map, known);
+    }
+    return known;
+  }
+
+  private value(v: IrqlValue): string {
+    let known = this.values.get(v);
+    if (known === undefined) {
+      const pathOf = (source: ParsedSource): string => {
+        if (this.sourceOf(source.filePath) !== source) throw new Unencodable();
+        return source.filePath;
+      };
+      known = hash(JSON.stringify(encodeValue(v, pathOf)));
+      this.values.set(v, known);
+    }
+    return known;
+  }
+}
+
+function hash(text: string): string {
+  return createHash('sha1').update(text).digest('base64');
+}
+
+function encodeValue(v: IrqlValue, pathOf: (source: ParsedSource) => string): unknown {
+  return [
+    v.entryCap ? [v.entryCap.lo, v.entryCap.hi] : null,
+    v.parts.map((e) => {
+      if (e.via) throw new Unencodable();
+      return [e.interval.lo, e.interval.hi, e.basis, e.key, e.steps.map((s) => [pathOf(s.source), s.start, s.end, s.message])];
+    }),
+    v.entryWhen ? [...v.entryWhen] : [],
+  ];
+}
+
+function encode(r: FunctionIrql, pathOf: (source: ParsedSource) => string): EncodedResult {
+  // Node ids are unique across the run's trees; a node's index in its own tree is what stays the same.
+  const base = r.definition.source.tree.idBase;
+  const stepIndex = new Map<TraceStep, number>();
+  const evidenceIndex = new Map<Evidence, number>();
+  const valueIndex = new Map<IrqlValue, number>();
+  const steps: [string, number, number, string][] = [];
+  const evidence: [number, number, Basis, string, number[]][] = [];
+  const values: [number, number, number[], [string, boolean][]][] = [];
+  const stepOf = (s: TraceStep): number => {
+    let i = stepIndex.get(s);
+    if (i === undefined) {
+      i = steps.push([pathOf(s.source), s.start, s.end, s.message]) - 1;
+      stepIndex.set(s, i);
+    }
+    return i;
+  };
+  const evidenceOf = (e: Evidence): number => {
+    let i = evidenceIndex.get(e);
+    if (i === undefined) {
+      if (e.via) throw new Unencodable(); // an entry's evidence: never part of a function's own values
+      i = evidence.push([e.interval.lo, e.interval.hi, e.basis, e.key, e.steps.map(stepOf)]) - 1;
+      evidenceIndex.set(e, i);
+    }
+    return i;
+  };
+  const valueOf = (v: IrqlValue | undefined): number => {
+    if (!v) return -1;
+    let i = valueIndex.get(v);
+    if (i === undefined) {
+      const cap: Interval | null = v.entryCap;
+      i = values.push([cap ? cap.lo : -1, cap ? cap.hi : -1, v.parts.map(evidenceOf), v.entryWhen ? [...v.entryWhen] : []]) - 1;
+      valueIndex.set(v, i);
+    }
+    return i;
+  };
+  return {
+    beforeCall: [...r.beforeCall].map(([id, v]) => [id - base, valueOf(v)] as const),
+    valueAt: r.valueAt.map(valueOf),
+    exit: valueOf(r.exit),
+    exitSaved: [...r.exitSaved].map(([slot, v]) => [slot, valueOf(v)] as const),
+    restoresUnsaved: [...r.restoresUnsaved],
+    releaseIssues: r.releaseIssues.map((issue) => ({ ...issue, call: issue.call.index })),
+    steps,
+    evidence,
+    values,
+  };
+}
