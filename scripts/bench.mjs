@@ -114,7 +114,7 @@ function engineRun(dir, options) {
         if (m) unitsUnchanged = m[1];
         const p = /(\\d+) files: (\\d+) parses read back/.exec(line);
         if (p) parsesReadBack = [(parsesReadBack?.[0] ?? 0) + Number(p[2]), (parsesReadBack?.[1] ?? 0) + Number(p[1])];
-        const a = /(\d+) function analyses read back, (\d+) analysed/.exec(line);
+        const a = /(\\d+) function analyses read back, (\\d+) analysed/.exec(line);
         if (a) analysesReadBack = [(analysesReadBack?.[0] ?? 0) + Number(a[1]), (analysesReadBack?.[1] ?? 0) + Number(a[1]) + Number(a[2])];
       } });
     const start = performance.now();

@@ -17,7 +17,7 @@
 import { createHash } from 'node:crypto';
 import type { ParsedSource, SyntaxNode } from '../frontend/parser.js';
 import type { FunctionDefinition } from './file-model.js';
-import type { AnalysisContext, CalleeSummary, FunctionIrql, ReleaseIssue } from './irql-analysis.js';
+import { type AnalysisContext, type CalleeSummary, type FunctionIrql, type ReleaseIssue, slotRoot } from './irql-analysis.js';
 import type { Basis, Evidence, IrqlValue, TraceStep } from './irql-domain.js';
 import { type Interval, type Level, interval } from './irql.js';
 
@@ -27,18 +27,20 @@ export type FunctionRecords = Record<string, FunctionRecord>;
 export interface FunctionRecord {
   /** The questions the analysis asked, each once, with the answers it got. */
   readonly asked: readonly Question[];
-  readonly result: EncodedResult;
+  /**
+   * The result, as the JSON text of an `EncodedResult`: one string per function rather than a tree of small arrays
+   * that would live, and be copied by the collector, until the unit's records are written.
+   */
+  readonly result: string;
 }
 
 /**
  * `p`/`d`: pageable section, dispatch routine; `s`: a callee's summary (the call's node index in its tree, name,
- * fingerprint or null);
- * `l`: whether a name is one of that callee's locals; `e`: a constant's value (null: unknown); `c`: a config field.
+ * fingerprint or null); `e`: a constant's value (null: unknown); `c`: a config field.
  */
 type Question =
   | readonly ['p' | 'd', boolean]
   | readonly ['s', number, string, string | null]
-  | readonly ['l', number, string, string, boolean]
   | readonly ['e', string, string | null]
   | readonly ['c', string, boolean];
 
@@ -99,7 +101,7 @@ export class AnalysisMemo {
     const result = analyze(def, recorder.context);
     if (recorder.complete) {
       try {
-        this.records[key] = { asked: recorder.asked, result: encode(result, this.pathOf) };
+        this.records[key] = { asked: recorder.asked, result: JSON.stringify(encode(result, this.pathOf)) };
       } catch (error) {
         if (!(error instanceof Unencodable)) throw error;
       }
@@ -120,9 +122,9 @@ export class AnalysisMemo {
   /** The recorded result, if `ctx` answers every question as recorded; a record that is not of this build's shape is not. */
   private reuse(record: FunctionRecord, def: FunctionDefinition, ctx: AnalysisContext): FunctionIrql | undefined {
     try {
-      return this.holds(record.asked, def, ctx) ? this.decode(def, record.result) : undefined;
+      return this.holds(record.asked, def, ctx) ? this.decode(def, JSON.parse(record.result) as EncodedResult) : undefined;
     } catch (error) {
-      if (error instanceof TypeError || error instanceof Unencodable) return undefined;
+      if (error instanceof TypeError || error instanceof SyntaxError || error instanceof Unencodable) return undefined;
       throw error;
     }
   }
@@ -142,11 +144,6 @@ export class AnalysisMemo {
         case 's': {
           const s = summary(q[1], q[2]);
           if ((s ? this.fingerprints.summary(s) : null) !== q[3]) return false;
-          break;
-        }
-        case 'l': {
-          const s = summary(q[1], q[2]);
-          if (!s?.isLocal || s.isLocal(q[3]) !== q[4]) return false;
           break;
         }
         case 'e':
@@ -195,12 +192,12 @@ class Recorder {
   complete = true;
   readonly context: AnalysisContext;
   private readonly seen = new Set<string>();
+  /** The calls whose summary was asked for (by node index), with the name asked: most questions are these. */
+  private readonly summariesAsked = new Map<number, string>();
 
   constructor(ctx: AnalysisContext, fingerprints: Fingerprints) {
     this.asked = [['p', !!ctx.pageableSection], ['d', !!ctx.dispatchRoutine]];
-    const note = (key: string, question: () => Question): void => {
-      if (this.seen.has(key)) return;
-      this.seen.add(key);
+    const write = (question: () => Question): void => {
       try {
         this.asked.push(question());
       } catch (error) {
@@ -208,21 +205,21 @@ class Recorder {
         this.complete = false;
       }
     };
+    const note = (key: string, question: () => Question): void => {
+      if (this.seen.has(key)) return;
+      this.seen.add(key);
+      write(question);
+    };
     this.context = {
       ...ctx,
       summaryOf: (call: SyntaxNode, name: string) => {
         const summary = ctx.summaryOf(call, name);
-        note(`s${call.index}\0${name}`, () => ['s', call.index, name, summary ? fingerprints.summary(summary) : null]);
-        const isLocal = summary?.isLocal;
-        if (!isLocal) return summary;
-        return {
-          ...summary,
-          isLocal: (local: string) => {
-            const answer = isLocal(local);
-            note(`l${call.index}\0${name}\0${local}`, () => ['l', call.index, name, local, answer]);
-            return answer;
-          },
-        };
+        // The fixpoint asks at each visit of a call; a call's name is its own, so its index tells the question.
+        if (this.summariesAsked.get(call.index) !== name) {
+          this.summariesAsked.set(call.index, name);
+          write(() => ['s', call.index, name, summary ? fingerprints.summary(summary) : null]);
+        }
+        return summary;
       },
       evaluate: (text: string) => {
         const value = ctx.evaluate(text);
@@ -258,7 +255,13 @@ class Fingerprints {
 
   summary(s: CalleeSummary): string {
     const saved = s.saved ? this.saved(s.saved) : '-';
-    return `${s.name}|${s.exit ? this.value(s.exit) : '-'}|${saved}|${s.restores?.join(',') ?? '-'}|${s.params?.join(',') ?? '-'}`;
+    // Which of its slots' variables are the callee's locals: a caller's renaming asks (`CalleeSummary.isLocal`).
+    const slots = [...(s.saved?.keys() ?? []), ...(s.restores ?? [])];
+    const locals = slots.map((key) => {
+      const root = slotRoot(key);
+      return root && s.isLocal?.(root) ? 'L' : '-';
+    });
+    return `${s.name}|${s.exit ? this.value(s.exit) : '-'}|${saved}|${s.restores?.join(',') ?? '-'}|${s.params?.join(',') ?? '-'}|${locals.join('')}`;
   }
 
   private saved(map: ReadonlyMap<string, IrqlValue>): string {

@@ -333,12 +333,20 @@ function transfer(def: FunctionDefinition, state: IrqlState, call: SyntaxNode, c
   return { ...state, value, saved: saved ?? state.saved, locks: locks ?? state.locks };
 }
 
+/** A saved slot's name: `lock:` for a lock's own slot, `*` for a pointee, the root variable, the path below it. */
+const SLOT = /^(lock:)?(\*?)([A-Za-z_]\w*)(.*)$/;
+
+/** The variable a slot name starts from (`ext` in `ext->OldIrql`): a callee's parameter, local or global. */
+export function slotRoot(key: string): string | undefined {
+  return SLOT.exec(key)?.[3];
+}
+
 /**
  * A callee's slot name in the caller's terms: `ext->OldIrql` with parameter `ext` bound to `&devCtx->Lock`
  * becomes `devCtx->Lock.OldIrql`. Slots of the callee's locals do not outlive it (undefined).
  */
 function renameSlot(key: string, summary: CalleeSummary, args: readonly SyntaxNode[]): string | undefined {
-  const m = /^(lock:)?(\*?)([A-Za-z_]\w*)(.*)$/.exec(key);
+  const m = SLOT.exec(key);
   if (!m) return undefined;
   const [, lockPrefix = '', star, root, rest] = m;
   const index = summary.params?.indexOf(root) ?? -1;
