@@ -33,6 +33,12 @@ export class ResultCache {
     readonly directory: string,
     /** Whatever applies to the whole run: versions and result-changing options. */
     private readonly salt: string,
+    /**
+     * What the function records depend on besides what they check themselves: the versions of the analysis. Not
+     * the config or `-D`: a record holds the macro lookups and constants its function read, and is used only where
+     * they answer the same.
+     */
+    private readonly analysisSalt: string = salt,
   ) {}
 
   /** A stable text for a config: its rules, settings, overrides and ignore patterns, and its plugins by name and version. */
@@ -63,13 +69,13 @@ export class ResultCache {
   }
 
   /**
-   * Where a unit's function records are kept: by what stays when a file's text changes (the unit's paths and
-   * their configs, and what `keyOf` takes from the run), so that the next analysis of the unit finds them.
+   * Where a unit's function records are kept: by what stays when a file's text, the config or `-D` changes (the
+   * unit's paths and the analysis's versions), so that the next analysis of the unit finds them.
    */
-  analysesKeyOf(files: readonly { readonly filePath: string; readonly config: string }[]): string {
+  analysesKeyOf(filePaths: readonly string[]): string {
     const h = createHash('sha256');
-    h.update(`ddi-lint-analyses ${FORMAT}\0${this.salt}\0`);
-    for (const f of files) h.update(`${f.filePath}\0${f.config}\0`);
+    h.update(`ddi-lint-analyses ${FORMAT}\0${this.analysisSalt}\0`);
+    for (const filePath of filePaths) h.update(`${filePath}\0`);
     const key = h.digest('hex');
     this.usedAnalyses.add(key);
     return key;

@@ -261,7 +261,7 @@ export class DdiLint {
     const keys = jobs.map((job) => cache?.keyOf(job.files.map((f) => ({ ...f, config: cache.fingerprint(bases.get(f.filePath)) })), job.lintOnly));
     const unitResults: (LintResult[] | undefined)[] = keys.map((key) => (key ? cache!.get(key) : undefined));
     // Every unit's function records are named (and so kept by `prune`), whether the unit is analysed or not.
-    const analysesKeys = jobs.map((job) => cache?.analysesKeyOf(job.files.map((f) => ({ filePath: f.filePath, config: cache.fingerprint(bases.get(f.filePath)) }))));
+    const analysesKeys = jobs.map((job) => cache?.analysesKeyOf(job.files.map((f) => f.filePath)));
     const pending = jobs.map((job, i) => ({ job: { ...job, analysesKey: analysesKeys[i] }, i })).filter(({ i }) => !unitResults[i]);
     if (cache) this.debug(`cache ${cache.directory}: ${jobs.length - pending.length} of ${jobs.length} units unchanged`);
     const fresh = await this.analyseUnits(pending.map((p) => p.job));
@@ -377,7 +377,7 @@ export class DdiLint {
       config: this.options.overrideConfigFile ? resolve(this.cwd, this.options.overrideConfigFile) : null,
       lookup: this.options.useConfigLookup !== false,
     });
-    return new ResultCache(directory, salt);
+    return new ResultCache(directory, salt, JSON.stringify({ version: CLI_VERSION, core: CORE_VERSION }));
   }
 
   private rememberPlugins(config: ExpandedConfig): void {

@@ -120,6 +120,18 @@ describe('--cache', () => {
     expect(damaged.stdout).toBe(cold.stdout);
   }, 60_000);
 
+  it('reads function analyses back across a change of rules or of a -D that no function tests', async () => {
+    const dir = project(QUEUE_DRIVER);
+    await run(['--cache', '.'], dir);
+    // The rules changed: every unit's results are stale, but no function's analysis is.
+    const reconfigured = await run(['-f', 'json', '--cache', '--debug', '--rule', 'wdm/IrqlExAllocatePool: warn', '.'], dir);
+    expect(analysisLines(reconfigured.stderr)).toEqual(['4 files: 5 function analyses read back, 0 analysed']);
+    expect(reconfigured.stdout).toBe((await run(['-f', 'json', '--rule', 'wdm/IrqlExAllocatePool: warn', '.'], dir)).stdout);
+    const defined = await run(['-f', 'json', '--cache', '--debug', '-D', 'DBG=1', '.'], dir);
+    expect(analysisLines(defined.stderr)).toEqual(['4 files: 5 function analyses read back, 0 analysed']);
+    expect(defined.stdout).toBe((await run(['-f', 'json', '-D', 'DBG=1', '.'], dir)).stdout);
+  }, 60_000);
+
   it('keeps the parses of the files it still has, and parses a damaged one again', async () => {
     const dir = project({ 'a/driver.c': WDM_DRIVER, 'a/helper.c': HELPER });
     const cold = await run(['-f', 'json', '--cache', '.'], dir);

@@ -4,7 +4,7 @@ import { buildProgram } from '../linter/linter.js';
 import type { FunctionRecords } from './analysis-memo.js';
 import { formatInterval } from './irql.js';
 import type { IrqlValue } from './irql-domain.js';
-import type { Program } from './program.js';
+import { DEFAULT_IRQL_SETTINGS, type IrqlSettings, type Program } from './program.js';
 
 const QUEUE_H = `#pragma once
 typedef struct _QUEUE_CONTEXT {
@@ -84,9 +84,9 @@ function memoryStore(): ParseStore {
   return { read: (key) => kept.get(key), write: (key, bytes) => void kept.set(key, bytes) };
 }
 
-function build(files: Files, store: ParseStore, records?: FunctionRecords): Program {
+function build(files: Files, store: ParseStore, records?: FunctionRecords, settings?: IrqlSettings): Program {
   const inputs = Object.entries(files).map(([filePath, text]) => ({ filePath, text }));
-  const { program } = buildProgram(inputs, undefined, store, records ? { analysisRecords: records } : undefined);
+  const { program } = buildProgram(inputs, settings, store, records ? { analysisRecords: records } : undefined);
   program.prepare();
   return program;
 }
@@ -127,13 +127,13 @@ function irqlAtCall(program: Program, callee: string): string {
 }
 
 /** A first run (which records), then `next` run against those records: its counts and whether it says what a run without records says. */
-function rerun(next: Files): { program: Program; reused: number; analysed: number; sameAsFresh: boolean } {
+function rerun(next: Files, settings?: { first?: IrqlSettings; next?: IrqlSettings }): { program: Program; reused: number; analysed: number; sameAsFresh: boolean } {
   const store = memoryStore();
-  const first = build(DRIVER, store, {});
+  const first = build(DRIVER, store, {}, settings?.first);
   const records = JSON.parse(JSON.stringify(first.analysisRecords()!.records)) as FunctionRecords;
-  const program = build(next, store, records);
+  const program = build(next, store, records, settings?.next);
   const { reused, analysed } = program.analysisRecords()!;
-  const fresh = build(next, memoryStore());
+  const fresh = build(next, memoryStore(), undefined, settings?.next);
   return { program, reused, analysed, sameAsFresh: JSON.stringify(facts(program)) === JSON.stringify(facts(fresh)) };
 }
 
@@ -178,6 +178,28 @@ describe('AnalysisMemo: function analyses reused between runs', () => {
     expect(r.reused).toBeGreaterThanOrEqual(3);
     expect(r.sameAsFresh).toBe(true);
     expect(irqlAtCall(r.program, 'RemoveHeadList')).toBe('APC_LEVEL');
+  });
+
+  it("re-analyses after a change of the build's defines only the functions whose #if branches read them", () => {
+    const withBranch = {
+      ...DRIVER,
+      'lock.c': LOCK_C.replace(
+        '    KeAcquireSpinLock(&Queue->Lock, &Queue->OldIrql);',
+        '#if QUEUE_USES_MUTEX\n    ExAcquireFastMutex(&Queue->Mutex);\n#else\n    KeAcquireSpinLock(&Queue->Lock, &Queue->OldIrql);\n#endif',
+      ),
+    };
+    const spinLock = { ...DEFAULT_IRQL_SETTINGS, defines: { QUEUE_USES_MUTEX: null } };
+    const mutex = { ...DEFAULT_IRQL_SETTINGS, defines: { QUEUE_USES_MUTEX: '1' } };
+    const store = memoryStore();
+    const records = JSON.parse(JSON.stringify(build(withBranch, store, {}, spinLock).analysisRecords()!.records)) as FunctionRecords;
+    // QueueLock's branch now goes the other way, and DispatchWrite sees its new summary; the rest is read back.
+    const program = build(withBranch, store, records, mutex);
+    expect(program.analysisRecords()).toMatchObject({ reused: 3, analysed: 2 });
+    expect(facts(program)).toEqual(facts(build(withBranch, memoryStore(), undefined, mutex)));
+    expect(irqlAtCall(program, 'ExAllocatePoolWithTag')).toBe('APC_LEVEL');
+    // A define no branch reads changes nothing.
+    const unrelated = { ...DEFAULT_IRQL_SETTINGS, defines: { QUEUE_USES_MUTEX: null, DBG: '1' } };
+    expect(build(withBranch, store, records, unrelated).analysisRecords()).toMatchObject({ reused: 5, analysed: 0 });
   });
 
   it('analyses afresh, with the same facts, a record that is damaged or of another shape', () => {

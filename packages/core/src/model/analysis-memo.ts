@@ -10,7 +10,9 @@
  * callee now returns at another IRQL — and reads the others back.
  *
  * A function is found by its file's path, its parse key (`ParsedSource.key`: text, language, project macros) and
- * the offset of its name: same key, same tree, same node ids, same CFG. Evidence is stored by position (file path,
+ * the offset of its name: same key, same tree, same node ids; and the same CFG where the `#if` branches inside it
+ * read the same answers from the build's defines (a question like the others, so a `-D` that no function tests
+ * keeps every record). Evidence is stored by position (file path,
  * offsets); a step in a source that is not one of the program's files (a macro analysed as a function) cannot be,
  * and a function whose result or questions hold one is analysed every time.
  */
@@ -35,11 +37,13 @@ export interface FunctionRecord {
 }
 
 /**
- * `p`/`d`: pageable section, dispatch routine; `s`: a callee's summary (the call's node index in its tree, name,
- * fingerprint or null); `e`: a constant's value (null: unknown); `c`: a config field.
+ * `p`/`d`: pageable section, dispatch routine; `D`: the macro lookups of the CFG's `#if` branches with their
+ * answers (`FunctionDefinition.cfgDefines`, as JSON: the build's defines); `s`: a callee's summary (the call's node
+ * index in its tree, name, fingerprint or null); `e`: a constant's value (null: unknown); `c`: a config field.
  */
 type Question =
   | readonly ['p' | 'd', boolean]
+  | readonly ['D', string]
   | readonly ['s', number, string, string | null]
   | readonly ['e', string, string | null]
   | readonly ['c', string, boolean];
@@ -97,7 +101,7 @@ export class AnalysisMemo {
       return reused;
     }
     this.analysed++;
-    const recorder = new Recorder(ctx, this.fingerprints);
+    const recorder = new Recorder(def, ctx, this.fingerprints);
     const result = analyze(def, recorder.context);
     if (recorder.complete) {
       try {
@@ -140,6 +144,9 @@ export class AnalysisMemo {
           break;
         case 'd':
           if (!!ctx.dispatchRoutine !== q[1]) return false;
+          break;
+        case 'D':
+          if (JSON.stringify(def.cfgDefines) !== q[1]) return false;
           break;
         case 's': {
           const s = summary(q[1], q[2]);
@@ -195,8 +202,8 @@ class Recorder {
   /** The calls whose summary was asked for (by node index), with the name asked: most questions are these. */
   private readonly summariesAsked = new Map<number, string>();
 
-  constructor(ctx: AnalysisContext, fingerprints: Fingerprints) {
-    this.asked = [['p', !!ctx.pageableSection], ['d', !!ctx.dispatchRoutine]];
+  constructor(def: FunctionDefinition, ctx: AnalysisContext, fingerprints: Fingerprints) {
+    this.asked = [['p', !!ctx.pageableSection], ['d', !!ctx.dispatchRoutine], ['D', JSON.stringify(def.cfgDefines)]];
     const write = (question: () => Question): void => {
       try {
         this.asked.push(question());

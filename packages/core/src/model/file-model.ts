@@ -45,6 +45,11 @@ export interface FunctionDefinition extends FunctionDeclaration {
   /** Names declared inside the body (locals), for telling them from parameters and globals. */
   readonly locals: ReadonlySet<string>;
   readonly cfg: Cfg;
+  /**
+   * The macro lookups the CFG's `#if` branches made, each with its answer (`NAME=value`, `NAME!` not defined,
+   * `NAME?` unknown): another build's defines give the same CFG when they answer these the same.
+   */
+  readonly cfgDefines: readonly string[];
 }
 
 /** A definition's body as written (annotations included, unlike `body.text`, which is the parsed text). */
@@ -401,6 +406,7 @@ function makeDefinition(
   defines?: DefineLookup,
 ): FunctionDefinition {
   let cfg: Cfg | undefined;
+  let cfgDefines: readonly string[] | undefined;
   let locals: Set<string> | undefined;
   const pagedCode = findPagedCode(body);
   const declarator = node.childForFieldName('declarator');
@@ -439,13 +445,32 @@ function makeDefinition(
       return locals;
     },
     get cfg() {
-      cfg ??= buildCfg(body, {
-        ...(defines ? { branchTaken: (directive: SyntaxNode) => branchTaken(directive, defines) } : {}),
-        ...(source.callMacros ? { callMacros: source.callMacros } : {}),
-      });
-      return cfg;
+      return cfgOfBody();
+    },
+    get cfgDefines() {
+      cfgOfBody();
+      return cfgDefines!;
     },
   };
+
+  function cfgOfBody(): Cfg {
+    if (!cfg) {
+      const read: string[] = [];
+      const recorded: DefineLookup | undefined = defines
+        ? (name) => {
+            const answer = defines(name);
+            read.push(`${name}${answer === undefined ? '?' : answer.defined ? `=${answer.value ?? ''}` : '!'}`);
+            return answer;
+          }
+        : undefined;
+      cfg = buildCfg(body, {
+        ...(recorded ? { branchTaken: (directive: SyntaxNode) => branchTaken(directive, recorded) } : {}),
+        ...(source.callMacros ? { callMacros: source.callMacros } : {}),
+      });
+      cfgDefines = read;
+    }
+    return cfg;
+  }
 }
 
 const DECLARATION_TYPES: ReadonlySet<string> = new Set(['declaration']);
