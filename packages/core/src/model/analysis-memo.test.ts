@@ -202,6 +202,26 @@ describe('AnalysisMemo: function analyses reused between runs', () => {
     expect(build(withBranch, store, records, unrelated).analysisRecords()).toMatchObject({ reused: 5, analysed: 0 });
   });
 
+  it('records a project macro analysed as a function, and the callers whose trace runs through its own source', () => {
+    const header = `${QUEUE_H}#define QUEUE_ACQUIRE(q) KeAcquireSpinLock(&(q)->Lock, &(q)->OldIrql)\n#define QUEUE_RELEASE(q) KeReleaseSpinLock(&(q)->Lock, (q)->OldIrql)\n`;
+    const append = `#include <ntddk.h>\n#include "queue.h"\n\nVOID QueueAppend(PQUEUE_CONTEXT Queue, PLIST_ENTRY Entry)\n{\n    QUEUE_ACQUIRE(Queue);\n    InsertTailList(&Queue->Pending, Entry);\n    Entry->Blink = ExAllocatePoolWithTag(PagedPool, 16, QUEUE_TAG);\n    QUEUE_RELEASE(Queue);\n}\n`;
+    const files = { ...DRIVER, 'queue.h': header, 'append.c': append };
+    const store = memoryStore();
+    const first = build(files, store, {});
+    const macros = first.files.flatMap((f) => f.definitions).filter((d) => d.macro);
+    expect(macros.map((d) => d.name)).toEqual(['QUEUE_ACQUIRE', 'QUEUE_RELEASE']);
+    const records = JSON.parse(JSON.stringify(first.analysisRecords()!.records)) as FunctionRecords;
+    expect(Object.keys(records)).toHaveLength(8);
+    const again = build(files, store, records);
+    expect(again.analysisRecords()).toMatchObject({ reused: 8, analysed: 0 });
+    expect(facts(again)).toEqual(facts(build(files, memoryStore())));
+    // The step inside the macro points into the macro's own source, as in a fresh analysis.
+    const allocation = again.files.find((f) => f.source.filePath === 'append.c')!.source.root.descendantsOfType('call_expression').find((c) => c.text.startsWith('ExAllocatePoolWithTag'))!;
+    const acquire = again.irqlAt(allocation)!.evidence[0]!.steps[0]!;
+    expect(acquire.message).toBe('KeAcquireSpinLock raises the IRQL to DISPATCH_LEVEL');
+    expect(acquire.source).toBe(again.files.flatMap((f) => f.definitions).find((d) => d.name === 'QUEUE_ACQUIRE')!.source);
+  });
+
   it('analyses afresh, with the same facts, a record that is damaged or of another shape', () => {
     const store = memoryStore();
     const records = JSON.parse(JSON.stringify(build(DRIVER, store, {}).analysisRecords()!.records)) as FunctionRecords;

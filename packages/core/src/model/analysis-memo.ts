@@ -9,12 +9,12 @@
  * run. So a change to one file re-analyses that file's functions and those whose answers changed — a caller whose
  * callee now returns at another IRQL — and reads the others back.
  *
- * A function is found by its file's path, its parse key (`ParsedSource.key`: text, language, project macros) and
- * the offset of its name: same key, same tree, same node ids; and the same CFG where the `#if` branches inside it
- * read the same answers from the build's defines (a question like the others, so a `-D` that no function tests
- * keeps every record). Evidence is stored by position (file path,
- * offsets); a step in a source that is not one of the program's files (a macro analysed as a function) cannot be,
- * and a function whose result or questions hold one is analysed every time.
+ * A function is found by its source's name (`SourceNames`: a file's path; a macro analysed as a function, which has a
+ * source of its own made from its file's text, by path and `#define` offset), its file's parse key (`ParsedSource.key`:
+ * text, language, project macros) and the offset of its name: same key, same tree, same node ids. Its CFG is the same
+ * where the `#if` branches inside it read the same answers from the build's defines: a question like the others, so
+ * a `-D` that no function tests keeps every record. Evidence is stored by position (source name, offsets); a function
+ * whose result or questions hold a step in a source the program cannot name is analysed every time.
  */
 import { createHash } from 'node:crypto';
 import type { ParsedSource, SyntaxNode } from '../frontend/parser.js';
@@ -50,7 +50,7 @@ type Question =
 
 /** Trace steps, evidence and values in tables (a function's values share their parts), the rest by index. */
 interface EncodedResult {
-  readonly steps: readonly (readonly [path: string, start: number, end: number, message: string])[];
+  readonly steps: readonly (readonly [source: string, start: number, end: number, message: string])[];
   readonly evidence: readonly (readonly [lo: number, hi: number, basis: Basis, key: string, steps: readonly number[]])[];
   /** `[cap lo, cap hi, parts, entryWhen]`, a null cap as -1, -1. */
   readonly values: readonly (readonly [number, number, readonly number[], readonly (readonly [string, boolean])[]])[];
@@ -64,7 +64,16 @@ interface EncodedResult {
   readonly releaseIssues: readonly (Omit<ReleaseIssue, 'call'> & { readonly call: number })[];
 }
 
-/** A step whose source is not one of the program's files: it has no position to keep. */
+/**
+ * How a program names the sources a record points into, and finds them again: a file by its path, a macro analysed
+ * as a function (whose source is made from its file's text) by its path and the offset of its `#define`.
+ */
+export interface SourceNames {
+  nameOf(source: ParsedSource): string | undefined;
+  sourceOf(name: string): ParsedSource | undefined;
+}
+
+/** A step whose source the program has no name for: it has no position to keep. */
 class Unencodable extends Error {}
 
 export class AnalysisMemo {
@@ -77,13 +86,13 @@ export class AnalysisMemo {
 
   /**
    * @param previous the records an earlier run kept (`records`), if any.
-   * @param sourceOf the program's source for a path: a step is stored by path when it is that source's.
+   * @param sources how the program names its sources in a record, and finds them again.
    */
   constructor(
     private readonly previous: FunctionRecords | undefined,
-    private readonly sourceOf: (filePath: string) => ParsedSource | undefined,
+    private readonly sources: SourceNames,
   ) {
-    this.fingerprints = new Fingerprints(sourceOf);
+    this.fingerprints = new Fingerprints(this.nameOf);
   }
 
   /** `analyze(def, ctx)`, or the recorded result when every question it asked last time has the same answer now. */
@@ -105,7 +114,7 @@ export class AnalysisMemo {
     const result = analyze(def, recorder.context);
     if (recorder.complete) {
       try {
-        this.records[key] = { asked: recorder.asked, result: JSON.stringify(encode(result, this.pathOf)) };
+        this.records[key] = { asked: recorder.asked, result: JSON.stringify(encode(result, this.nameOf)) };
       } catch (error) {
         if (!(error instanceof Unencodable)) throw error;
       }
@@ -114,13 +123,17 @@ export class AnalysisMemo {
   }
 
   private keyOf(def: FunctionDefinition): string | undefined {
-    if (def.macro || !def.source.key || this.sourceOf(def.source.filePath) !== def.source) return undefined;
-    return `${def.source.filePath}\0${def.source.key}\0${def.nameNode.startIndex}`;
+    // A macro analysed as a function has a source of its own, made from its file's text: that file's key.
+    const parseKey = this.sources.sourceOf(def.source.filePath)?.key;
+    const name = this.sources.nameOf(def.source);
+    if (!parseKey || name === undefined) return undefined;
+    return `${name}\0${parseKey}\0${def.nameNode.startIndex}`;
   }
 
-  private readonly pathOf = (source: ParsedSource): string => {
-    if (this.sourceOf(source.filePath) !== source) throw new Unencodable();
-    return source.filePath;
+  private readonly nameOf = (source: ParsedSource): string => {
+    const name = this.sources.nameOf(source);
+    if (name === undefined) throw new Unencodable();
+    return name;
   };
 
   /** The recorded result, if `ctx` answers every question as recorded; a record that is not of this build's shape is not. */
@@ -169,7 +182,7 @@ export class AnalysisMemo {
   private decode(def: FunctionDefinition, r: EncodedResult): FunctionIrql | undefined {
     const steps: TraceStep[] = [];
     for (const [path, start, end, message] of r.steps) {
-      const source = this.sourceOf(path);
+      const source = this.sources.sourceOf(path);
       if (!source) return undefined;
       steps.push({ message, source, start, end });
     }
@@ -258,7 +271,7 @@ class Fingerprints {
   private readonly values = new WeakMap<IrqlValue, string>();
   private readonly savedMaps = new WeakMap<ReadonlyMap<string, IrqlValue>, string>();
 
-  constructor(private readonly sourceOf: (filePath: string) => ParsedSource | undefined) {}
+  constructor(private readonly nameOf: (source: ParsedSource) => string) {}
 
   summary(s: CalleeSummary): string {
     const saved = s.saved ? this.saved(s.saved) : '-';
@@ -283,11 +296,7 @@ class Fingerprints {
   private value(v: IrqlValue): string {
     let known = this.values.get(v);
     if (known === undefined) {
-      const pathOf = (source: ParsedSource): string => {
-        if (this.sourceOf(source.filePath) !== source) throw new Unencodable();
-        return source.filePath;
-      };
-      known = hash(JSON.stringify(encodeValue(v, pathOf)));
+      known = hash(JSON.stringify(encodeValue(v, this.nameOf)));
       this.values.set(v, known);
     }
     return known;
@@ -298,18 +307,18 @@ function hash(text: string): string {
   return createHash('sha1').update(text).digest('base64');
 }
 
-function encodeValue(v: IrqlValue, pathOf: (source: ParsedSource) => string): unknown {
+function encodeValue(v: IrqlValue, nameOf: (source: ParsedSource) => string): unknown {
   return [
     v.entryCap ? [v.entryCap.lo, v.entryCap.hi] : null,
     v.parts.map((e) => {
       if (e.via) throw new Unencodable();
-      return [e.interval.lo, e.interval.hi, e.basis, e.key, e.steps.map((s) => [pathOf(s.source), s.start, s.end, s.message])];
+      return [e.interval.lo, e.interval.hi, e.basis, e.key, e.steps.map((s) => [nameOf(s.source), s.start, s.end, s.message])];
     }),
     v.entryWhen ? [...v.entryWhen] : [],
   ];
 }
 
-function encode(r: FunctionIrql, pathOf: (source: ParsedSource) => string): EncodedResult {
+function encode(r: FunctionIrql, nameOf: (source: ParsedSource) => string): EncodedResult {
   // Node ids are unique across the run's trees; a node's index in its own tree is what stays the same.
   const base = r.definition.source.tree.idBase;
   const stepIndex = new Map<TraceStep, number>();
@@ -321,7 +330,7 @@ function encode(r: FunctionIrql, pathOf: (source: ParsedSource) => string): Enco
   const stepOf = (s: TraceStep): number => {
     let i = stepIndex.get(s);
     if (i === undefined) {
-      i = steps.push([pathOf(s.source), s.start, s.end, s.message]) - 1;
+      i = steps.push([nameOf(s.source), s.start, s.end, s.message]) - 1;
       stepIndex.set(s, i);
     }
     return i;

@@ -18,7 +18,7 @@ import type { ParsedSource, SyntaxNode } from '../frontend/parser.js';
 import { forEachNode } from '../frontend/syntax-tree.js';
 import { dispatchIrqlOf, lookupRole, ROLE_BY_FUNCTION_NAME, ROLE_REFINEMENTS } from '../knowledge/roles.js';
 import { AllocationFlow } from './allocation-flow.js';
-import { AnalysisMemo, type FunctionRecords } from './analysis-memo.js';
+import { AnalysisMemo, type FunctionRecords, type SourceNames } from './analysis-memo.js';
 import { evaluateConstant } from './constants.js';
 import {
   type DriverModel,
@@ -122,7 +122,6 @@ export class Program {
     options: ProgramOptions = {},
   ) {
     this.files = sources.map((source) => this.buildResilient(source));
-    if (options.analysisRecords) this.memo = new AnalysisMemo(options.analysisRecords, (filePath) => this.byPath.get(filePath)?.source);
     for (const f of this.files) {
       this.byPath.set(f.source.filePath, f);
       this.byTree.set(f.source.tree, f);
@@ -141,6 +140,7 @@ export class Program {
       for (const [k, v] of f.defines) if (!this.globalDefines.has(k)) this.globalDefines.set(k, v);
       for (const [k, v] of f.enumConstants) if (!this.globalEnums.has(k)) this.globalEnums.set(k, v);
     }
+    if (options.analysisRecords) this.memo = new AnalysisMemo(options.analysisRecords, this.sourceNames());
     for (const f of this.files) {
       for (const def of f.definitions) {
         const out = new Set<FunctionDefinition>();
@@ -182,6 +182,21 @@ export class Program {
       }
     });
     return kept.length === model.definitions.length ? model : { ...model, definitions: kept };
+  }
+
+  /** Names for the sources a function record points into (see analysis-memo.ts); built once the files are modelled. */
+  private sourceNames(): SourceNames {
+    const macroSources = new Map<string, ParsedSource>();
+    const macroNames = new Map<ParsedSource, string>();
+    for (const def of this.macroByTree.values()) {
+      const name = `${def.source.filePath}\0${def.macro!.startIndex}`;
+      macroSources.set(name, def.source);
+      macroNames.set(def.source, name);
+    }
+    return {
+      nameOf: (source) => (this.byPath.get(source.filePath)?.source === source ? source.filePath : macroNames.get(source)),
+      sourceOf: (name) => macroSources.get(name) ?? this.byPath.get(name)?.source,
+    };
   }
 
   private fail(filePath: string, message: string): void {
