@@ -208,7 +208,7 @@ export class AnalysisMemo {
 /** The context handed to the analysis: answers as `ctx` gives them, each question written down once. */
 class Recorder {
   readonly asked: Question[];
-  /** False when an answer could not be written down (a summary with a step outside the program's files). */
+  /** False when an answer could not be written down (a summary with a step in a source the program cannot name). */
   complete = true;
   readonly context: AnalysisContext;
   private readonly seen = new Set<string>();
