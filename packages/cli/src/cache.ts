@@ -6,8 +6,8 @@
  * and parses only itself: the parses of the other files are read back from `parses/` (`DiskParseStore`), and the
  * analyses of the functions whose questions to the rest of the unit get the same answers from `analyses/`
  * (`DiskAnalysisStore`; see core's `analysis-memo.ts`). Stored as one JSON file per unit, one binary file per
- * parsed source under `parses/`, and one JSON file of function records per unit (by its files and configs, not
- * their texts) under `analyses/`, in `node_modules/.cache/ddi-lint` (or `--cache-location`).
+ * parsed source under `parses/`, and one JSON file of function records per unit (by its files' paths, not their
+ * texts or configs) under `analyses/`, in `node_modules/.cache/ddi-lint` (or `--cache-location`).
  */
 import type { AnalysisStore, FunctionRecords, LintResult, ParseStore, Plugin } from '@ddi-lint/core';
 import { createHash } from 'node:crypto';
