@@ -6,8 +6,8 @@
  * and parses only itself: the parses of the other files are read back from `parses/` (`DiskParseStore`), and the
  * analyses of the functions whose questions to the rest of the unit get the same answers from `analyses/`
  * (`DiskAnalysisStore`; see core's `analysis-memo.ts`). Stored as one JSON file per unit, one binary file per
- * parsed source under `parses/`, and one JSON file of function records per unit (by its files' paths, not their
- * texts or configs) under `analyses/`, in `node_modules/.cache/ddi-lint` (or `--cache-location`).
+ * parsed source under `parses/`, and one JSON file of function records per source file (by its path, not its text
+ * or config) under `analyses/`, in `node_modules/.cache/ddi-lint` (or `--cache-location`).
  */
 import type { AnalysisStore, FunctionRecords, LintResult, ParseStore, Plugin } from '@ddi-lint/core';
 import { createHash } from 'node:crypto';
@@ -26,7 +26,7 @@ export class ResultCache {
   /** The parses the units this run used were made from: kept by `prune`. */
   private readonly usedParses = new Set<string>();
   private readonly fingerprints = new WeakMap<object, string>();
-  /** The units this run used: their function records are kept by `prune`. */
+  /** The files of this run: their function records are kept by `prune` (by file name). */
   private readonly usedAnalyses = new Set<string>();
 
   constructor(
@@ -68,17 +68,9 @@ export class ResultCache {
     return h.digest('hex');
   }
 
-  /**
-   * Where a unit's function records are kept: by what stays when a file's text, the config or `-D` changes (the
-   * unit's paths and the analysis's versions), so that the next analysis of the unit finds them.
-   */
-  analysesKeyOf(filePaths: readonly string[]): string {
-    const h = createHash('sha256');
-    h.update(`ddi-lint-analyses ${FORMAT}\0${this.analysisSalt}\0`);
-    for (const filePath of filePaths) h.update(`${filePath}\0`);
-    const key = h.digest('hex');
-    this.usedAnalyses.add(key);
-    return key;
+  /** The function records of these files are this run's (`prune` keeps them), whether or not their units are analysed. */
+  useAnalysesOf(filePaths: readonly string[]): void {
+    for (const filePath of filePaths) this.usedAnalyses.add(analysesFileName(this.analysisSalt, filePath));
   }
 
   get(key: string): LintResult[] | undefined {
@@ -115,7 +107,7 @@ export class ResultCache {
     if (this.problem) return;
     removeUnused(this.directory, /^([0-9a-f]{64})\.json$/, this.used);
     removeUnused(join(this.directory, PARSES), /^([0-9a-f]{64})\.bin$/, this.usedParses);
-    removeUnused(join(this.directory, ANALYSES), /^([0-9a-f]{64})\.json$/, this.usedAnalyses);
+    removeUnused(join(this.directory, ANALYSES), /^([0-9a-f]{64}\.json)$/, this.usedAnalyses);
   }
 
   private pathOf(key: string): string {
@@ -126,35 +118,63 @@ export class ResultCache {
 const PARSES = 'parses';
 const ANALYSES = 'analyses';
 
-/** One unit's function records under `<cache>/analyses`, by `ResultCache.analysesKeyOf`. Counts for `--debug`. */
+/**
+ * The function records under `<cache>/analyses`, one file per source file (named by `analysesFileName`), so that they
+ * outlive a change of the unit around them (a file added to the driver) as well as of texts, config and `-D`.
+ * Counts for `--debug`.
+ */
 export class DiskAnalysisStore implements AnalysisStore {
-  private readonly path: string;
+  private readonly directory: string;
+  /** The text read for each file, so that a file whose records did not change is not written again. */
+  private readonly readTexts = new Map<string, string>();
   counts?: { readonly reused: number; readonly analysed: number };
 
   constructor(
     cacheDirectory: string,
-    private readonly key: string,
+    private readonly analysisSalt: string,
   ) {
-    this.path = join(cacheDirectory, ANALYSES, `${key}.json`);
+    this.directory = join(cacheDirectory, ANALYSES);
   }
 
-  read(): FunctionRecords | undefined {
-    try {
-      const stored = JSON.parse(readFileSync(this.path, 'utf8')) as { key: string; records: FunctionRecords };
-      return stored.key === this.key && stored.records && typeof stored.records === 'object' ? stored.records : undefined;
-    } catch {
-      return undefined; // none yet, or unreadable: every function is analysed
+  read(filePaths: readonly string[]): FunctionRecords | undefined {
+    const records: FunctionRecords = {};
+    let found = false;
+    for (const filePath of filePaths) {
+      try {
+        const text = readFileSync(this.pathOf(filePath), 'utf8');
+        const stored = JSON.parse(text) as { filePath: string; records: FunctionRecords };
+        if (stored.filePath !== filePath || !stored.records || typeof stored.records !== 'object') continue;
+        this.readTexts.set(filePath, text);
+        Object.assign(records, stored.records);
+        found = true;
+      } catch {
+        // None yet, or unreadable: that file's functions are analysed.
+      }
     }
+    return found ? records : undefined;
   }
 
-  write(records: FunctionRecords, counts: { readonly reused: number; readonly analysed: number }): void {
+  write(recordsByFile: ReadonlyMap<string, FunctionRecords>, counts: { readonly reused: number; readonly analysed: number }): void {
     this.counts = { reused: counts.reused, analysed: counts.analysed };
-    try {
-      writeAtomically(this.path, JSON.stringify({ key: this.key, records }));
-    } catch {
-      // Records that cannot be kept are made again next time; the results do not depend on them.
+    for (const [filePath, records] of recordsByFile) {
+      const text = JSON.stringify({ filePath, records });
+      if (text === this.readTexts.get(filePath)) continue;
+      try {
+        writeAtomically(this.pathOf(filePath), text);
+      } catch {
+        // Records that cannot be kept are made again next time; the results do not depend on them.
+      }
     }
   }
+
+  private pathOf(filePath: string): string {
+    return join(this.directory, analysesFileName(this.analysisSalt, filePath));
+  }
+}
+
+/** The name of a source file's function records: by its path and the analysis's versions, not its text. */
+export function analysesFileName(analysisSalt: string, filePath: string): string {
+  return `${sha256(`ddi-lint-analyses ${FORMAT}\0${analysisSalt}\0${filePath}`)}.json`;
 }
 
 /**

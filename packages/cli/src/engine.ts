@@ -39,9 +39,8 @@ import { type UnitJob, type UnitOutcome, runInWorkers } from './worker-pool.js';
 const require = createRequire(import.meta.url);
 const CLI_VERSION = (require('../package.json') as { version: string }).version;
 const CORE_VERSION = (require('@ddi-lint/core/package.json') as { version: string }).version;
-
-/** How one unit is analysed: progress hooks, and with `--cache` where its function records are kept. */
-export type UnitOptions = Pick<LintOptions, 'onFileStart' | 'onRule'> & { readonly analysesKey?: string };
+/** What function records depend on besides what each checks itself (see cache.ts): the analysis's versions. */
+const ANALYSIS_SALT = JSON.stringify({ version: CLI_VERSION, core: CORE_VERSION });
 
 export interface DdiLintOptions {
   readonly cwd?: string;
@@ -260,9 +259,8 @@ export class DdiLint {
     const cache = this.resultCache();
     const keys = jobs.map((job) => cache?.keyOf(job.files.map((f) => ({ ...f, config: cache.fingerprint(bases.get(f.filePath)) })), job.lintOnly));
     const unitResults: (LintResult[] | undefined)[] = keys.map((key) => (key ? cache!.get(key) : undefined));
-    // Every unit's function records are named (and so kept by `prune`), whether the unit is analysed or not.
-    const analysesKeys = jobs.map((job) => cache?.analysesKeyOf(job.files.map((f) => f.filePath)));
-    const pending = jobs.map((job, i) => ({ job: { ...job, analysesKey: analysesKeys[i] }, i })).filter(({ i }) => !unitResults[i]);
+    cache?.useAnalysesOf(inputs.map((i) => i.filePath));
+    const pending = jobs.map((job, i) => ({ job, i })).filter(({ i }) => !unitResults[i]);
     if (cache) this.debug(`cache ${cache.directory}: ${jobs.length - pending.length} of ${jobs.length} units unchanged`);
     const fresh = await this.analyseUnits(pending.map((p) => p.job));
     pending.forEach(({ i }, n) => {
@@ -294,7 +292,7 @@ export class DdiLint {
     const jobs = this.options.jobs ?? 0;
     if (jobs <= 0) {
       const out: UnitOutcome[] = [];
-      for (const unit of units) out.push(await this.analyseUnit(unit.files, unit.lintOnly ? new Set(unit.lintOnly) : undefined, { analysesKey: unit.analysesKey }));
+      for (const unit of units) out.push(await this.analyseUnit(unit.files, unit.lintOnly ? new Set(unit.lintOnly) : undefined));
       return out;
     }
     return runInWorkers(units, {
@@ -330,7 +328,7 @@ export class DdiLint {
   async analyseUnit(
     inputs: readonly UnitInput[],
     lintOnly?: ReadonlySet<string>,
-    options: UnitOptions = {},
+    hooks: Pick<LintOptions, 'onFileStart' | 'onRule'> = {},
   ): Promise<UnitOutcome> {
     const overrideLayer = this.ruleOverrideLayer();
     const bases = new Map<string, ExpandedConfig | undefined>();
@@ -350,7 +348,7 @@ export class DdiLint {
     const firstBase = inputs.length ? bases.get(inputs[0].filePath) : undefined;
     const settings = firstBase?.settings;
     const irql = irqlSettingsFrom(this.options.defines ? { ...settings, defines: { ...settings?.defines, ...this.options.defines } } : settings);
-    return this.lintWithFixes(inputs, configFor, irql, lintOnly ? (filePath) => lintOnly.has(filePath) : undefined, options);
+    return this.lintWithFixes(inputs, configFor, irql, lintOnly ? (filePath) => lintOnly.has(filePath) : undefined, hooks);
   }
 
   private cacheDirectory(): string {
@@ -377,7 +375,7 @@ export class DdiLint {
       config: this.options.overrideConfigFile ? resolve(this.cwd, this.options.overrideConfigFile) : null,
       lookup: this.options.useConfigLookup !== false,
     });
-    return new ResultCache(directory, salt, JSON.stringify({ version: CLI_VERSION, core: CORE_VERSION }));
+    return new ResultCache(directory, salt, ANALYSIS_SALT);
   }
 
   private rememberPlugins(config: ExpandedConfig): void {
@@ -406,14 +404,14 @@ export class DdiLint {
     configFor: (filePath: string, model?: DriverModel) => ResolvedConfig,
     irql: ReturnType<typeof irqlSettingsFrom>,
     lintOnly?: (filePath: string) => boolean,
-    { analysesKey, ...hooks }: UnitOptions = {},
+    hooks: Pick<LintOptions, 'onFileStart' | 'onRule'> = {},
   ): UnitOutcome {
     const linter = new Linter();
     const report = this.options.reportUnusedDisableDirectives;
     const maxFileTimeMs = this.options.maxFileTimeMs ?? DEFAULT_MAX_FILE_TIME_MS;
     // Parses are kept for the texts as read; the passes of --fix lint texts that are not on disk (yet).
     const parseStore = this.parseStore();
-    const analysisStore = this.options.cache && analysesKey ? new DiskAnalysisStore(this.cacheDirectory(), analysesKey) : undefined;
+    const analysisStore = this.options.cache ? new DiskAnalysisStore(this.cacheDirectory(), ANALYSIS_SALT) : undefined;
     let results = linter.lintFiles(inputs, configFor, { irql, fix: this.options.fix, reportUnusedDisableDirectives: report, lintOnly, maxFileTimeMs, parseStore, analysisStore, ...hooks });
     if (parseStore) this.debug(`${inputs.length} files: ${parseStore.hits} parses read back from ${parseStore.directory}, ${parseStore.writes} written`);
     const counts = analysisStore?.counts;

@@ -33,8 +33,6 @@ export interface UnitJob {
   readonly files: readonly UnitInput[];
   /** Paths whose rules run (all files when undefined); the others are only modelled. */
   readonly lintOnly?: readonly string[];
-  /** With `--cache`: where the unit's function records are kept (`ResultCache.analysesKeyOf`). */
-  readonly analysesKey?: string;
 }
 
 /** Slots of the shared progress array. */
@@ -157,7 +155,7 @@ export async function runInWorkers(units: readonly UnitJob[], options: PoolOptio
       running++;
       const files = task.unit.lintOnly ?? task.unit.files.map((f) => f.filePath);
       const lintOnly = task.stopped.size ? files.filter((f) => !task.stopped.has(f)) : task.unit.lintOnly;
-      const request: WorkerRequest = { type: 'unit', id: task.index, job: { files: task.unit.files, lintOnly, analysesKey: task.unit.analysesKey } };
+      const request: WorkerRequest = { type: 'unit', id: task.index, job: { files: task.unit.files, lintOnly } };
       slot.worker.postMessage(request);
     };
 

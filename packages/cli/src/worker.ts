@@ -51,7 +51,6 @@ port.on('message', async (request: WorkerRequest) => {
   try {
     signal(PHASE.model);
     const { results, parses } = await engine.analyseUnit(job.files, job.lintOnly ? new Set(job.lintOnly) : undefined, {
-      analysesKey: job.analysesKey,
       onFileStart: (filePath) => signal(PHASE.rules, fileIndex.get(filePath) ?? 0),
       onRule: (ruleId) => {
         let index = ruleIndex.get(ruleId);

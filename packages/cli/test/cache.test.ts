@@ -1,5 +1,5 @@
 /** `--cache`: unchanged units are read back; a change re-analyses only the units it can affect. */
-import { existsSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WDM_DRIVER, findings, project, run } from './helpers.js';
@@ -109,8 +109,8 @@ describe('--cache', () => {
     expect(analysisLines(changed.stderr)).toEqual(['4 files: 2 function analyses read back, 3 analysed']);
     expect(changed.stdout).toBe((await run(['-f', 'json', '.'], dir)).stdout);
     expect(findings(changed.stdout)).not.toContain('queue.c:12 wdm/IrqlExAllocatePool 2');
-    // One file of function records per unit, replaced as the unit changes.
-    expect(readdirSync(join(dir, 'node_modules/.cache/ddi-lint/analyses'))).toHaveLength(1);
+    // One file of function records per source file with functions.
+    expect(readdirSync(join(dir, 'node_modules/.cache/ddi-lint/analyses'))).toHaveLength(3);
     // A damaged file of records: every function is analysed, with the same output.
     const analyses = join(dir, 'node_modules/.cache/ddi-lint/analyses');
     for (const name of readdirSync(analyses)) writeFileSync(join(analyses, name), '{"key": "trunc');
@@ -118,6 +118,24 @@ describe('--cache', () => {
     const damaged = await run(['-f', 'json', '--cache', '--debug', '.'], dir);
     expect(analysisLines(damaged.stderr)).toEqual(['4 files: 0 function analyses read back, 5 analysed']);
     expect(damaged.stdout).toBe(cold.stdout);
+  }, 60_000);
+
+  it('reads function analyses back when a file joins the driver, and forgets those of a file that left', async () => {
+    const dir = project(QUEUE_DRIVER);
+    await run(['--cache', '.'], dir);
+    const analyses = join(dir, 'node_modules/.cache/ddi-lint/analyses');
+    expect(readdirSync(analyses)).toHaveLength(3);
+    // A new file in the driver's folder: the unit is another set of files, but each file's records are its own.
+    const power = `#include <ntddk.h>\n#include "queue.h"\n\n_IRQL_requires_(PASSIVE_LEVEL)\nVOID QueuePowerDown(PQUEUE_CONTEXT Queue)\n{\n    QueueDrain(Queue);\n}\n`;
+    writeFileSync(join(dir, 'drv/power.c'), power.replace('QueueDrain', 'QueueLock(Queue);\n    QueueUnlock'));
+    const added = await run(['-f', 'json', '--cache', '--debug', '.'], dir);
+    expect(analysisLines(added.stderr)).toEqual(['5 files: 5 function analyses read back, 1 analysed']);
+    expect(added.stdout).toBe((await run(['-f', 'json', '.'], dir)).stdout);
+    expect(readdirSync(analyses)).toHaveLength(4);
+    rmSync(join(dir, 'drv/power.c'));
+    const removed = await run(['-f', 'json', '--cache', '--debug', '.'], dir);
+    expect(analysisLines(removed.stderr)).toEqual(['4 files: 5 function analyses read back, 0 analysed']);
+    expect(readdirSync(analyses)).toHaveLength(3);
   }, 60_000);
 
   it('reads function analyses back across a change of rules or of a -D that no function tests', async () => {

@@ -213,10 +213,13 @@ export interface LintOptions {
 }
 
 export interface AnalysisStore {
-  /** The records the last run of this unit kept; undefined when there are none. */
-  read(): FunctionRecords | undefined;
-  /** This run's records, with how many functions were read back and how many analysed. */
-  write(records: FunctionRecords, counts: { readonly reused: number; readonly analysed: number }): void;
+  /** The records earlier runs kept for the functions of these files; undefined when there are none. */
+  read(filePaths: readonly string[]): FunctionRecords | undefined;
+  /**
+   * This run's records, by the path of their function's file (every file of the run with a function is there),
+   * with how many functions were read back and how many analysed.
+   */
+  write(recordsByFile: ReadonlyMap<string, FunctionRecords>, counts: { readonly reused: number; readonly analysed: number }): void;
 }
 
 export interface ProgramRun {
@@ -332,7 +335,7 @@ export class Linter {
   lintFiles(inputs: readonly LintInput[], configFor: ConfigForFile, options: LintOptions = {}): LintResult[] {
     const irql = options.irql ?? irqlSettingsFrom(inputs.length ? configFor(inputs[0].filePath).settings : undefined);
     const analysisStore = options.analysisStore;
-    const run = buildProgram(inputs, irql, options.parseStore, analysisStore ? { analysisRecords: analysisStore.read() ?? {} } : undefined);
+    const run = buildProgram(inputs, irql, options.parseStore, analysisStore ? { analysisRecords: analysisStore.read(inputs.map((i) => i.filePath)) ?? {} } : undefined);
     // With a time budget, the rules' time must be the rules' own, not the whole-program passes they trigger.
     if (options.maxFileTimeMs !== undefined || options.onFileStart) run.program.prepare();
     const linted = run.sources

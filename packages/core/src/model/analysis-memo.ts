@@ -23,7 +23,7 @@ import { type AnalysisContext, type CalleeSummary, type FunctionIrql, type Relea
 import type { Basis, Evidence, IrqlValue, TraceStep } from './irql-domain.js';
 import { type Interval, type Level, interval } from './irql.js';
 
-/** What the previous run kept, and what this run keeps, by function key: plain JSON. */
+/** Function records by function key: plain JSON. A run keeps them by the file their functions are in. */
 export type FunctionRecords = Record<string, FunctionRecord>;
 
 export interface FunctionRecord {
@@ -77,8 +77,8 @@ export interface SourceNames {
 class Unencodable extends Error {}
 
 export class AnalysisMemo {
-  /** This run's records: those reused and those made, for the next run. */
-  readonly records: FunctionRecords = {};
+  /** This run's records, those reused and those made, for the next run: by the path of the file of their function. */
+  readonly records = new Map<string, FunctionRecords>();
   /** Analyses read back, and analyses run (a function of a recursive cycle may run more than once). */
   reused = 0;
   analysed = 0;
@@ -106,7 +106,7 @@ export class AnalysisMemo {
     const reused = record && this.reuse(record, def, ctx);
     if (reused) {
       this.reused++;
-      this.records[key] = record;
+      this.keep(def, key, record);
       return reused;
     }
     this.analysed++;
@@ -114,12 +114,18 @@ export class AnalysisMemo {
     const result = analyze(def, recorder.context);
     if (recorder.complete) {
       try {
-        this.records[key] = { asked: recorder.asked, result: JSON.stringify(encode(result, this.nameOf)) };
+        this.keep(def, key, { asked: recorder.asked, result: JSON.stringify(encode(result, this.nameOf)) });
       } catch (error) {
         if (!(error instanceof Unencodable)) throw error;
       }
     }
     return result;
+  }
+
+  private keep(def: FunctionDefinition, key: string, record: FunctionRecord): void {
+    let records = this.records.get(def.source.filePath);
+    if (!records) this.records.set(def.source.filePath, (records = {}));
+    records[key] = record;
   }
 
   private keyOf(def: FunctionDefinition): string | undefined {

@@ -407,10 +407,11 @@ export class Program {
   }
 
   /**
-   * With `options.analysisRecords`: this run's function records, for the next run, and how many functions were
-   * read back and analysed; undefined while the analyses have not run (nothing asked for an IRQL).
+   * With `options.analysisRecords`: this run's function records for the next run, by the path of their function's
+   * file, and how many functions were read back and analysed; undefined while the analyses have not run (nothing
+   * asked for an IRQL).
    */
-  analysisRecords(): { readonly records: FunctionRecords; readonly reused: number; readonly analysed: number } | undefined {
+  analysisRecords(): { readonly records: ReadonlyMap<string, FunctionRecords>; readonly reused: number; readonly analysed: number } | undefined {
     return this.memo && this.analyses ? this.memo : undefined;
   }
 
