@@ -233,6 +233,49 @@ describe('AnalysisMemo: function analyses reused between runs', () => {
     expect(acquire.source).toBe(again.files.flatMap((f) => f.definitions).find((d) => d.name === 'QUEUE_ACQUIRE')!.source);
   });
 
+  it('gives the facts of a fresh analysis through a chain of random edits, each run reading the records of the one before', () => {
+    // Driver-shaped edits, applied one after another; some break the syntax for a while, as typing does.
+    const edits: ((files: Files) => Files | { files: Files; settings: IrqlSettings })[] = [
+      (f) => ({ ...f, 'lock.c': f['lock.c']!.includes('KeAcquireSpinLock') ? f['lock.c']!.replace('KeAcquireSpinLock(&Queue->Lock, &Queue->OldIrql)', 'ExAcquireFastMutex(&Queue->Mutex)') : f['lock.c']!.replace('ExAcquireFastMutex(&Queue->Mutex)', 'KeAcquireSpinLock(&Queue->Lock, &Queue->OldIrql)') }),
+      (f) => ({ ...f, 'queue.h': f['queue.h']!.includes('DISPATCH_LEVEL') ? f['queue.h']!.replace('DISPATCH_LEVEL', 'APC_LEVEL') : f['queue.h']!.replace('APC_LEVEL', 'DISPATCH_LEVEL') }),
+      (f) => ({ ...f, 'queue.c': f['queue.c']!.includes('QueueLock(queue)') ? f['queue.c']!.replace('QueueLock(queue)', 'QueueLockAtDpc(queue)') : f['queue.c']!.replace('QueueLockAtDpc(queue)', 'QueueLock(queue)') }),
+      (f) => ({ ...f, 'flush.c': f['flush.c']!.replace('KeFlushQueuedDpcs();', 'KeFlushQueuedDpcs();\n    KeFlushQueuedDpcs();') }),
+      (f) => ({ files: f, settings: { ...DEFAULT_IRQL_SETTINGS, defines: { QUEUE_USES_MUTEX: random() < 0.5 ? '1' : null } } }),
+    ];
+    const lineEdit = (f: Files): Files => {
+      const names = Object.keys(f);
+      const name = names[Math.floor(random() * names.length)]!;
+      const lines = f[name]!.split('\n');
+      const at = Math.floor(random() * lines.length);
+      if (random() < 0.6) lines.splice(at, 0, '/* edited */');
+      else if (random() < 0.5) lines.splice(at, 1);
+      else lines.splice(at, 0, lines[at] ?? '');
+      return { ...f, [name]: lines.join('\n') };
+    };
+    let seed = 20261125;
+    const random = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    let files: Files = {
+      ...DRIVER,
+      'lock.c': `${LOCK_C}\nVOID QueueLockAtDpc(PQUEUE_CONTEXT Queue)\n{\n#if QUEUE_USES_MUTEX\n    ExAcquireFastMutex(&Queue->Mutex);\n#else\n    KeAcquireSpinLockAtDpcLevel(&Queue->Lock);\n#endif\n}\n`,
+    };
+    let settings: IrqlSettings = DEFAULT_IRQL_SETTINGS;
+    const store = memoryStore();
+    let records: FunctionRecords = {};
+    let reused = 0;
+    for (let round = 0; round < 40; round++) {
+      const edit = random() < 0.5 ? lineEdit : edits[Math.floor(random() * edits.length)]!;
+      const next = edit(files);
+      if ('settings' in next) ({ files, settings } = next as { files: Files; settings: IrqlSettings });
+      else files = next as Files;
+      const program = build(files, store, records, settings);
+      expect(facts(program), `round ${round}`).toEqual(facts(build(files, memoryStore(), undefined, settings)));
+      reused += program.analysisRecords()!.reused;
+      records = kept(program);
+    }
+    // Most functions were read back most of the time: the chain tested reuse, not only analysis.
+    expect(reused).toBeGreaterThan(100);
+  });
+
   it('analyses afresh, with the same facts, a record that is damaged or of another shape', () => {
     const store = memoryStore();
     const records = kept(build(DRIVER, store, {}));
