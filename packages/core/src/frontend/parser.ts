@@ -127,16 +127,17 @@ function parseAfresh(filePath: string, text: string, language: SourceLanguage, o
   return withCallMacros({ filePath, text, tree, root: tree.rootNode, annotations: blanked.annotations, lines: new LineIndex(text), language }, options);
 }
 
+/** `parsed` with the unit's call macros, and with the parse store's key when it went through one. */
 function withCallMacros(parsed: ParsedSource, options: ParseOptions, key?: string): ParsedSource {
   const macros = options.projectMacros;
-  if (!macros?.size) return key ? { ...parsed, key } : parsed;
   // One set per unit's macros: every file of the unit is parsed with the same map.
-  let callMacros = callMacroSets.get(macros);
-  if (!callMacros) {
+  let callMacros = macros?.size ? callMacroSets.get(macros) : undefined;
+  if (macros?.size && !callMacros) {
     callMacros = new Set([...macros].flatMap(([name, use]) => (use.kind === 'call' ? [name] : [])));
     callMacroSets.set(macros, callMacros);
   }
-  return callMacros.size ? { ...parsed, callMacros, ...(key ? { key } : {}) } : key ? { ...parsed, key } : parsed;
+  if (!callMacros?.size && !key) return parsed;
+  return { ...parsed, ...(callMacros?.size ? { callMacros } : {}), ...(key ? { key } : {}) };
 }
 const callMacroSets = new WeakMap<ReadonlyMap<string, ProjectMacroUse>, ReadonlySet<string>>();
 
