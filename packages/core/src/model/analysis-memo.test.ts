@@ -75,6 +75,9 @@ VOID QueueDrain(PQUEUE_CONTEXT Queue)
 }
 `;
 
+/** A recursive pair: it completes queued entries under the lock, then calls itself again through its partner. */
+const COMPLETE_C = `#include <ntddk.h>\n#include "queue.h"\n\nVOID QueueCompleteOne(PQUEUE_CONTEXT Queue, ULONG Depth);\n\nVOID QueueCompleteAll(PQUEUE_CONTEXT Queue, ULONG Depth)\n{\n    QueueLock(Queue);\n    if (!IsListEmpty(&Queue->Pending)) {\n        RemoveTailList(&Queue->Pending);\n    }\n    QueueUnlock(Queue);\n    if (Depth < 4) {\n        QueueCompleteOne(Queue, Depth + 1);\n    }\n}\n\nVOID QueueCompleteOne(PQUEUE_CONTEXT Queue, ULONG Depth)\n{\n    KeFlushQueuedDpcs();\n    QueueCompleteAll(Queue, Depth);\n}\n`;
+
 type Files = Record<string, string>;
 
 const DRIVER: Files = { 'queue.h': QUEUE_H, 'lock.c': LOCK_C, 'queue.c': QUEUE_C, 'flush.c': FLUSH_C };
@@ -233,6 +236,24 @@ describe('AnalysisMemo: function analyses reused between runs', () => {
     expect(acquire.source).toBe(again.files.flatMap((f) => f.definitions).find((d) => d.name === 'QUEUE_ACQUIRE')!.source);
   });
 
+  it('records a recursive cycle whole: read back while what it asks outside the cycle is the same, iterated again when not', () => {
+    const files = { ...DRIVER, 'complete.c': COMPLETE_C };
+    const store = memoryStore();
+    const first = build(files, store, {});
+    expect(Object.keys(first.analysisRecords()!.records.get('complete.c') ?? {})).toEqual([expect.stringMatching(/^cycle\0/)]);
+    const records = kept(first);
+    // Nothing changed: the cycle's two functions are read back with the rest, none analysed.
+    const again = build(files, store, records);
+    expect(again.analysisRecords()).toMatchObject({ reused: 7, analysed: 0 });
+    expect(facts(again)).toEqual(facts(build(files, memoryStore())));
+    // The lock the cycle calls outside itself changes: the cycle iterates again, to the facts of a fresh run.
+    const changed = { ...files, 'lock.c': LOCK_C.replace('KeAcquireSpinLock(&Queue->Lock, &Queue->OldIrql)', 'ExAcquireFastMutex(&Queue->Mutex)') };
+    const program = build(changed, store, records);
+    expect(program.analysisRecords()!.analysed).toBeGreaterThanOrEqual(2 + 3);
+    expect(facts(program)).toEqual(facts(build(changed, memoryStore())));
+    expect(irqlAtCall(program, 'RemoveTailList')).toBe('APC_LEVEL');
+  });
+
   it('gives the facts of a fresh analysis through a chain of random edits, each run reading the records of the one before', () => {
     // Driver-shaped edits, applied one after another; some break the syntax for a while, as typing does.
     const edits: ((files: Files) => Files | { files: Files; settings: IrqlSettings })[] = [
@@ -256,6 +277,7 @@ describe('AnalysisMemo: function analyses reused between runs', () => {
     const random = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     let files: Files = {
       ...DRIVER,
+      'complete.c': COMPLETE_C,
       'lock.c': `${LOCK_C}\nVOID QueueLockAtDpc(PQUEUE_CONTEXT Queue)\n{\n#if QUEUE_USES_MUTEX\n    ExAcquireFastMutex(&Queue->Mutex);\n#else\n    KeAcquireSpinLockAtDpcLevel(&Queue->Lock);\n#endif\n}\n`,
     };
     let settings: IrqlSettings = DEFAULT_IRQL_SETTINGS;

@@ -24,7 +24,7 @@ import type { Basis, Evidence, IrqlValue, TraceStep } from './irql-domain.js';
 import { type Interval, type Level, interval } from './irql.js';
 
 /** Function records by function key: plain JSON. A run keeps them by the file their functions are in. */
-export type FunctionRecords = Record<string, FunctionRecord>;
+export type FunctionRecords = Record<string, FunctionRecord | CycleRecord>;
 
 export interface FunctionRecord {
   /** The questions the analysis asked, each once, with the answers it got. */
@@ -34,6 +34,16 @@ export interface FunctionRecord {
    * that would live, and be copied by the collector, until the unit's records are written.
    */
   readonly result: string;
+}
+
+/**
+ * A recursive cycle's record (under the file of its first function): its functions' keys in the order they iterate,
+ * the questions each asked outside the cycle over all the rounds, and their final results.
+ */
+export interface CycleRecord {
+  readonly members: readonly string[];
+  readonly asked: readonly (readonly Question[])[];
+  readonly results: readonly string[];
 }
 
 /**
@@ -102,7 +112,7 @@ export class AnalysisMemo {
       this.analysed++;
       return analyze(def, ctx);
     }
-    const record = this.previous?.[key];
+    const record = this.previous?.[key] as FunctionRecord | undefined;
     const reused = record && this.reuse(record, def, ctx);
     if (reused) {
       this.reused++;
@@ -122,7 +132,74 @@ export class AnalysisMemo {
     return result;
   }
 
-  private keep(def: FunctionDefinition, key: string, record: FunctionRecord): void {
+  /**
+   * A recursive cycle, iterated by `iterate` to its fixpoint, or its recorded results. Its functions' first rounds
+   * ask with summaries of the cycle not yet known, so a record per function would never match: the cycle is
+   * recorded whole — the questions every round of every function asked outside the cycle (a call whose callee,
+   * `calleeOf`, is in the cycle is the iteration's own business), and the final results. When those questions get
+   * the same answers, the iteration would go as it went, round by round.
+   */
+  analyzeCycle(
+    cycle: readonly FunctionDefinition[],
+    ctxFor: (def: FunctionDefinition) => AnalysisContext,
+    calleeOf: (def: FunctionDefinition, call: SyntaxNode) => FunctionDefinition | undefined,
+    analyze: (def: FunctionDefinition, ctx: AnalysisContext) => FunctionIrql,
+    iterate: (analyze: (def: FunctionDefinition, ctx: AnalysisContext) => FunctionIrql) => FunctionIrql[],
+  ): FunctionIrql[] {
+    const keys = cycle.map((def) => this.keyOf(def));
+    const counted = (def: FunctionDefinition, ctx: AnalysisContext): FunctionIrql => {
+      this.analysed++;
+      return analyze(def, ctx);
+    };
+    if (keys.some((k) => k === undefined)) return iterate(counted);
+    const key = `cycle\0${keys.join('\0\0')}`;
+    const record = this.previous?.[key] as CycleRecord | undefined;
+    const reused = record && this.reuseCycle(record, keys as string[], cycle, ctxFor);
+    if (reused) {
+      this.reused += cycle.length;
+      this.keep(cycle[0]!, key, record);
+      return reused;
+    }
+    const members = new Set(cycle);
+    const asked = cycle.map(() => new Map<string, Question>());
+    let complete = true;
+    const finals = iterate((def, ctx) => {
+      this.analysed++;
+      const recorder = new Recorder(def, ctx, this.fingerprints);
+      const result = analyze(def, recorder.context);
+      complete &&= recorder.complete;
+      const mine = asked[cycle.indexOf(def)]!;
+      for (const q of recorder.asked) {
+        const callee = q[0] === 's' ? calleeOf(def, def.source.tree.node(q[1])) : undefined;
+        if (callee && members.has(callee)) continue;
+        mine.set(JSON.stringify(q), q);
+      }
+      return result;
+    });
+    if (complete) {
+      try {
+        const results = finals.map((r) => JSON.stringify(encode(r, this.nameOf)));
+        this.keep(cycle[0]!, key, { members: keys as string[], asked: asked.map((m) => [...m.values()]), results });
+      } catch (error) {
+        if (!(error instanceof Unencodable)) throw error;
+      }
+    }
+    return finals;
+  }
+
+  private reuseCycle(record: CycleRecord, keys: readonly string[], cycle: readonly FunctionDefinition[], ctxFor: (def: FunctionDefinition) => AnalysisContext): FunctionIrql[] | undefined {
+    try {
+      if (record.members.length !== keys.length || record.members.some((k, i) => k !== keys[i])) return undefined;
+      if (!cycle.every((def, i) => this.holds(record.asked[i]!, def, ctxFor(def)))) return undefined;
+      const results = cycle.map((def, i) => this.decode(def, JSON.parse(record.results[i]!) as EncodedResult));
+      return results.every((r) => r !== undefined) ? (results as FunctionIrql[]) : undefined;
+    } catch (error) {
+      if (error instanceof TypeError || error instanceof SyntaxError || error instanceof Unencodable) return undefined;
+      throw error;
+    }
+  }
+
+  private keep(def: FunctionDefinition, key: string, record: FunctionRecord | CycleRecord): void {
     let records = this.records.get(def.source.filePath);
     if (!records) this.records.set(def.source.filePath, (records = {}));
     records[key] = record;

@@ -30,7 +30,7 @@ import {
   driverModelFromIncludes,
 } from './file-model.js';
 import { type Interval, Level, formatInterval, hull, interval, levelFromNumber, meet, parseLevel } from './irql.js';
-import { type CalleeSummary, type FunctionIrql, analyzeFunction, parameterFactsOf, step } from './irql-analysis.js';
+import { type AnalysisContext, type CalleeSummary, type FunctionIrql, analyzeFunction, parameterFactsOf, step } from './irql-analysis.js';
 import type { Defines } from './preprocessor.js';
 import { includeKey, resolveIncludeAmong } from './includes.js';
 import { callArguments, calleeName as plainCallee, conditionValue, enclosingCases, enclosingConditions } from './syntax.js';
@@ -629,20 +629,37 @@ export class Program {
       configured: (field: string) =>
         this.files.some((f) => this.sameDriver(fileOf(def), f) && f.configAssignments.some((a) => a.field === field && a.value === 'TRUE')),
     });
+    const settle = (def: FunctionDefinition, result: FunctionIrql): void => {
+      analyses.set(def, result);
+      // A body tree-sitter could not fully parse may have lost the release that balances an acquire: its
+      // exit is not trusted to raise its callers (they would all inherit a phantom lock).
+      exits.set(def, def.body.hasError && result.exit?.parts.length ? ENTRY_VALUE : result.exit);
+      results.set(def, result);
+    };
     for (const scc of stronglyConnected([...this.callees.keys()], (d) => this.callees.get(d) ?? [])) {
-      for (let round = 0; round < 8; round++) {
-        let changed = false;
-        for (const def of scc) {
-          const result = this.memo ? this.memo.analyze(def, ctxFor(def), analyzeFunction) : analyzeFunction(def, ctxFor(def));
-          analyses.set(def, result);
-          const before = results.get(def);
-          if (!before || summaryKey(before) !== summaryKey(result)) changed = true;
-          // A body tree-sitter could not fully parse may have lost the release that balances an acquire: its
-          // exit is not trusted to raise its callers (they would all inherit a phantom lock).
-          exits.set(def, def.body.hasError && result.exit?.parts.length ? ENTRY_VALUE : result.exit);
-          results.set(def, result);
+      if (scc.length === 1 && !(this.callees.get(scc[0]!)?.has(scc[0]!) ?? false)) {
+        const def = scc[0]!;
+        settle(def, this.memo ? this.memo.analyze(def, ctxFor(def), analyzeFunction) : analyzeFunction(def, ctxFor(def)));
+        continue;
+      }
+      // A recursive cycle: rounds until no summary changes (at most 8).
+      const iterate = (analyze: (def: FunctionDefinition, ctx: AnalysisContext) => FunctionIrql): FunctionIrql[] => {
+        for (let round = 0; round < 8; round++) {
+          let changed = false;
+          for (const def of scc) {
+            const result = analyze(def, ctxFor(def));
+            const before = results.get(def);
+            if (!before || summaryKey(before) !== summaryKey(result)) changed = true;
+            settle(def, result);
+          }
+          if (!changed) break;
         }
-        if (!changed || (scc.length === 1 && !(this.callees.get(scc[0])?.has(scc[0]) ?? false))) break;
+        return scc.map((def) => results.get(def)!);
+      };
+      if (!this.memo) iterate(analyzeFunction);
+      else {
+        const finals = this.memo.analyzeCycle(scc, ctxFor, (def, call) => this.resolveCall(fileOf(def), call), analyzeFunction, iterate);
+        scc.forEach((def, i) => settle(def, finals[i]!));
       }
     }
     this.analyses = analyses;
