@@ -26,7 +26,7 @@ export class ResultCache {
   /** The parses the units this run used were made from: kept by `prune`. */
   private readonly usedParses = new Set<string>();
   private readonly fingerprints = new WeakMap<object, string>();
-  /** The files of this run: their function records are kept by `prune` (by file name). */
+  /** The keys of this run's files' function records: kept by `prune`. */
   private readonly usedAnalyses = new Set<string>();
 
   constructor(
@@ -38,7 +38,7 @@ export class ResultCache {
      * the config or `-D`: a record holds the macro lookups and constants its function read, and is used only where
      * they answer the same.
      */
-    private readonly analysisSalt: string = salt,
+    private readonly analysisSalt: string,
   ) {}
 
   /** A stable text for a config: its rules, settings, overrides and ignore patterns, and its plugins by name and version. */
@@ -70,7 +70,7 @@ export class ResultCache {
 
   /** The function records of these files are this run's (`prune` keeps them), whether or not their units are analysed. */
   useAnalysesOf(filePaths: readonly string[]): void {
-    for (const filePath of filePaths) this.usedAnalyses.add(analysesFileName(this.analysisSalt, filePath));
+    for (const filePath of filePaths) this.usedAnalyses.add(analysesKeyOf(this.analysisSalt, filePath));
   }
 
   get(key: string): LintResult[] | undefined {
@@ -107,7 +107,7 @@ export class ResultCache {
     if (this.problem) return;
     removeUnused(this.directory, /^([0-9a-f]{64})\.json$/, this.used);
     removeUnused(join(this.directory, PARSES), /^([0-9a-f]{64})\.bin$/, this.usedParses);
-    removeUnused(join(this.directory, ANALYSES), /^([0-9a-f]{64}\.json)$/, this.usedAnalyses);
+    removeUnused(join(this.directory, ANALYSES), /^([0-9a-f]{64})\.json$/, this.usedAnalyses);
   }
 
   private pathOf(key: string): string {
@@ -119,7 +119,7 @@ const PARSES = 'parses';
 const ANALYSES = 'analyses';
 
 /**
- * The function records under `<cache>/analyses`, one file per source file (named by `analysesFileName`), so that they
+ * The function records under `<cache>/analyses`, one file per source file (named by `analysesKeyOf`), so that they
  * outlive a change of the unit around them (a file added to the driver) as well as of texts, config and `-D`.
  * Counts for `--debug`.
  */
@@ -168,13 +168,13 @@ export class DiskAnalysisStore implements AnalysisStore {
   }
 
   private pathOf(filePath: string): string {
-    return join(this.directory, analysesFileName(this.analysisSalt, filePath));
+    return join(this.directory, `${analysesKeyOf(this.analysisSalt, filePath)}.json`);
   }
 }
 
-/** The name of a source file's function records: by its path and the analysis's versions, not its text. */
-export function analysesFileName(analysisSalt: string, filePath: string): string {
-  return `${sha256(`ddi-lint-analyses ${FORMAT}\0${analysisSalt}\0${filePath}`)}.json`;
+/** The key of a source file's function records: its path and the analysis's versions, not its text. */
+function analysesKeyOf(analysisSalt: string, filePath: string): string {
+  return sha256(`ddi-lint-analyses ${FORMAT}\0${analysisSalt}\0${filePath}`);
 }
 
 /**

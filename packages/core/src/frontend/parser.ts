@@ -101,13 +101,13 @@ export function parseSource(
   const bytes = store.read(key);
   const stored = bytes && decodeParsed(bytes, filePath, text, language, parserFor(language).getLanguage() as object);
   if (stored) return withCallMacros(stored, options, key);
-  const parsed = parseAfresh(filePath, text, language, options);
+  const parsed = parseAfresh(filePath, text, language, options, key);
   const encoded = encodeParsed(parsed);
   if (encoded) store.write(key, encoded);
-  return { ...parsed, key };
+  return parsed;
 }
 
-function parseAfresh(filePath: string, text: string, language: SourceLanguage, options: ParseOptions): ParsedSource {
+function parseAfresh(filePath: string, text: string, language: SourceLanguage, options: ParseOptions, key?: string): ParsedSource {
   const { blanked, native } = parseNative(text, language, options);
   let parsed = native;
   let parsedText = blanked.text;
@@ -124,7 +124,7 @@ function parseAfresh(filePath: string, text: string, language: SourceLanguage, o
   }
   // The chosen tree is copied for the analysis and tree-sitter's dropped (see syntax-tree.ts).
   const tree = copyTree(parsed, parsedText, parserFor(language).getLanguage() as object);
-  return withCallMacros({ filePath, text, tree, root: tree.rootNode, annotations: blanked.annotations, lines: new LineIndex(text), language }, options);
+  return withCallMacros({ filePath, text, tree, root: tree.rootNode, annotations: blanked.annotations, lines: new LineIndex(text), language }, options, key);
 }
 
 /** `parsed` with the unit's call macros, and with the parse store's key when it went through one. */

@@ -421,7 +421,8 @@ function typeSetOf(types: readonly string[]): ReadonlySet<string> {
 export function forEachNode(
   root: SyntaxNode,
   visit: (node: SyntaxNode) => void,
-  types?: ReadonlySet<string>,
+  /** Only nodes of these types (a set, or one type's name). */
+  types?: ReadonlySet<string> | string,
   /** Looks at a node's type and text before it is made: a node it refuses is neither made nor visited. */
   accept?: (type: string, text: () => string) => boolean,
 ): void {

@@ -86,6 +86,26 @@ export interface SourceNames {
 /** A step whose source the program has no name for: it has no position to keep. */
 class Unencodable extends Error {}
 
+/** `make()`, or undefined when what it encodes has a step with no name (see `Unencodable`). */
+function unlessUnencodable<T>(make: () => T): T | undefined {
+  try {
+    return make();
+  } catch (error) {
+    if (error instanceof Unencodable) return undefined;
+    throw error;
+  }
+}
+
+/** `read()`, or undefined for a record that is not of this build's shape (it throws reading it) or cannot be named. */
+function readBack<T>(read: () => T | undefined): T | undefined {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof TypeError || error instanceof SyntaxError || error instanceof Unencodable) return undefined;
+    throw error;
+  }
+}
+
 export class AnalysisMemo {
   /** This run's records, those reused and those made, for the next run: by the path of the file of their function. */
   readonly records = new Map<string, FunctionRecords>();
@@ -123,11 +143,8 @@ export class AnalysisMemo {
     const recorder = new Recorder(def, ctx, this.fingerprints);
     const result = analyze(def, recorder.context);
     if (recorder.complete) {
-      try {
-        this.keep(def, key, { asked: recorder.asked, result: JSON.stringify(encode(result, this.nameOf)) });
-      } catch (error) {
-        if (!(error instanceof Unencodable)) throw error;
-      }
+      const encoded = unlessUnencodable(() => JSON.stringify(encode(result, this.nameOf)));
+      if (encoded !== undefined) this.keep(def, key, { asked: recorder.asked, result: encoded });
     }
     return result;
   }
@@ -176,27 +193,18 @@ export class AnalysisMemo {
       }
       return result;
     });
-    if (complete) {
-      try {
-        const results = finals.map((r) => JSON.stringify(encode(r, this.nameOf)));
-        this.keep(cycle[0]!, key, { members: keys as string[], asked: asked.map((m) => [...m.values()]), results });
-      } catch (error) {
-        if (!(error instanceof Unencodable)) throw error;
-      }
-    }
+    const results = complete ? unlessUnencodable(() => finals.map((r) => JSON.stringify(encode(r, this.nameOf)))) : undefined;
+    if (results) this.keep(cycle[0]!, key, { members: keys as string[], asked: asked.map((m) => [...m.values()]), results });
     return finals;
   }
 
   private reuseCycle(record: CycleRecord, keys: readonly string[], cycle: readonly FunctionDefinition[], ctxFor: (def: FunctionDefinition) => AnalysisContext): FunctionIrql[] | undefined {
-    try {
+    return readBack(() => {
       if (record.members.length !== keys.length || record.members.some((k, i) => k !== keys[i])) return undefined;
       if (!cycle.every((def, i) => this.holds(record.asked[i]!, def, ctxFor(def)))) return undefined;
       const results = cycle.map((def, i) => this.decode(def, JSON.parse(record.results[i]!) as EncodedResult));
       return results.every((r) => r !== undefined) ? (results as FunctionIrql[]) : undefined;
-    } catch (error) {
-      if (error instanceof TypeError || error instanceof SyntaxError || error instanceof Unencodable) return undefined;
-      throw error;
-    }
+    });
   }
 
   private keep(def: FunctionDefinition, key: string, record: FunctionRecord | CycleRecord): void {
@@ -221,12 +229,7 @@ export class AnalysisMemo {
 
   /** The recorded result, if `ctx` answers every question as recorded; a record that is not of this build's shape is not. */
   private reuse(record: FunctionRecord, def: FunctionDefinition, ctx: AnalysisContext): FunctionIrql | undefined {
-    try {
-      return this.holds(record.asked, def, ctx) ? this.decode(def, JSON.parse(record.result) as EncodedResult) : undefined;
-    } catch (error) {
-      if (error instanceof TypeError || error instanceof SyntaxError || error instanceof Unencodable) return undefined;
-      throw error;
-    }
+    return readBack(() => (this.holds(record.asked, def, ctx) ? this.decode(def, JSON.parse(record.result) as EncodedResult) : undefined));
   }
 
   /** Whether `ctx` answers every question as recorded. */
@@ -301,12 +304,9 @@ class Recorder {
   constructor(def: FunctionDefinition, ctx: AnalysisContext, fingerprints: Fingerprints) {
     this.asked = [['p', !!ctx.pageableSection], ['d', !!ctx.dispatchRoutine], ['D', JSON.stringify(def.cfgDefines)]];
     const write = (question: () => Question): void => {
-      try {
-        this.asked.push(question());
-      } catch (error) {
-        if (!(error instanceof Unencodable)) throw error;
-        this.complete = false;
-      }
+      const written = unlessUnencodable(question);
+      if (written) this.asked.push(written);
+      else this.complete = false;
     };
     const note = (key: string, question: () => Question): void => {
       if (this.seen.has(key)) return;

@@ -19,7 +19,6 @@ export interface StoredValue {
   readonly site: SyntaxNode;
 }
 
-const IDENTIFIER = new Set(['identifier']);
 
 /**
  * The values `def` stores in `name.field` for the local `name` whose address it passes to `readers` only
@@ -37,7 +36,7 @@ export function valuesStoredIn(def: FunctionDefinition, name: string, field: str
       if (use === 'unknown') unknown = true;
       else if (use !== 'read') stored.push(use);
     },
-    IDENTIFIER,
+    'identifier',
     (_, text) => text() === name,
   );
   return unknown || !stored.length ? undefined : stored;

@@ -1111,7 +1111,6 @@ function dependsOnMacroArgument(def: FunctionDefinition, node: SyntaxNode): bool
   return false;
 }
 
-const IDENTIFIER: ReadonlySet<string> = new Set(['identifier']);
 const EXPRESSION_TESTS: ReadonlySet<string> = new Set(['conditional_expression', 'binary_expression']);
 
 /** Whether an expression names any of `names`. */
@@ -1119,7 +1118,7 @@ function mentionsAny(expression: SyntaxNode, names: ReadonlySet<string>): boolea
   let mentions = false;
   forEachNode(expression, (id) => {
     if (names.has(id.text)) mentions = true;
-  }, IDENTIFIER);
+  }, 'identifier');
   return mentions;
 }
 
