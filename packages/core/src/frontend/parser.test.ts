@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { shapeOf } from './__fixtures__/tree-shape.js';
 import { buildFileModel } from '../model/file-model.js';
 import { LineIndex, type SyntaxNode, hasSyntaxError, nodeText, parseSource } from './parser.js';
 
@@ -330,5 +331,35 @@ describe('LineIndex', () => {
     expect(idx.lineCount).toBe(1);
     expect(idx.position(0)).toEqual({ line: 1, column: 1 });
     expect(idx.lineText(1)).toBe('');
+  });
+});
+
+describe('parseSource with and without the native addon', () => {
+  // Files that need the repair round (kept and not kept), C++, and one that parses clean.
+  const files = [
+    ['clean.c', DISPATCH_READ],
+    ['repaired.c', `NTSTATUS Read(PDEV Dev)\n{\n#if 0\n    this is prose, not code\n#endif\n    KeAcquireSpinLock(&Dev->Lock, &Dev->Irql);\n    return 0;\n}\n`],
+    ['unrepairable.c', 'int f(PDEV Dev)\n{\n#if 0\n    Dev->Count = GetCount(Dev);\n#endif\n    return 1 +;\n}\n'],
+    ['queue.cpp', 'class Queue { public: NTSTATUS Start() { KIRQL old; KeAcquireSpinLock(&m_Lock, &old); return 0; } KSPIN_LOCK m_Lock; };\n'],
+  ] as const;
+
+  it('gives the same trees (the JavaScript copy of tree-sitter\'s tree is the fallback)', async () => {
+    const withAddon = files.map(([path, text]) => parseSource(path, text));
+    vi.stubEnv('DDI_LINT_NATIVE', '0');
+    vi.resetModules();
+    try {
+      const fallback = await import('./parser.js');
+      const native = await import('./native-columns.js');
+      expect(native.nativeFrontEnd).toBeUndefined();
+      const without = files.map(([path, text]) => fallback.parseSource(path, text));
+      for (const [i, parsed] of without.entries()) {
+        expect(parsed.tree.text, files[i]![0]).toBe(withAddon[i]!.tree.text);
+        expect(shapeOf(parsed.root), files[i]![0]).toEqual(shapeOf(withAddon[i]!.root));
+      }
+      expect(without.map((p) => p.root.hasError)).toEqual([false, false, true, false]);
+    } finally {
+      vi.unstubAllEnvs();
+      vi.resetModules();
+    }
   });
 });

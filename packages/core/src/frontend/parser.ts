@@ -11,7 +11,8 @@ import { type Annotation, type ProjectMacroUse, blankAnnotations } from './annot
 import { type RepairNode, erroneousConstructs, repairText } from './repair.js';
 import { LineIndex } from './line-index.js';
 import { type ParseStore, decodeParsed, encodeParsed, macrosFingerprint, parseKeyOf } from './parse-cache.js';
-import { type SyntaxNode, type SyntaxTree, copyTree } from './syntax-tree.js';
+import { type SyntaxNode, type SyntaxTree, copyTree, treeFromNative } from './syntax-tree.js';
+import { nativeFrontEnd } from './native-columns.js';
 
 const require = createRequire(import.meta.url);
 const Parser = require('tree-sitter') as typeof ParserType;
@@ -80,8 +81,12 @@ export interface ParseOptions {
  * "parse only"). `parseSource` copies the tree for the analysis and repairs parse errors.
  */
 export function parseNative(text: string, language: SourceLanguage, options: ParseOptions = {}): { blanked: ReturnType<typeof blankAnnotations>; native: ParserType.Tree } {
-  const blanked = blankAnnotations(text, { msvcSehKeywords: language === 'c', projectMacros: options.projectMacros });
+  const blanked = blank(text, language, options);
   return { blanked, native: parseText(blanked.text, language) };
+}
+
+function blank(text: string, language: SourceLanguage, options: ParseOptions): ReturnType<typeof blankAnnotations> {
+  return blankAnnotations(text, { msvcSehKeywords: language === 'c', projectMacros: options.projectMacros });
 }
 
 function parseText(text: string, language: SourceLanguage): ParserType.Tree {
@@ -108,23 +113,42 @@ export function parseSource(
 }
 
 function parseAfresh(filePath: string, text: string, language: SourceLanguage, options: ParseOptions, key?: string): ParsedSource {
-  const { blanked, native } = parseNative(text, language, options);
-  let parsed = native;
-  let parsedText = blanked.text;
-  // Errors get one repair round (same-length edits of the regions that hold them), kept if less code is lost.
-  // It reads tree-sitter's own tree. The text is parsed afresh: an incremental parse recovers from the errors
-  // that are left differently (measured on Windows-driver-samples: functions lost in five files).
-  const repaired = native.rootNode.hasError ? repairText(blanked.text, native.rootNode) : undefined;
-  if (repaired !== undefined) {
-    const second = parseText(repaired, language);
-    if (erroneousLength(second.rootNode) < erroneousLength(native.rootNode)) {
-      parsed = second;
-      parsedText = repaired;
-    }
-  }
-  // The chosen tree is copied for the analysis and tree-sitter's dropped (see syntax-tree.ts).
-  const tree = copyTree(parsed, parsedText, parserFor(language).getLanguage() as object);
+  const blanked = blank(text, language, options);
+  const grammar = parserFor(language).getLanguage() as object;
+  const tree = syntaxTreeOf(blanked.text, language, grammar);
   return withCallMacros({ filePath, text, tree, root: tree.rootNode, annotations: blanked.annotations, lines: new LineIndex(text), language }, options, key);
+}
+
+/**
+ * The tree the analysis reads: written by the native addon (native-columns.ts), or, where it is not built, copied
+ * from tree-sitter's tree (syntax-tree.ts's `copyTree`; only the tree that is kept is copied).
+ */
+function syntaxTreeOf(text: string, language: SourceLanguage, grammar: object): SyntaxTree {
+  const native = nativeFrontEnd;
+  if (native) return withRepair(text, (parsedText) => treeFromNative(parsedText, grammar, native.parseColumns(parsedText, grammar), native)).tree;
+  const chosen = withRepair(text, (parsedText) => parseText(parsedText, language));
+  return copyTree(chosen.tree, chosen.text, grammar);
+}
+
+interface Parsed<T> {
+  readonly tree: T;
+  readonly text: string;
+}
+
+/**
+ * Parse `text`; when the tree has errors, give it one repair round (same-length edits of the regions that hold
+ * them, repair.ts) and keep the repaired text's tree if less code is lost. The repaired text is parsed afresh: an
+ * incremental parse recovers from the errors that are left differently (measured on Windows-driver-samples:
+ * functions lost in five files).
+ */
+function withRepair<T extends { readonly rootNode: RepairNode }>(text: string, parse: (text: string) => T): Parsed<T> {
+  const first = parse(text);
+  const repaired = first.rootNode.hasError ? repairText(text, first.rootNode) : undefined;
+  if (repaired !== undefined) {
+    const second = parse(repaired);
+    if (erroneousLength(second.rootNode) < erroneousLength(first.rootNode)) return { tree: second, text: repaired };
+  }
+  return { tree: first, text };
 }
 
 /** `parsed` with the unit's call macros, and with the parse store's key when it went through one. */

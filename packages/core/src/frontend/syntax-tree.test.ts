@@ -2,7 +2,8 @@ import { createRequire } from 'node:module';
 import type ParserType from 'tree-sitter';
 import { describe, expect, it } from 'vitest';
 import { nativeShape, shapeOf } from './__fixtures__/tree-shape.js';
-import { type SyntaxNode, copyTree, forEachNode } from './syntax-tree.js';
+import { nativeFrontEnd } from './native-columns.js';
+import { type SyntaxNode, type SyntaxTree, copyTree, forEachNode, treeFromNative } from './syntax-tree.js';
 
 const require = createRequire(import.meta.url);
 const Parser = require('tree-sitter') as typeof ParserType;
@@ -185,5 +186,53 @@ describe('copyTree', () => {
     const all: SyntaxNode[] = [];
     forEachNode(copyTree(tree, DRIVER_C, language).rootNode, (n) => all.push(n), types);
     expect(all.map((n) => n.startIndex)).toEqual(expected.map((n) => n.startIndex));
+  });
+});
+
+/** A tree's columns, trimmed to its node count (the addon sizes them for every descendant). */
+function columnsOf(tree: SyntaxTree): Record<string, number[]> {
+  const names = ['typeIds', 'starts', 'ends', 'parents', 'after', 'fields', 'flags'];
+  return Object.fromEntries(names.map((name) => [name, Array.from((Reflect.get(tree, name) as Uint16Array).subarray(0, tree.count))]));
+}
+
+describe('treeFromNative (the native addon)', () => {
+  // The addon is built on install where a C compiler is found; this repository's machines have one, so a missing
+  // addon here is a broken build, not a fallback. DDI_LINT_NATIVE=0 runs the suite on the JavaScript copy.
+  const native = nativeFrontEnd;
+  it.skipIf(process.env.DDI_LINT_NATIVE === '0')('is built', () => {
+    expect(native).toBeDefined();
+  });
+
+  const cases = [
+    ['C', DRIVER_C, 'tree-sitter-c'],
+    ['C++', DRIVER_CPP, 'tree-sitter-cpp'],
+    ['non-ASCII C', `// Größe — ${'\u{1F600}'}\nvoid Log(void) { DbgPrint("é %ws", L"Grüße ${'\u{1F600}'}"); KeStallExecutionProcessor(1); }\n`, 'tree-sitter-c'],
+    ['empty', '', 'tree-sitter-c'],
+    ['last #include', '#include "precomp.h"', 'tree-sitter-c'],
+    ['deeply nested', `int x = ${'('.repeat(5000)}1${')'.repeat(5000)};`, 'tree-sitter-c'],
+    ['missing-token', 'void f(void) { int x = ; g(1 }\n', 'tree-sitter-c'],
+  ] as const;
+  it.runIf(native).each(cases)('writes the columns copyTree copies, for a %s tree', (_, text, grammar) => {
+    const { tree, language } = nativeParse(text, grammar);
+    const copy = copyTree(tree, text, language);
+    const written = treeFromNative(text, language, native!.parseColumns(text, language), native!);
+    expect(written.count).toBe(copy.count);
+    expect(columnsOf(written)).toEqual(columnsOf(copy));
+    expect(shapeOf(written.rootNode)).toEqual(shapeOf(copy.rootNode));
+    expect(written.rootNode.hasError).toBe(copy.rootNode.hasError);
+  });
+
+  it.runIf(native)('names types and fields it meets first (a grammar the JavaScript copy has not seen yet)', () => {
+    const text = 'template <typename T> struct Box { T value; };\n';
+    const language = require('tree-sitter-cpp') as object;
+    const root = treeFromNative(text, language, native!.parseColumns(text, language), native!).rootNode;
+    const template = root.namedChildren[0]!;
+    expect(template.type).toBe('template_declaration');
+    expect(template.childForFieldName('parameters')?.type).toBe('template_parameter_list');
+  });
+
+  it.runIf(native)('refuses what is not a grammar, with a message that says so', () => {
+    expect(() => native!.parseColumns('int x;', {})).toThrow(/not a tree-sitter grammar/);
+    expect(() => native!.parseColumns(42 as unknown as string, require('tree-sitter-c') as object)).toThrow(/not a string/);
   });
 });

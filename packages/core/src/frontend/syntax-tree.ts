@@ -20,6 +20,7 @@
  */
 import type ParserType from 'tree-sitter';
 import { LineIndex } from './line-index.js';
+import type { NativeColumns, NativeFrontEnd } from './native-columns.js';
 
 /** A (0-based) row and column (in UTF-16 code units), as tree-sitter's `startPosition`. */
 export interface Point {
@@ -452,6 +453,30 @@ export function nodesOfTypeInnermostFirst(root: SyntaxNode, types: ReadonlySet<s
   // by the end of the subtree, and the inner one first when two subtrees end together.
   found.sort((a, b) => tree.after[a] - tree.after[b] || b - a);
   return found.map((i) => tree.node(i));
+}
+
+/**
+ * A tree from the native addon's columns (native-columns.ts): the same columns `copyTree` makes, written by the
+ * addon's walk; the names of type and field ids met for the first time are asked of the addon.
+ */
+export function treeFromNative(text: string, language: object, columns: NativeColumns, names: Pick<NativeFrontEnd, 'symbolInfo' | 'fieldName'>): SyntaxTree {
+  const tables = tablesOf(language as Parameters<typeof tablesOf>[0]);
+  const { symbols, fieldNames, fieldIds, typesWithFields } = tables;
+  const { count, typeIds, fields } = columns;
+  for (let i = 0; i < count; i++) {
+    const typeId = typeIds[i];
+    if (!symbols[typeId]) {
+      const [type, named] = names.symbolInfo(language, typeId);
+      symbols[typeId] = symbolInfo(type, named, typesWithFields);
+    }
+    const fieldId = fields[i];
+    if (fieldId && fieldNames[fieldId] === undefined) {
+      const name = names.fieldName(language, fieldId);
+      fieldNames[fieldId] = name;
+      fieldIds.set(name, fieldId);
+    }
+  }
+  return new SyntaxTree(text, tables, columns);
 }
 
 /** A tree's columns and the names of the type and field ids in them: what the parse cache stores. */

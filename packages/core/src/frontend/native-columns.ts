@@ -1,0 +1,41 @@
+/**
+ * The front end's native addon (packages/core/native): tree-sitter's parse and the walk that writes the tree into
+ * the analysis's columns, in one call, without a call into the Node binding per node. Built when the package is
+ * installed (native/build.mjs); where it could not be built, or with `DDI_LINT_NATIVE=0`, `nativeColumns` is
+ * undefined and the parser copies tree-sitter's tree in JavaScript (`copyTree`): the same columns, more slowly.
+ */
+import { createRequire } from 'node:module';
+
+/** What the addon's `parseColumns` returns: syntax-tree.ts's columns, sized for the tree's descendants. */
+export interface NativeColumns {
+  readonly count: number;
+  readonly typeIds: Uint16Array;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  readonly parents: Int32Array;
+  readonly after: Int32Array;
+  readonly fields: Uint16Array;
+  readonly flags: Uint8Array;
+}
+
+export interface NativeFrontEnd {
+  /** Parse `text` with the grammar module `language` and return its tree's columns. */
+  parseColumns(text: string, language: object): NativeColumns;
+  /** The type name of a type id and whether it is named. */
+  symbolInfo(language: object, typeId: number): [string, boolean];
+  fieldName(language: object, fieldId: number): string;
+}
+
+const ADDON = '../../native/build/Release/parse_columns.node';
+
+function load(): NativeFrontEnd | undefined {
+  if (process.env.DDI_LINT_NATIVE === '0') return undefined;
+  try {
+    return createRequire(import.meta.url)(ADDON) as NativeFrontEnd;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The addon, or undefined where it is not built or is switched off. */
+export const nativeFrontEnd: NativeFrontEnd | undefined = load();
