@@ -22,14 +22,19 @@ if (process.env.DDI_LINT_NATIVE === '0') {
   process.exit(0);
 }
 
-/** node-gyp as the package manager provides it (npm and pnpm set npm_config_node_gyp), else one on the path. */
+/**
+ * node-gyp as the package manager provides it (npm and pnpm set npm_config_node_gyp), else one installed beside
+ * this package, else npm's own (beside node), else one on the path.
+ */
 function nodeGyp() {
   const given = process.env.npm_config_node_gyp;
   if (given && existsSync(given)) return [process.execPath, given];
   try {
     return [process.execPath, require.resolve('node-gyp/bin/node-gyp.js')];
   } catch {
-    return ['node-gyp'];
+    const npms = [join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm'), join(dirname(process.execPath), 'node_modules', 'npm')];
+    const npmGyp = npms.map((npm) => join(npm, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js')).find(existsSync);
+    return npmGyp ? [process.execPath, npmGyp] : ['node-gyp'];
   }
 }
 
