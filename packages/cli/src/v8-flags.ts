@@ -9,10 +9,17 @@
  * compilations took 6.0 s; in four alternating pairs of runs, `--jobs 2` took 18.0–21.2 s against 22.7–26.4 s with
  * V8's default of 920, with about a quarter less CPU, and the same findings
  * (docs/benchmarks/windows-driver-samples.md).
+ *
+ * Later tier-up. V8 optimizes a function once it has run for a budget of bytecode (`--interrupt-budget`, 66 KB by
+ * default); the analysis's larger functions are optimized before they have seen all the shapes of the trees and
+ * facts they meet, and then deoptimized and compiled again (in a one-worker run over the same corpus: 1,293
+ * compilations taking 7.6 s of CPU, 256 deoptimizations; `analyzeFunction`, `transfer` or `blankAnnotations`
+ * compiled 10–18 times each). With four times the budget: 782 compilations, 3.9 s, 130 deoptimizations, and in three
+ * alternating rounds `--jobs 2` took 10.5–11.2 s against 11.6 s, `--jobs 1` 14.2–14.8 s against 14.6–14.7 s.
  */
 import { setFlagsFromString } from 'node:v8';
 
-export const V8_FLAGS: readonly string[] = ['--max-inlined-bytecode-size-cumulative=100'];
+export const V8_FLAGS: readonly string[] = ['--max-inlined-bytecode-size-cumulative=100', '--interrupt-budget=270336'];
 
 export interface V8FlagsEnvironment {
   /** `NODE_OPTIONS`, where a user may have set the same flag. */

@@ -21,8 +21,15 @@ describe('applyV8Flags', () => {
       { nodeOptions: '  --max-old-space-size=4096   --max-inlined-bytecode-size-cumulative=460 ', execArgv: [] },
     ]) {
       const { set, record } = collect();
-      expect(applyV8Flags({ ...env, set: record })).toEqual([]);
-      expect(set).toEqual([]);
+      const others = V8_FLAGS.filter((flag) => !flag.startsWith('--max-inlined-bytecode-size-cumulative='));
+      expect(applyV8Flags({ ...env, set: record })).toEqual(others);
+      expect(set).toEqual(others);
     }
+  });
+
+  it('sets neither flag when the user gave both', () => {
+    const { set, record } = collect();
+    expect(applyV8Flags({ nodeOptions: '--interrupt-budget=66000', execArgv: ['--max-inlined-bytecode-size-cumulative=300'], set: record })).toEqual([]);
+    expect(set).toEqual([]);
   });
 });
