@@ -18,7 +18,8 @@
  *    driver, as the CLI groups them) after the other:
  *      units  — grouping the files into analysis units,
  *      parse  — `parseSource` for every file (second time round, so the JIT is warm): parse only, plus the
- *               copy of the tree, the repair of parse errors and the line index,
+ *               columns of the tree (written by core's native addon, or copied in JavaScript where it is not
+ *               built: the report names which), the repair of parse errors and the line index,
  *      model  — `new Program(sources)`: file models, CFGs, call graph,
  *      irql   — `program.irqlOf(def)` and `program.entryOf(def)` for every definition, which runs the
  *               unit's whole-program IRQL pass (summaries callees first, then entry facts callers first),
@@ -131,6 +132,7 @@ function engineRun(dir, options) {
 
 let partitionIntoUnits;
 let v8FlagsApplied = [];
+let frontEnd = 'unknown';
 
 async function loadPackages() {
   try {
@@ -138,6 +140,9 @@ async function loadPackages() {
     // run as the command runs them.
     v8FlagsApplied = (await import(dist('cli/dist/v8-flags.js'))).applyV8Flags();
     const core = await import(dist('core/dist/index.js'));
+    // Which front end the parse phase runs: the native addon (packages/core/native) or its JavaScript fallback.
+    const { nativeFrontEnd } = await import(dist('core/dist/frontend/native-columns.js'));
+    frontEnd = nativeFrontEnd ? 'native addon (parse and columns in one call)' : 'JavaScript copy of tree-sitter\'s tree (native addon not built or DDI_LINT_NATIVE=0)';
     const wdm = (await import(dist('plugin-wdm/dist/index.js'))).default;
     const kmdf = (await import(dist('plugin-kmdf/dist/index.js'))).default;
     const storport = (await import(dist('plugin-storport/dist/index.js'))).default;
@@ -444,6 +449,7 @@ async function main() {
     dir: opts.dir,
     node: process.version,
     v8Flags: v8FlagsApplied,
+    frontEnd,
     // Other processes on the machine skew every time below: the 1-minute load average before and after the run.
     machine: { cpus: cpus().length, loadAverageBefore: loadBefore, loadAverageAfter: loadavg()[0] },
     files: inputs.length,
@@ -492,6 +498,7 @@ function printReport(s, opts) {
   const p = s.timesMs.phases;
   out.push(`ddi-lint bench — ${s.dir}  (Node ${s.node}, ${s.machine.cpus} CPUs, load average ${s.machine.loadAverageBefore.toFixed(1)} before, ${s.machine.loadAverageAfter.toFixed(1)} after)`);
   if (s.v8Flags.length) out.push(`V8 flags as the ddi-lint command sets them: ${s.v8Flags.join(' ')}`);
+  out.push(`front end: ${s.frontEnd}`);
   out.push('');
   out.push(`files      ${fmtInt(s.files)}${s.skippedFiles.length ? `  (${s.skippedFiles.length} skipped: unreadable or binary)` : ''}`);
   out.push(`lines      ${fmtInt(s.lines)}`);

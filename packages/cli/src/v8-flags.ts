@@ -22,7 +22,7 @@ import { setFlagsFromString } from 'node:v8';
 export const V8_FLAGS: readonly string[] = ['--max-inlined-bytecode-size-cumulative=100', '--interrupt-budget=270336'];
 
 export interface V8FlagsEnvironment {
-  /** `NODE_OPTIONS`, where a user may have set the same flag. */
+  /** `NODE_OPTIONS` (node refuses these two flags there today; read in case a later node accepts them). */
   readonly nodeOptions?: string;
   /** The flags node itself was started with (`process.execArgv`). */
   readonly execArgv?: readonly string[];
