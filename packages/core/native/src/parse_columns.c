@@ -10,6 +10,8 @@
  *   parseColumns(text, language) -> { count, typeIds, starts, ends, parents, after, fields, flags }
  *   symbolInfo(language, typeId) -> [type, named]
  *   fieldName(language, fieldId) -> name
+ *   counts(language) -> [symbolCount, fieldCount]   (type ids 0 … symbolCount − 1 and the ERROR type 65535;
+ *                                                    field ids 1 … fieldCount)
  *
  * `language` is a grammar module (tree-sitter-c, tree-sitter-cpp) or its `language` external. Offsets are UTF-16
  * code units (byte offsets / 2), as tree-sitter's Node binding reports them. Flags are syntax-tree.ts's.
@@ -228,11 +230,29 @@ static napi_value field_name(napi_env env, napi_callback_info info) {
   return out;
 }
 
+static napi_value counts(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) {
+    return fail(env, "counts(language): one argument expected");
+  }
+  const TSLanguage *language = language_of(env, argv[0]);
+  if (!language) return fail(env, "counts: the argument is not a tree-sitter grammar");
+  napi_value out, symbols, fields;
+  napi_create_array_with_length(env, 2, &out);
+  napi_create_uint32(env, ts_language_symbol_count(language), &symbols);
+  napi_create_uint32(env, ts_language_field_count(language), &fields);
+  napi_set_element(env, out, 0, symbols);
+  napi_set_element(env, out, 1, fields);
+  return out;
+}
+
 NAPI_MODULE_INIT() {
   napi_property_descriptor properties[] = {
     { "parseColumns", NULL, parse_columns, NULL, NULL, NULL, napi_default, NULL },
     { "symbolInfo", NULL, symbol_info, NULL, NULL, NULL, napi_default, NULL },
     { "fieldName", NULL, field_name, NULL, NULL, NULL, napi_default, NULL },
+    { "counts", NULL, counts, NULL, NULL, NULL, napi_default, NULL },
   };
   napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
   return exports;

@@ -3,15 +3,21 @@
  * columns.
  */
 export class LineIndex {
-  /** The offset each line starts at (4 bytes a line: every file of a unit keeps one). */
-  private readonly starts: Int32Array;
-  constructor(private readonly text: string) {
+  /** The offset each line starts at (4 bytes a line), made when first asked for: most files get no finding. */
+  private lineStarts?: Int32Array;
+  constructor(private readonly text: string) {}
+
+  private get starts(): Int32Array {
+    if (this.lineStarts) return this.lineStarts;
+    const { text } = this;
     let lines = 1;
     for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) lines++;
-    this.starts = new Int32Array(lines);
+    const starts = new Int32Array(lines);
     let line = 1;
-    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) this.starts[line++] = nl + 1;
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) starts[line++] = nl + 1;
+    return (this.lineStarts = starts);
   }
+
   get lineCount(): number {
     return this.starts.length;
   }

@@ -24,6 +24,8 @@ export interface NativeFrontEnd {
   /** The type name of a type id and whether it is named. */
   symbolInfo(language: object, typeId: number): [string, boolean];
   fieldName(language: object, fieldId: number): string;
+  /** The grammar's number of type ids (0 … n − 1, besides the ERROR type's 65535) and of field ids (1 … n). */
+  counts(language: object): [number, number];
 }
 
 const ADDON = '../../native/build/Release/parse_columns.node';

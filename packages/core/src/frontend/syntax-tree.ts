@@ -57,6 +57,8 @@ class LanguageTables {
   readonly symbols: (SymbolInfo | undefined)[] = [];
   readonly fieldNames: (string | undefined)[] = [];
   readonly fieldIds = new Map<string, number>();
+  /** Every type and field id of the grammar is named (by the native addon; `copyTree` names them as met). */
+  allNamed = false;
   /** Per set of types asked for: per type id, whether it is one of them (decided when first met). */
   private readonly masksBySet = new WeakMap<ReadonlySet<string>, Uint8Array>();
   private readonly masksByName = new Map<string, Uint8Array>();
@@ -424,21 +426,35 @@ export function forEachNode(
   visit: (node: SyntaxNode) => void,
   /** Only nodes of these types (a set, or one type's name). */
   types?: ReadonlySet<string> | string,
-  /** Looks at a node's type and text before it is made: a node it refuses is neither made nor visited. */
+  /**
+   * Looks at a node's type and text before it is made: a node it refuses is neither made nor visited. `text()`
+   * reads the node being asked about, during that call only.
+   */
   accept?: (type: string, text: () => string) => boolean,
 ): void {
   const { tree, index } = root;
   const end = tree.after[index];
+  const accepts = acceptor(tree, accept);
   if (types) {
-    for (const i of tree.indicesOfType(index, end, types)) if (accepted(tree, i, accept)) visit(tree.node(i));
+    for (const i of tree.indicesOfType(index, end, types)) if (!accepts || accepts(i)) visit(tree.node(i));
     return;
   }
-  for (let i = index; i < end; i++) if (accepted(tree, i, accept)) visit(tree.node(i));
+  for (let i = index; i < end; i++) if (!accepts || accepts(i)) visit(tree.node(i));
 }
 
-/** Whether node `i` passes an `accept` test (none: all do), asked before the node is made. */
-function accepted(tree: SyntaxTree, i: number, accept: ((type: string, text: () => string) => boolean) | undefined): boolean {
-  return !accept || accept(tree.typeAt(i), () => tree.text.slice(tree.starts[i], tree.ends[i]));
+/**
+ * An `accept` test over node numbers, asked before a node is made; undefined when there is none (all pass). One
+ * `text` reader per walk, pointed at the node asked about: a closure per node was a tenth of what a one-file change
+ * in the largest corpus unit allocated.
+ */
+function acceptor(tree: SyntaxTree, accept: ((type: string, text: () => string) => boolean) | undefined): ((i: number) => boolean) | undefined {
+  if (!accept) return undefined;
+  let asked = 0;
+  const text = (): string => tree.text.slice(tree.starts[asked], tree.ends[asked]);
+  return (i) => {
+    asked = i;
+    return accept(tree.typeAt(i), text);
+  };
 }
 
 /**
@@ -448,7 +464,8 @@ function accepted(tree: SyntaxTree, i: number, accept: ((type: string, text: () 
 export function nodesOfTypeInnermostFirst(root: SyntaxNode, types: ReadonlySet<string>, accept?: (type: string, text: () => string) => boolean): SyntaxNode[] {
   const { tree, index } = root;
   let found = tree.indicesOfType(index, tree.after[index], types);
-  if (accept) found = found.filter((i) => accepted(tree, i, accept));
+  const accepts = acceptor(tree, accept);
+  if (accepts) found = found.filter(accepts);
   // In pre-order a node comes before the nodes inside it; post-order lists a node once its subtree is done:
   // by the end of the subtree, and the inner one first when two subtrees end together.
   found.sort((a, b) => tree.after[a] - tree.after[b] || b - a);
@@ -457,26 +474,33 @@ export function nodesOfTypeInnermostFirst(root: SyntaxNode, types: ReadonlySet<s
 
 /**
  * A tree from the native addon's columns (native-columns.ts): the same columns `copyTree` makes, written by the
- * addon's walk; the names of type and field ids met for the first time are asked of the addon.
+ * addon's walk. The first tree of a grammar names all its type and field ids at once (a few hundred calls), so no
+ * later tree needs to be looked through for ids not named yet.
  */
-export function treeFromNative(text: string, language: object, columns: NativeColumns, names: Pick<NativeFrontEnd, 'symbolInfo' | 'fieldName'>): SyntaxTree {
+export function treeFromNative(text: string, language: object, columns: NativeColumns, names: Pick<NativeFrontEnd, 'symbolInfo' | 'fieldName' | 'counts'>): SyntaxTree {
   const tables = tablesOf(language as Parameters<typeof tablesOf>[0]);
-  const { symbols, fieldNames, fieldIds, typesWithFields } = tables;
-  const { count, typeIds, fields } = columns;
-  for (let i = 0; i < count; i++) {
-    const typeId = typeIds[i];
-    if (!symbols[typeId]) {
-      const [type, named] = names.symbolInfo(language, typeId);
-      symbols[typeId] = symbolInfo(type, named, typesWithFields);
-    }
-    const fieldId = fields[i];
-    if (fieldId && fieldNames[fieldId] === undefined) {
-      const name = names.fieldName(language, fieldId);
-      fieldNames[fieldId] = name;
-      fieldIds.set(name, fieldId);
-    }
-  }
+  if (!tables.allNamed) nameAll(tables, language, names);
   return new SyntaxTree(text, tables, columns);
+}
+
+/** The ERROR type's id, and the hidden repeat of it (never a node, named for safety). */
+const ERROR_TYPE_IDS = [0xffff, 0xfffe];
+
+function nameAll(tables: LanguageTables, language: object, names: Pick<NativeFrontEnd, 'symbolInfo' | 'fieldName' | 'counts'>): void {
+  const { symbols, fieldNames, fieldIds, typesWithFields } = tables;
+  const [symbolCount, fieldCount] = names.counts(language);
+  for (const typeId of [...Array.from({ length: symbolCount }, (_, i) => i), ...ERROR_TYPE_IDS]) {
+    if (symbols[typeId]) continue;
+    const [type, named] = names.symbolInfo(language, typeId);
+    symbols[typeId] = symbolInfo(type, named, typesWithFields);
+  }
+  for (let fieldId = 1; fieldId <= fieldCount; fieldId++) {
+    if (fieldNames[fieldId] !== undefined) continue;
+    const name = names.fieldName(language, fieldId);
+    fieldNames[fieldId] = name;
+    fieldIds.set(name, fieldId);
+  }
+  tables.allNamed = true;
 }
 
 /** A tree's columns and the names of the type and field ids in them: what the parse cache stores. */
