@@ -141,8 +141,7 @@ async function loadPackages() {
     v8FlagsApplied = (await import(dist('cli/dist/v8-flags.js'))).applyV8Flags();
     const core = await import(dist('core/dist/index.js'));
     // Which front end the parse phase runs: the native addon (packages/core/native) or its JavaScript fallback.
-    const { nativeFrontEnd } = await import(dist('core/dist/frontend/native-columns.js'));
-    frontEnd = nativeFrontEnd ? 'native addon (parse and columns in one call)' : 'JavaScript copy of tree-sitter\'s tree (native addon not built or DDI_LINT_NATIVE=0)';
+    frontEnd = core.frontEndKind() === 'native' ? 'native addon (parse and columns in one call)' : 'JavaScript copy of tree-sitter\'s tree (native addon not built or DDI_LINT_NATIVE=0)';
     const wdm = (await import(dist('plugin-wdm/dist/index.js'))).default;
     const kmdf = (await import(dist('plugin-kmdf/dist/index.js'))).default;
     const storport = (await import(dist('plugin-storport/dist/index.js'))).default;

@@ -115,6 +115,18 @@ export class ResultCache {
   }
 }
 
+/**
+ * When the cache directory last changed (a run that analysed a unit writes its entry there), or undefined when
+ * there is none yet: a file modified since then probably means a unit to analyse.
+ */
+export function cacheWrittenAt(directory: string): number | undefined {
+  try {
+    return statSync(directory, { throwIfNoEntry: false })?.mtimeMs;
+  } catch {
+    return undefined;
+  }
+}
+
 const PARSES = 'parses';
 const ANALYSES = 'analyses';
 

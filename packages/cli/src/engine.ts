@@ -21,7 +21,7 @@ import {
 import { renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { DiskAnalysisStore, DiskParseStore, ResultCache } from './cache.js';
+import { DiskAnalysisStore, DiskParseStore, ResultCache, cacheWrittenAt } from './cache.js';
 import {
   ConfigLoader,
   EMPTY_CONFIG,
@@ -34,7 +34,7 @@ import { ConfigFileError, UsageError } from './config/errors.js';
 import { BUNDLED_PLUGINS } from './config/plugins.js';
 import { DEFAULT_EXTENSIONS, type SourceEncoding, encodeSource, findFiles, readSource } from './files.js';
 import { type UnitInput, partitionIntoUnits } from './units.js';
-import { type UnitJob, type UnitOutcome, runInWorkers } from './worker-pool.js';
+import { type StartedWorker, type UnitJob, type UnitOutcome, type WorkerEngineOptions, runInWorkers, startWorker } from './worker-pool.js';
 
 const require = createRequire(import.meta.url);
 const CLI_VERSION = (require('../package.json') as { version: string }).version;
@@ -213,7 +213,32 @@ export class DdiLint {
   }
 
   async lintFiles(patterns: readonly string[]): Promise<LintResult[]> {
+    // With --jobs, one worker may start loading (about 0.3 s) while this thread finds, reads and groups the files;
+    // it is stopped if no unit needs analysing after all, or the run fails first.
+    const early: StartedWorker[] = [];
+    try {
+      return await this.lintFilesWith(patterns, early);
+    } finally {
+      for (const started of early) if (!this.adopted.has(started)) void started.worker.terminate();
+    }
+  }
+
+  /** Workers started early that a pool has taken over (the pool stops them). */
+  private readonly adopted = new WeakSet<StartedWorker>();
+
+  private async lintFilesWith(patterns: readonly string[], early: StartedWorker[]): Promise<LintResult[]> {
     const found = findFiles(patterns, this.cwd, this.options.extensions ?? DEFAULT_EXTENSIONS);
+    // Without --cache every unit is analysed: start a worker now. With it, only once a file turns out newer than
+    // the cache's last write (a guess that costs nothing to get wrong: the worker is stopped, or the pool starts
+    // its workers later as it would have), so that a run that reads everything back starts no worker at all.
+    const startEarly = (why: string): void => {
+      if (early.length) return;
+      early.push(startWorker(this.workerEngineOptions(), this.options.workerUrl));
+      this.debug(`an analysis worker started while the files are read (${why})`);
+    };
+    const inWorkers = (this.options.jobs ?? 0) > 0;
+    const cacheWritten = inWorkers && this.options.cache ? cacheWrittenAt(this.cacheDirectory()) : undefined;
+    if (inWorkers && cacheWritten === undefined) startEarly(this.options.cache ? 'no cache yet' : 'no --cache');
     const bases = new Map<string, ExpandedConfig | undefined>();
     const results = new Map<string, LintResult>();
     const inputs: UnitInput[] = [];
@@ -224,7 +249,9 @@ export class DdiLint {
         continue;
       }
       const maxSize = this.options.maxFileSize ?? 16 * 1024 * 1024;
-      const size = statSync(file.filePath, { throwIfNoEntry: false })?.size ?? 0;
+      const stat = statSync(file.filePath, { throwIfNoEntry: false });
+      const size = stat?.size ?? 0;
+      if (cacheWritten !== undefined && stat && stat.mtimeMs > cacheWritten) startEarly(`${file.filePath} changed since the cache was written`);
       if (size > maxSize) {
         results.set(file.filePath, noticeResult(file.filePath, `${file.filePath} is ${size} bytes, over the per-file size budget of ${maxSize} bytes (--max-file-size); skipped`, 1));
         continue;
@@ -262,7 +289,7 @@ export class DdiLint {
     cache?.useAnalysesOf(inputs.map((i) => i.filePath));
     const pending = jobs.map((job, i) => ({ job, i })).filter(({ i }) => !unitResults[i]);
     if (cache) this.debug(`cache ${cache.directory}: ${jobs.length - pending.length} of ${jobs.length} units unchanged`);
-    const fresh = await this.analyseUnits(pending.map((p) => p.job));
+    const fresh = await this.analyseUnits(pending.map((p) => p.job), early);
     pending.forEach(({ i }, n) => {
       unitResults[i] = fresh[n].results;
       if (cache) cache.set(keys[i]!, fresh[n].results, fresh[n].parses);
@@ -286,8 +313,8 @@ export class DdiLint {
       .filter((r): r is LintResult => r !== undefined);
   }
 
-  /** Analyse units here, one after the other, or in `jobs` worker threads. */
-  private async analyseUnits(units: readonly UnitJob[]): Promise<UnitOutcome[]> {
+  /** Analyse units here, one after the other, or in `jobs` worker threads (`early`: workers already started). */
+  private async analyseUnits(units: readonly UnitJob[], early: readonly StartedWorker[] = []): Promise<UnitOutcome[]> {
     if (!units.length) return [];
     const jobs = this.options.jobs ?? 0;
     if (jobs <= 0) {
@@ -295,25 +322,32 @@ export class DdiLint {
       for (const unit of units) out.push(await this.analyseUnit(unit.files, unit.lintOnly ? new Set(unit.lintOnly) : undefined));
       return out;
     }
+    for (const started of early) this.adopted.add(started);
     return runInWorkers(units, {
       workers: jobs,
       maxFileTimeMs: this.options.maxFileTimeMs ?? DEFAULT_MAX_FILE_TIME_MS,
       debug: this.options.debug,
       workerUrl: this.options.workerUrl,
-      engine: {
-        cwd: this.cwd,
-        overrideConfigFile: this.options.overrideConfigFile,
-        useConfigLookup: this.options.useConfigLookup,
-        ruleOverrides: this.options.ruleOverrides,
-        fix: this.options.fix,
-        maxFileTimeMs: this.options.maxFileTimeMs,
-        reportUnusedDisableDirectives: this.options.reportUnusedDisableDirectives,
-        defines: this.options.defines,
-        cache: this.options.cache,
-        cacheLocation: this.options.cacheLocation,
-        debug: this.options.debug !== undefined,
-      },
+      engine: this.workerEngineOptions(),
+      started: early,
     });
+  }
+
+  /** What a worker needs to build the same engine. */
+  private workerEngineOptions(): WorkerEngineOptions {
+    return {
+      cwd: this.cwd,
+      overrideConfigFile: this.options.overrideConfigFile,
+      useConfigLookup: this.options.useConfigLookup,
+      ruleOverrides: this.options.ruleOverrides,
+      fix: this.options.fix,
+      maxFileTimeMs: this.options.maxFileTimeMs,
+      reportUnusedDisableDirectives: this.options.reportUnusedDisableDirectives,
+      defines: this.options.defines,
+      cache: this.options.cache,
+      cacheLocation: this.options.cacheLocation,
+      debug: this.options.debug !== undefined,
+    };
   }
 
   /**

@@ -61,6 +61,8 @@ export interface PoolOptions {
   readonly debug?: (line: string) => void;
   /** The worker script (tests point it at the built file). */
   readonly workerUrl?: URL;
+  /** Workers already started (`startWorker`) with the same engine options: used first; those not needed are stopped. */
+  readonly started?: readonly StartedWorker[];
 }
 
 /** How long past the per-file budget a worker may stay silent before it is stopped. */
@@ -72,6 +74,46 @@ function defaultWorkerUrl(): URL {
   // Under the test runner this module is the TypeScript source; the worker is always the built file.
   const here = import.meta.url;
   return here.endsWith('.ts') ? new URL('../dist/worker.js', here) : new URL('./worker.js', here);
+}
+
+/**
+ * A worker started before its units are known, so that it loads (modules, plugins, configs: about 0.3 s) while the
+ * main thread reads and groups the files. What it reports before `runInWorkers` adopts it is kept and replayed.
+ */
+export interface StartedWorker {
+  readonly worker: Worker;
+  readonly progress: Int32Array;
+  /** Stop keeping its events and hand them over (once). */
+  readonly adopt: () => readonly StartedWorkerEvent[];
+}
+
+type StartedWorkerEvent =
+  | { readonly kind: 'message'; readonly reply: WorkerReply }
+  | { readonly kind: 'error'; readonly error: Error }
+  | { readonly kind: 'exit'; readonly code: number };
+
+export function startWorker(engine: WorkerEngineOptions, workerUrl: URL = defaultWorkerUrl()): StartedWorker {
+  const shared = new SharedArrayBuffer(4 * 4);
+  // None of the parent's node options: V8 flags are refused in workers, and the worker runs the built files
+  // even when the parent runs the sources under other export conditions (the test runner).
+  const worker = new Worker(workerUrl, { workerData: { engine, progress: shared }, execArgv: [] });
+  const events: StartedWorkerEvent[] = [];
+  const onMessage = (reply: WorkerReply): void => void events.push({ kind: 'message', reply });
+  const onError = (error: Error): void => void events.push({ kind: 'error', error });
+  const onExit = (code: number): void => void events.push({ kind: 'exit', code });
+  worker.on('message', onMessage);
+  worker.on('error', onError);
+  worker.on('exit', onExit);
+  return {
+    worker,
+    progress: new Int32Array(shared),
+    adopt: () => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      return events.splice(0);
+    },
+  };
 }
 
 interface Pending {
@@ -125,17 +167,22 @@ export async function runInWorkers(units: readonly UnitJob[], options: PoolOptio
       else resolveAll();
     };
 
-    const spawn = (): Slot => {
-      const shared = new SharedArrayBuffer(4 * 4);
-      // None of the parent's node options: V8 flags are refused in workers, and the worker runs the built files
-      // even when the parent runs the sources under other export conditions (the test runner).
-      const worker = new Worker(workerUrl, { workerData: { engine: options.engine, progress: shared }, execArgv: [] });
-      const slot: Slot = { worker, progress: new Int32Array(shared), ruleIds: [], ready: false, lastSeq: -1, lastChange: Date.now(), sentAt: 0 };
+    /** A slot for a started worker, listened to from now on; what it reported before is replayed in order. */
+    const adopt = (started: StartedWorker): Slot => {
+      const { worker } = started;
+      const slot: Slot = { worker, progress: started.progress, ruleIds: [], ready: false, lastSeq: -1, lastChange: Date.now(), sentAt: 0 };
+      slots.push(slot);
+      const early = started.adopt();
       worker.on('message', (reply: WorkerReply) => onReply(slot, reply));
       worker.on('error', (error) => onExit(slot, `it failed: ${error.message}`));
       worker.on('exit', (code) => onExit(slot, `it exited with code ${code}`));
+      for (const event of early) {
+        if (event.kind === 'message') onReply(slot, event.reply);
+        else onExit(slot, event.kind === 'error' ? `it failed: ${event.error.message}` : `it exited with code ${event.code}`);
+      }
       return slot;
     };
+    const spawn = (): Slot => adopt(startWorker(options.engine, workerUrl));
 
     const next = (slot: Slot): void => {
       // One big unit at a time: each thread keeps the memory of the largest unit it has analysed, so two big ones
@@ -205,9 +252,7 @@ export async function runInWorkers(units: readonly UnitJob[], options: PoolOptio
           results[task.index] = { results: unitFailed(task, `the analysis worker stopped while modelling the files of this driver (${why})`), parses: [] };
         }
       }
-      const fresh = spawn();
-      slots.push(fresh);
-      next(fresh);
+      next(spawn());
     };
 
     const watchdog = setInterval(() => {
@@ -238,14 +283,17 @@ export async function runInWorkers(units: readonly UnitJob[], options: PoolOptio
         slot.worker.removeAllListeners('exit');
         slot.worker.removeAllListeners('error');
         void slot.worker.terminate();
-        const fresh = spawn();
-        slots.push(fresh);
-        next(fresh);
+        next(spawn());
       }
     }, Math.min(250, Math.max(20, options.maxFileTimeMs / 4)));
 
-    for (let i = 0; i < count; i++) slots.push(spawn());
-    for (const slot of [...slots]) next(slot);
+    const started = options.started ?? [];
+    for (const extra of started.slice(count)) void extra.worker.terminate();
+    for (let i = 0; i < count; i++) {
+      if (i < started.length) adopt(started[i]!);
+      else spawn();
+    }
+    for (const slot of [...slots]) if (!finished && slots.includes(slot) && !slot.task) next(slot);
   });
 
   if (errors.length) throw errors.sort((a, b) => a.index - b.index)[0].error;

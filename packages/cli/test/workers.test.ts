@@ -3,7 +3,7 @@
  * order of files on disk, and a rule that never returns is stopped without losing the rest of the run.
  * (The workers run the built files: `pnpm test` builds first.)
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WDM_DRIVER, findings, project, run } from './helpers.js';
@@ -103,4 +103,58 @@ describe('a worker that cannot start', () => {
     await expect(engine.lintFiles(['.'])).rejects.toThrow(/could not start an analysis worker: it failed: no such thing/);
     expect(readFileSync(join(dir, 'a.c'), 'utf8')).toBe(WDM_DRIVER);
   });
+});
+
+describe('a worker started while the files are read', () => {
+  const lintWith = async (dir: string, options: Record<string, unknown>): Promise<{ debug: string[]; json: string }> => {
+    const { DdiLint } = await import('../src/engine.js');
+    const debug: string[] = [];
+    const engine = new DdiLint({ cwd: dir, jobs: 1, ...options, debug: (line) => debug.push(line) });
+    const results = await engine.lintFiles(['.']);
+    return { debug: debug.filter((l) => l.startsWith('an analysis worker started')), json: JSON.stringify(results.map((r) => r.messages)) };
+  };
+
+  it('starts on a run without --cache and does the work', async () => {
+    const dir = project(DRIVERS);
+    const inThread = await lintWith(dir, { jobs: 0 });
+    const early = await lintWith(dir, {});
+    expect(early.debug).toEqual(['an analysis worker started while the files are read (no --cache)']);
+    expect(early.json).toBe(inThread.json);
+  }, 60_000);
+
+  it('with --cache: starts when there is no cache yet or a file is newer than it, not on a run that reads everything back', async () => {
+    const dir = project(DRIVERS);
+    const cache = { cache: true, cacheLocation: join(dir, '.cache') };
+    const cold = await lintWith(dir, cache);
+    expect(cold.debug).toEqual(['an analysis worker started while the files are read (no cache yet)']);
+    const warm = await lintWith(dir, cache);
+    expect(warm.debug).toEqual([]);
+    expect(warm.json).toBe(cold.json);
+    // An edit, dated after the cache's last write.
+    const edited = join(dir, 'wdm/read.c');
+    writeFileSync(edited, WDM_DRIVER.replace('PagedPool', 'NonPagedPoolNx'));
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(edited, later, later);
+    const changed = await lintWith(dir, cache);
+    expect(changed.debug).toEqual([`an analysis worker started while the files are read (${edited} changed since the cache was written)`]);
+    expect(changed.json).toBe((await lintWith(dir, { jobs: 0 })).json);
+    expect(changed.json).not.toBe(cold.json);
+  }, 60_000);
+
+  it('is adopted by the pool with what it reported before (its "ready" included); workers started and not needed are stopped', async () => {
+    const { runInWorkers, startWorker } = await import('../src/worker-pool.js');
+    const dir = project({ 'a.c': WDM_DRIVER });
+    const engine = { cwd: dir };
+    const first = startWorker(engine);
+    const spare = startWorker(engine);
+    const spareExited = new Promise<number>((resolve) => spare.worker.once('exit', resolve));
+    // Loaded, and said so, before the pool takes it over.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const replayed: string[] = [];
+    const watched = { ...first, adopt: () => { const events = first.adopt(); replayed.push(...events.map((e) => (e.kind === 'message' ? e.reply.type : e.kind))); return events; } };
+    const [outcome] = await runInWorkers([{ files: [{ filePath: join(dir, 'a.c'), text: WDM_DRIVER }] }], { workers: 2, engine, maxFileTimeMs: 10_000, started: [watched, spare] });
+    expect(replayed).toContain('ready');
+    expect(outcome!.results.flatMap((r) => r.messages.map((m) => `${m.line} ${m.ruleId}`))).toEqual(expect.arrayContaining(['14 wdm/IrqlExAllocatePool']));
+    expect(typeof (await spareExited)).toBe('number');
+  }, 60_000);
 });

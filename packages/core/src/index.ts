@@ -5,6 +5,7 @@
  */
 export { parseSource, parseNative, languageOf, LineIndex, type ParsedSource, type ParseOptions, type SyntaxNode, type Tree } from './frontend/parser.js';
 export type { ParseStore } from './frontend/parse-cache.js';
+export { frontEndKind } from './frontend/native-columns.js';
 export { blankAnnotations, isAnnotationMacro, type Annotation, type ProjectMacroUse } from './frontend/annotations.js';
 export { buildCfg, callsIn, type Cfg, type CfgNode, type CfgEdge } from './model/cfg.js';
 export { calleeName, callArguments, enclosingConditions } from './model/syntax.js';

@@ -41,3 +41,11 @@ function load(): NativeFrontEnd | undefined {
 
 /** The addon, or undefined where it is not built or is switched off. */
 export const nativeFrontEnd: NativeFrontEnd | undefined = load();
+
+/**
+ * Which front end parses here: `native` (the addon: no tree-sitter tree outlives its parse) or `javascript` (the
+ * Node binding's trees, copied, then left to the garbage collector, which does not see their native memory).
+ */
+export function frontEndKind(): 'native' | 'javascript' {
+  return nativeFrontEnd ? 'native' : 'javascript';
+}
