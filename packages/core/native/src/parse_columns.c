@@ -194,16 +194,24 @@ static napi_value parse_columns(napi_env env, napi_callback_info info) {
   return ok ? result : fail(env, "parseColumns: could not build the result");
 }
 
-static napi_value symbol_info(napi_env env, napi_callback_info info) {
+/* The (language, id) arguments of symbolInfo and fieldName; NULL (with an exception pending) when they are wrong. */
+static const TSLanguage *language_and_id(napi_env env, napi_callback_info info, const char *usage, uint32_t *id) {
   size_t argc = 2;
   napi_value argv[2];
-  uint32_t id;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 2 ||
-      napi_get_value_uint32(env, argv[1], &id) != napi_ok) {
-    return fail(env, "symbolInfo(language, typeId): two arguments expected");
+      napi_get_value_uint32(env, argv[1], id) != napi_ok) {
+    fail(env, usage);
+    return NULL;
   }
   const TSLanguage *language = language_of(env, argv[0]);
-  if (!language) return fail(env, "symbolInfo: the first argument is not a tree-sitter grammar");
+  if (!language) fail(env, "the first argument is not a tree-sitter grammar");
+  return language;
+}
+
+static napi_value symbol_info(napi_env env, napi_callback_info info) {
+  uint32_t id;
+  const TSLanguage *language = language_and_id(env, info, "symbolInfo(language, typeId): two arguments expected", &id);
+  if (!language) return NULL;
   const char *name = ts_language_symbol_name(language, (TSSymbol)id);
   napi_value out, js_name, js_named;
   napi_create_array_with_length(env, 2, &out);
@@ -215,15 +223,9 @@ static napi_value symbol_info(napi_env env, napi_callback_info info) {
 }
 
 static napi_value field_name(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
   uint32_t id;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 2 ||
-      napi_get_value_uint32(env, argv[1], &id) != napi_ok) {
-    return fail(env, "fieldName(language, fieldId): two arguments expected");
-  }
-  const TSLanguage *language = language_of(env, argv[0]);
-  if (!language) return fail(env, "fieldName: the first argument is not a tree-sitter grammar");
+  const TSLanguage *language = language_and_id(env, info, "fieldName(language, fieldId): two arguments expected", &id);
+  if (!language) return NULL;
   const char *name = ts_language_field_name_for_id(language, (TSFieldId)id);
   napi_value out;
   napi_create_string_utf8(env, name ? name : "", NAPI_AUTO_LENGTH, &out);

@@ -5,22 +5,11 @@
  * undefined and the parser copies tree-sitter's tree in JavaScript (`copyTree`): the same columns, more slowly.
  */
 import { createRequire } from 'node:module';
-
-/** What the addon's `parseColumns` returns: syntax-tree.ts's columns, sized for the tree's descendants. */
-export interface NativeColumns {
-  readonly count: number;
-  readonly typeIds: Uint16Array;
-  readonly starts: Int32Array;
-  readonly ends: Int32Array;
-  readonly parents: Int32Array;
-  readonly after: Int32Array;
-  readonly fields: Uint16Array;
-  readonly flags: Uint8Array;
-}
+import type { Columns } from './syntax-tree.js';
 
 export interface NativeFrontEnd {
-  /** Parse `text` with the grammar module `language` and return its tree's columns. */
-  parseColumns(text: string, language: object): NativeColumns;
+  /** Parse `text` with the grammar module `language` and return its tree's columns (sized for its descendants). */
+  parseColumns(text: string, language: object): Columns;
   /** The type name of a type id and whether it is named. */
   symbolInfo(language: object, typeId: number): [string, boolean];
   fieldName(language: object, fieldId: number): string;

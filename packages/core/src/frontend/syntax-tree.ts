@@ -20,7 +20,7 @@
  */
 import type ParserType from 'tree-sitter';
 import { LineIndex } from './line-index.js';
-import type { NativeColumns, NativeFrontEnd } from './native-columns.js';
+import type { NativeFrontEnd } from './native-columns.js';
 
 /** A (0-based) row and column (in UTF-16 code units), as tree-sitter's `startPosition`. */
 export interface Point {
@@ -104,7 +104,7 @@ export class SyntaxTree {
     /** The text tree-sitter parsed (the annotation-blanked source). */
     readonly text: string,
     private readonly tables: LanguageTables,
-    columns: { count: number; typeIds: Uint16Array; starts: Int32Array; ends: Int32Array; parents: Int32Array; after: Int32Array; fields: Uint16Array; flags: Uint8Array },
+    columns: Columns,
   ) {
     this.count = columns.count;
     this.typeIds = columns.typeIds;
@@ -477,7 +477,7 @@ export function nodesOfTypeInnermostFirst(root: SyntaxNode, types: ReadonlySet<s
  * addon's walk. The first tree of a grammar names all its type and field ids at once (a few hundred calls), so no
  * later tree needs to be looked through for ids not named yet.
  */
-export function treeFromNative(text: string, language: object, columns: NativeColumns, names: Pick<NativeFrontEnd, 'symbolInfo' | 'fieldName' | 'counts'>): SyntaxTree {
+export function treeFromNative(text: string, language: object, columns: Columns, names: Pick<NativeFrontEnd, 'symbolInfo' | 'fieldName' | 'counts'>): SyntaxTree {
   const tables = tablesOf(language as Parameters<typeof tablesOf>[0]);
   if (!tables.allNamed) nameAll(tables, language, names);
   return new SyntaxTree(text, tables, columns);
@@ -503,8 +503,8 @@ function nameAll(tables: LanguageTables, language: object, names: Pick<NativeFro
   tables.allNamed = true;
 }
 
-/** A tree's columns and the names of the type and field ids in them: what the parse cache stores. */
-export interface TreeColumns {
+/** A tree's facts per node, by pre-order number (the arrays may be longer than `count`). */
+export interface Columns {
   readonly count: number;
   readonly typeIds: Uint16Array;
   readonly starts: Int32Array;
@@ -513,6 +513,10 @@ export interface TreeColumns {
   readonly after: Int32Array;
   readonly fields: Uint16Array;
   readonly flags: Uint8Array;
+}
+
+/** A tree's columns and the names of the type and field ids in them: what the parse cache stores. */
+export interface TreeColumns extends Columns {
   /** [type id, type, named] for each type id the tree holds. */
   readonly symbols: readonly (readonly [number, string, boolean])[];
   /** [field id, name] for each field id the tree holds. */
