@@ -219,7 +219,7 @@ export class DdiLint {
     try {
       return await this.lintFilesWith(patterns, early);
     } finally {
-      for (const started of early) if (!this.adopted.has(started)) void started.worker.terminate();
+      for (const started of early) if (!this.adopted.has(started)) started.stop();
     }
   }
 

@@ -85,6 +85,8 @@ export interface StartedWorker {
   readonly progress: Int32Array;
   /** Stop keeping its events and hand them over (once). */
   readonly adopt: () => readonly StartedWorkerEvent[];
+  /** Stop it without adopting it, as soon as that is safe (see `stopWhenLoaded`). */
+  readonly stop: () => void;
 }
 
 type StartedWorkerEvent =
@@ -104,16 +106,39 @@ export function startWorker(engine: WorkerEngineOptions, workerUrl: URL = defaul
   worker.on('message', onMessage);
   worker.on('error', onError);
   worker.on('exit', onExit);
+  const adopt = (): StartedWorkerEvent[] => {
+    worker.off('message', onMessage);
+    worker.off('error', onError);
+    worker.off('exit', onExit);
+    return events.splice(0);
+  };
   return {
     worker,
     progress: new Int32Array(shared),
-    adopt: () => {
-      worker.off('message', onMessage);
-      worker.off('error', onError);
-      worker.off('exit', onExit);
-      return events.splice(0);
+    adopt,
+    stop: () => {
+      const early = adopt();
+      if (early.some((e) => e.kind === 'exit')) return;
+      worker.on('error', () => undefined);
+      stopWhenLoaded(worker, early.some((e) => e.kind === 'message' && e.reply.type === 'ready'));
     },
   };
+}
+
+/**
+ * Terminate a worker, but not while it is still loading: a worker stopped in the middle of loading the native
+ * tree-sitter bindings can abort the whole process (their C++ wrapper throws where nothing catches; seen in 2 of 3
+ * runs of 60 workers stopped at random times during start-up). One that has not said it is ready is stopped
+ * when it does; one that fails to load exits on its own.
+ */
+function stopWhenLoaded(worker: Worker, loaded: boolean): void {
+  if (loaded) {
+    void worker.terminate();
+    return;
+  }
+  worker.on('message', (reply: WorkerReply) => {
+    if (reply.type === 'ready') void worker.terminate();
+  });
 }
 
 interface Pending {
@@ -162,7 +187,7 @@ export async function runInWorkers(units: readonly UnitJob[], options: PoolOptio
       if (finished) return;
       finished = true;
       clearInterval(watchdog);
-      for (const s of slots) void s.worker.terminate();
+      for (const s of slots) stopWhenLoaded(s.worker, s.ready);
       if (error) rejectAll(error);
       else resolveAll();
     };
@@ -288,7 +313,7 @@ export async function runInWorkers(units: readonly UnitJob[], options: PoolOptio
     }, Math.min(250, Math.max(20, options.maxFileTimeMs / 4)));
 
     const started = options.started ?? [];
-    for (const extra of started.slice(count)) void extra.worker.terminate();
+    for (const extra of started.slice(count)) extra.stop();
     for (let i = 0; i < count; i++) {
       if (i < started.length) adopt(started[i]!);
       else spawn();

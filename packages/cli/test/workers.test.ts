@@ -157,4 +157,20 @@ describe('a worker started while the files are read', () => {
     expect(outcome!.results.flatMap((r) => r.messages.map((m) => `${m.line} ${m.ruleId}`))).toEqual(expect.arrayContaining(['14 wdm/IrqlExAllocatePool']));
     expect(typeof (await spareExited)).toBe('number');
   }, 60_000);
+
+  it('is not stopped while it loads, only once it says it is ready', async () => {
+    // Terminating a worker while it loads tree-sitter's bindings could abort the whole process (2 of 3 runs of 60
+    // workers stopped at random moments of their start-up, before `stopWhenLoaded`).
+    const { startWorker } = await import('../src/worker-pool.js');
+    const dir = project({});
+    const slow = join(dir, 'slow-worker.mjs');
+    writeFileSync(slow, `import { parentPort } from 'node:worker_threads';\nsetTimeout(() => parentPort.postMessage({ type: 'ready' }), 600);\nsetInterval(() => {}, 1000);\n`);
+    const started = startWorker({ cwd: dir }, new URL(`file://${slow}`));
+    const t0 = Date.now();
+    const exited = new Promise<number>((resolve) => started.worker.once('exit', () => resolve(Date.now() - t0)));
+    started.stop();
+    const stillLoading = await Promise.race([exited.then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 300))]);
+    expect(stillLoading).toBe(true);
+    expect(await exited).toBeGreaterThanOrEqual(550);
+  }, 30_000);
 });
