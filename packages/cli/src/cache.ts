@@ -267,3 +267,91 @@ const STALE_TEMP_MS = 60 * 60 * 1000;
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
+
+/**
+ * Parses and function records kept in memory between the lints of one engine (`DdiLintOptions.memoryCache`: the
+ * language server, which lints a folder again after every edit): the edited file is parsed and its functions
+ * analysed again, the rest read back, as with `--cache` but without the disk. Parses are kept as their encoded
+ * bytes (each lint builds fresh trees from them), the least recently used dropped beyond `maxParseBytes`.
+ */
+export class MemoryCache {
+  private readonly parses = new Map<string, Uint8Array>();
+  private parseBytes = 0;
+  private readonly records = new Map<string, FunctionRecords>();
+
+  constructor(
+    private readonly maxParseBytes = 256 * 1024 * 1024,
+    private readonly maxRecordFiles = 20_000,
+  ) {}
+
+  /** A store for one unit's lint (its counts are that unit's). */
+  parseStore(): ParseStore & { readonly hits: number; readonly writes: number; readonly keys: ReadonlySet<string>; readonly directory: string } {
+    const cache = this;
+    const keys = new Set<string>();
+    let hits = 0;
+    let writes = 0;
+    return {
+      directory: '(memory)',
+      keys,
+      get hits() {
+        return hits;
+      },
+      get writes() {
+        return writes;
+      },
+      read(key) {
+        keys.add(key);
+        const bytes = cache.parses.get(key);
+        if (!bytes) return undefined;
+        // Most recently used last.
+        cache.parses.delete(key);
+        cache.parses.set(key, bytes);
+        hits++;
+        return bytes;
+      },
+      write(key, bytes) {
+        const old = cache.parses.get(key);
+        if (old) cache.parseBytes -= old.byteLength;
+        cache.parses.delete(key);
+        cache.parses.set(key, bytes);
+        cache.parseBytes += bytes.byteLength;
+        writes++;
+        for (const [oldest, oldBytes] of cache.parses) {
+          if (cache.parseBytes <= cache.maxParseBytes || oldest === key) break;
+          cache.parses.delete(oldest);
+          cache.parseBytes -= oldBytes.byteLength;
+        }
+      },
+    };
+  }
+
+  /** A store of function records for one unit's lint. */
+  analysisStore(): AnalysisStore & { counts?: { readonly reused: number; readonly analysed: number } } {
+    const cache = this;
+    const store: AnalysisStore & { counts?: { readonly reused: number; readonly analysed: number } } = {
+      read(filePaths) {
+        const merged: FunctionRecords = {};
+        let found = false;
+        for (const filePath of filePaths) {
+          const records = cache.records.get(filePath);
+          if (!records) continue;
+          Object.assign(merged, records);
+          found = true;
+        }
+        return found ? merged : undefined;
+      },
+      write(recordsByFile, counts) {
+        store.counts = { reused: counts.reused, analysed: counts.analysed };
+        for (const [filePath, records] of recordsByFile) {
+          cache.records.delete(filePath);
+          cache.records.set(filePath, records);
+        }
+        for (const oldest of cache.records.keys()) {
+          if (cache.records.size <= cache.maxRecordFiles) break;
+          cache.records.delete(oldest);
+        }
+      },
+    };
+    return store;
+  }
+}

@@ -21,7 +21,7 @@ import {
 import { renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { DiskAnalysisStore, DiskParseStore, ResultCache, cacheWrittenAt } from './cache.js';
+import { DiskAnalysisStore, DiskParseStore, MemoryCache, ResultCache, cacheWrittenAt } from './cache.js';
 import {
   ConfigLoader,
   EMPTY_CONFIG,
@@ -69,6 +69,12 @@ export interface DdiLintOptions {
   readonly jobs?: number;
   /** `--cache`: keep each unit's results and reuse them while nothing they depend on changes. */
   readonly cache?: boolean;
+  /**
+   * Keep parses and function analyses in memory between this engine's lints (the language server, which lints a
+   * folder again after each edit): only what changed is parsed and analysed again. Not with `cache`, which keeps
+   * them on disk.
+   */
+  readonly memoryCache?: boolean;
   /** `--cache-location DIR` (default node_modules/.cache/ddi-lint under cwd). */
   readonly cacheLocation?: string;
   /** `-D NAME[=VALUE]`: macros the build defines, added to `settings.defines` (they pick `#if` branches). */
@@ -112,8 +118,12 @@ export class DdiLint {
   /** What went wrong around the run without changing its results (a cache that cannot be written): for stderr. */
   readonly warnings: string[] = [];
 
+  /** Parses and function records kept between lints (`memoryCache`). */
+  private readonly memory?: MemoryCache;
+
   constructor(private readonly options: DdiLintOptions = {}) {
     this.cwd = resolve(options.cwd ?? process.cwd());
+    if (options.memoryCache && !options.cache) this.memory = new MemoryCache();
   }
 
   private debug(line: string): void {
@@ -390,9 +400,11 @@ export class DdiLint {
   }
 
   /** A fresh store per unit, so that its counts are the unit's. */
-  private parseStore(): DiskParseStore | undefined {
-    return this.options.cache ? new DiskParseStore(this.cacheDirectory()) : undefined;
+  private parseStore(): ReturnType<MemoryCache['parseStore']> | DiskParseStore | undefined {
+    if (this.options.cache) return new DiskParseStore(this.cacheDirectory());
+    return this.memory?.parseStore();
   }
+
 
   private resultCache(): ResultCache | undefined {
     if (!this.options.cache) return undefined;
@@ -445,7 +457,7 @@ export class DdiLint {
     const maxFileTimeMs = this.options.maxFileTimeMs ?? DEFAULT_MAX_FILE_TIME_MS;
     // Parses are kept for the texts as read; the passes of --fix lint texts that are not on disk (yet).
     const parseStore = this.parseStore();
-    const analysisStore = this.options.cache ? new DiskAnalysisStore(this.cacheDirectory(), ANALYSIS_SALT) : undefined;
+    const analysisStore = this.options.cache ? new DiskAnalysisStore(this.cacheDirectory(), ANALYSIS_SALT) : this.memory?.analysisStore();
     let results = linter.lintFiles(inputs, configFor, { irql, fix: this.options.fix, reportUnusedDisableDirectives: report, lintOnly, maxFileTimeMs, parseStore, analysisStore, ...hooks });
     if (parseStore) this.debug(`${inputs.length} files: ${parseStore.hits} parses read back from ${parseStore.directory}, ${parseStore.writes} written`);
     const counts = analysisStore?.counts;

@@ -62,7 +62,11 @@ export class LintService {
     this.reload();
   }
 
-  /** Drop every cached config (after a config file changed): the next lint reads them again. */
+  /**
+   * Drop every cached config (after a config file changed), and the parses and analyses kept in memory: the next
+   * lint reads and analyses everything again. Between reloads, a lint after an edit parses the edited file and
+   * analyses its functions (and those whose callees' summaries changed) again, and reads the rest back.
+   */
   reload(): void {
     const engineOptions: DdiLintOptions = {
       cwd: this.options.cwd,
@@ -70,6 +74,7 @@ export class LintService {
       useConfigLookup: this.options.useConfigLookup,
       reportUnusedDisableDirectives: this.options.reportUnusedDisableDirectives,
       debug: this.options.debug,
+      memoryCache: true,
     };
     this.engine = new DdiLint(engineOptions);
   }

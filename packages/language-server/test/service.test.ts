@@ -59,6 +59,37 @@ describe('LintService', () => {
     expect(ruleIds((await service.lintFolder(dir)).files.get(helper)!.result.messages)).toEqual(['wdm/UnsafeAllocatePool']);
   });
 
+  it('after an edit, parses that file and analyses its functions again and reads the rest back from memory, with fresh results', async () => {
+    const dir = folder();
+    const helper = join(dir, 'helper.c');
+    const debug: string[] = [];
+    const service = new LintService({ debug: (line) => debug.push(line) });
+    const counts = (): string[] => debug.splice(0).filter((l) => /parses read back|function analyses read back/.test(l));
+    await service.lintFolder(dir);
+    const [firstParses, firstAnalyses] = counts();
+    expect(firstParses).toMatch(/: 0 parses read back from \(memory\), \d+ written/);
+    expect(firstAnalyses).toMatch(/: 0 function analyses read back, [1-9]\d* analysed/);
+
+    // The editor's text of helper.c: the paged allocation becomes non-paged.
+    const edited = HELPER_C.replace('ExAllocatePoolWithTag(PagedPool, Size, HELPER_TAG)', 'ExAllocatePoolWithTag(NonPagedPoolNx, Size, HELPER_TAG)');
+    const again = await service.lintFolder(dir, new Map([[helper, edited]]));
+    const [parses, analyses] = counts();
+    const files = again.files.size;
+    expect(parses).toBe(`${files} files: ${files - 1} parses read back from (memory), 1 written`);
+    const [, reused, analysed] = /: (\d+) function analyses read back, (\d+) analysed/.exec(analyses!)!.map(Number);
+    expect(reused).toBeGreaterThan(0);
+    expect(analysed).toBeGreaterThan(0);
+    // The same results as a service that starts from nothing.
+    const fresh = await new LintService().lintFolder(dir, new Map([[helper, edited]]));
+    for (const [path, file] of fresh.files) expect(again.files.get(path)!.result.messages).toEqual(file.result.messages);
+    expect(ruleIds(again.files.get(helper)!.result.messages)).toEqual(['wdm/UnsafeAllocatePool']);
+
+    // reload() forgets them.
+    service.reload();
+    await service.lintFolder(dir);
+    expect(counts()[0]).toMatch(/: 0 parses read back from \(memory\)/);
+  });
+
   it('knows the config file names', () => {
     for (const name of ['.ddirc', '.ddirc.json', '.ddirc.yaml', '.ddirc.yml', '.ddirc.cjs', 'ddi.config.mjs', 'package.json']) expect(isConfigFile(`/x/${name}`)).toBe(true);
     for (const name of ['driver.c', '.ddirc.txt', 'ddi.config.json']) expect(isConfigFile(`/x/${name}`)).toBe(false);
