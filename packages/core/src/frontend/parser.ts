@@ -15,7 +15,6 @@ import { type SyntaxNode, type SyntaxTree, copyTree, treeFromNative } from './sy
 import { nativeFrontEnd } from './native-columns.js';
 
 const require = createRequire(import.meta.url);
-const Parser = require('tree-sitter') as typeof ParserType;
 
 export type { SyntaxNode, SyntaxTree as Tree } from './syntax-tree.js';
 export { LineIndex } from './line-index.js';
@@ -24,12 +23,28 @@ export { LineIndex } from './line-index.js';
 export type SourceLanguage = 'c' | 'cpp';
 
 const parsers = new Map<SourceLanguage, ParserType>();
+const grammars = new Map<SourceLanguage, object>();
 
+/** The grammar module of a language (what tree-sitter's binding and the native addon are given). */
+function grammarOf(language: SourceLanguage): object {
+  let grammar = grammars.get(language);
+  if (!grammar) {
+    grammar = require(language === 'cpp' ? 'tree-sitter-cpp' : 'tree-sitter-c') as object;
+    grammars.set(language, grammar);
+  }
+  return grammar;
+}
+
+/**
+ * tree-sitter's Node binding, loaded only when it parses (the native addon's absence, `parseNative`): a worker
+ * with the addon does not load it (about 45 ms of its start).
+ */
 function parserFor(language: SourceLanguage): ParserType {
   let parser = parsers.get(language);
   if (!parser) {
+    const Parser = require('tree-sitter') as typeof ParserType;
     parser = new Parser();
-    parser.setLanguage(require(language === 'cpp' ? 'tree-sitter-cpp' : 'tree-sitter-c'));
+    parser.setLanguage(grammarOf(language));
     parsers.set(language, parser);
   }
   return parser;
@@ -104,7 +119,7 @@ export function parseSource(
   if (!store) return parseAfresh(filePath, text, language, options);
   const key = parseKeyOf(text, language, options.projectMacrosFingerprint ?? macrosFingerprint(options.projectMacros));
   const bytes = store.read(key);
-  const stored = bytes && decodeParsed(bytes, filePath, text, language, parserFor(language).getLanguage() as object);
+  const stored = bytes && decodeParsed(bytes, filePath, text, language, grammarOf(language));
   if (stored) return withCallMacros(stored, options, key);
   const parsed = parseAfresh(filePath, text, language, options, key);
   const encoded = encodeParsed(parsed);
@@ -114,7 +129,7 @@ export function parseSource(
 
 function parseAfresh(filePath: string, text: string, language: SourceLanguage, options: ParseOptions, key?: string): ParsedSource {
   const blanked = blank(text, language, options);
-  const grammar = parserFor(language).getLanguage() as object;
+  const grammar = grammarOf(language);
   const tree = syntaxTreeOf(blanked.text, language, grammar);
   return withCallMacros({ filePath, text, tree, root: tree.rootNode, annotations: blanked.annotations, lines: new LineIndex(text), language }, options, key);
 }
