@@ -28,6 +28,8 @@
  *      rules  — `linter.lintSource(...)` per file with the recommended preset of the file's driver model
  *               (wdm / kmdf / storport), which is what the CLI's embedded default applies when no config file
  *               is found; analyses that rules compute lazily (allocation flow, …) land here;
+ *      collect — the full collection a CLI worker makes after each unit of 2 MB or more (packages/cli/src/worker.ts),
+ *               so that the peak RSS is a worker's;
  *    and the ratio full / parse-only;
  *  - peak RSS (`process.resourceUsage().maxRSS`) after each pass;
  *  - findings per rule, and apart from them the Linter's "Parsing error" notices (messages without a rule id);
@@ -53,6 +55,8 @@
  * not a test, and asserts nothing about time.
  */
 import { spawnSync } from 'node:child_process';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { appendFileSync, cpSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -330,7 +334,11 @@ async function main() {
   const ruleTimes = opts.ruleTimes ? {} : undefined;
   const configFor = embeddedConfigs(core, ruleTimes ? timedPlugins(plugins, ruleTimes) : plugins);
   const irql = core.irqlSettingsFrom(undefined);
-  const phases = { units: 0, parse: 0, model: 0, irql: 0, driverModels: 0, rules: 0 };
+  const phases = { units: 0, parse: 0, model: 0, irql: 0, driverModels: 0, rules: 0, collect: 0 };
+  // As a CLI worker does (packages/cli/src/worker.ts): a full collection after each unit of 2 MB or more, so that
+  // the peak RSS below is the one a worker would reach.
+  v8.setFlagsFromString('--expose-gc');
+  const collect = vm.runInNewContext('gc');
   t = now();
   const units = partitionIntoUnits(inputs);
   phases.units = now() - t;
@@ -378,6 +386,11 @@ async function main() {
       perFileRulesMs.push([source.filePath, now() - start]);
     }
     phases.rules += now() - t;
+    if (unit.reduce((n, i) => n + i.text.length, 0) >= 2_000_000) {
+      t = now();
+      collect();
+      phases.collect += now() - t;
+    }
     // What the parse-robustness report needs, kept small so that the unit's trees can go.
     for (const file of program.files) {
       fileStats.push({
