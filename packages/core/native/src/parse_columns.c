@@ -134,6 +134,13 @@ static napi_value parse_columns(napi_env env, napi_callback_info info) {
   TSTreeCursor cursor = ts_tree_cursor_new(root);
   int32_t parent = -1;
   for (;;) {
+    if (count == capacity) {
+      /* Never seen: the cursor visits the visible nodes, which is what the descendant count counts. */
+      free(open);
+      ts_tree_cursor_delete(&cursor);
+      ts_tree_delete(tree);
+      return fail(env, "parseColumns: the tree has more nodes than tree-sitter counted");
+    }
     TSNode node = ts_tree_cursor_current_node(&cursor);
     uint32_t i = count++;
     TSSymbol symbol = ts_node_symbol(node);

@@ -362,4 +362,28 @@ describe('parseSource with and without the native addon', () => {
       vi.resetModules();
     }
   });
+
+  it('falls back to the binding\'s tree, with the same result, when the addon refuses a text', async () => {
+    const expected = files.map(([path, text]) => shapeOf(parseSource(path, text).root));
+    vi.resetModules();
+    vi.doMock('./native-columns.js', async (original) => {
+      const real = await original<typeof import('./native-columns.js')>();
+      const refusing = real.nativeFrontEnd && {
+        parseColumns: () => {
+          throw new Error('parseColumns: the tree has more nodes than tree-sitter counted');
+        },
+        symbolInfo: real.nativeFrontEnd.symbolInfo,
+        fieldName: real.nativeFrontEnd.fieldName,
+        counts: real.nativeFrontEnd.counts,
+      };
+      return { ...real, nativeFrontEnd: refusing };
+    });
+    try {
+      const parser = await import('./parser.js');
+      expect(files.map(([path, text]) => shapeOf(parser.parseSource(path, text).root))).toEqual(expected);
+    } finally {
+      vi.doUnmock('./native-columns.js');
+      vi.resetModules();
+    }
+  });
 });

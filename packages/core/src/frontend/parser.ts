@@ -140,7 +140,13 @@ function parseAfresh(filePath: string, text: string, language: SourceLanguage, o
  */
 function syntaxTreeOf(text: string, language: SourceLanguage, grammar: object): SyntaxTree {
   const native = nativeFrontEnd;
-  if (native) return withRepair(text, (parsedText) => treeFromNative(parsedText, grammar, native.parseColumns(parsedText, grammar), native)).tree;
+  if (native) {
+    try {
+      return withRepair(text, (parsedText) => treeFromNative(parsedText, grammar, native.parseColumns(parsedText, grammar), native)).tree;
+    } catch {
+      // The addon refused (it checks its own bounds): the binding's tree gives the same columns.
+    }
+  }
   const chosen = withRepair(text, (parsedText) => parseText(parsedText, language));
   return copyTree(chosen.tree, chosen.text, grammar);
 }
