@@ -1,9 +1,10 @@
 /**
- * The C front end: blank annotation macros, parse with tree-sitter-c (or -cpp), repair parse errors, copy the tree
- * for the analysis (syntax-tree.ts), index lines; or read all that back from a parse store (parse-cache.ts).
+ * The C front end: blank annotation macros, parse with tree-sitter-c (or -cpp) into the tree the analysis reads
+ * (syntax-tree.ts; written by the native addon, native-columns.ts, or copied from the Node binding's tree where the
+ * addon is not built), repair parse errors, index lines; or read all that back from a parse store (parse-cache.ts).
  *
- * One parser instance per thread is reused. Offsets everywhere in ddi-lint are UTF-16 code units of the original
- * text (tree-sitter's Node binding reports them so), and lines/columns are 1-based in public output.
+ * One parser per thread is reused. Offsets everywhere in ddi-lint are UTF-16 code units of the original text (as
+ * tree-sitter's Node binding reports them, and the addon too), and lines/columns are 1-based in public output.
  */
 import { createRequire } from 'node:module';
 import type ParserType from 'tree-sitter';

@@ -1,6 +1,7 @@
 /**
- * The syntax tree the analysis reads: a compact copy of tree-sitter's tree, made in one cursor walk right after
- * parsing.
+ * The syntax tree the analysis reads: a compact copy of tree-sitter's tree, written right after parsing by the
+ * front end's native addon (`treeFromNative`, native-columns.ts) or, where it is not built, by one cursor walk over
+ * the Node binding's tree (`copyTree`); both give the same columns.
  *
  * Why a copy: every property of a tree-sitter Node (its type, its offsets, its children) is a call into the native
  * binding, and every Node object the binding hands out carries a weak handle with a finalizer so that the binding
