@@ -13,6 +13,7 @@ import {
   type RuleEntry,
   type RuleMeta,
   findRule,
+  frontEndKind,
   irqlSettingsFrom,
   normalizeRuleEntry,
   validateRuleOptions,
@@ -237,6 +238,11 @@ export class DdiLint {
   private readonly adopted = new WeakSet<StartedWorker>();
 
   private async lintFilesWith(patterns: readonly string[], early: StartedWorker[]): Promise<LintResult[]> {
+    this.debug(
+      frontEndKind() === 'native'
+        ? 'front end: native addon (tree-sitter parse and tree columns in one call)'
+        : 'front end: JavaScript copy of tree-sitter\'s tree (the native addon is not built, or DDI_LINT_NATIVE=0): same results, slower',
+    );
     const found = findFiles(patterns, this.cwd, this.options.extensions ?? DEFAULT_EXTENSIONS);
     // Without --cache every unit is analysed: start a worker now. With it, only once a file turns out newer than
     // the cache's last write (a guess that costs nothing to get wrong: the worker is stopped, or the pool starts
