@@ -130,6 +130,30 @@ export function cacheWrittenAt(directory: string): number | undefined {
 const PARSES = 'parses';
 const ANALYSES = 'analyses';
 
+/** How many function analyses a unit read back and how many it ran (for `--debug`). */
+export type AnalysisCounts = Parameters<AnalysisStore['write']>[1];
+
+/** A parse store that counts what it read back and was given, and remembers every key asked for (for `--debug` and the unit's cache entry). */
+export interface CountingParseStore extends ParseStore {
+  readonly directory: string;
+  readonly keys: ReadonlySet<string>;
+  readonly hits: number;
+  readonly writes: number;
+}
+
+/** The records of several files as one: what `AnalysisStore.read` returns (undefined when no file has any). */
+function mergeRecords(filePaths: readonly string[], recordsOf: (filePath: string) => FunctionRecords | undefined): FunctionRecords | undefined {
+  const merged: FunctionRecords = {};
+  let found = false;
+  for (const filePath of filePaths) {
+    const records = recordsOf(filePath);
+    if (!records) continue;
+    Object.assign(merged, records);
+    found = true;
+  }
+  return found ? merged : undefined;
+}
+
 /**
  * The function records under `<cache>/analyses`, one file per source file (named by `analysesKeyOf`), so that they
  * outlive a change of the unit around them (a file added to the driver) as well as of texts, config and `-D`.
@@ -139,7 +163,7 @@ export class DiskAnalysisStore implements AnalysisStore {
   private readonly directory: string;
   /** The text read for each file, so that a file whose records did not change is not written again. */
   private readonly readTexts = new Map<string, string>();
-  counts?: { readonly reused: number; readonly analysed: number };
+  counts?: AnalysisCounts;
 
   constructor(
     cacheDirectory: string,
@@ -149,24 +173,21 @@ export class DiskAnalysisStore implements AnalysisStore {
   }
 
   read(filePaths: readonly string[]): FunctionRecords | undefined {
-    const records: FunctionRecords = {};
-    let found = false;
-    for (const filePath of filePaths) {
+    return mergeRecords(filePaths, (filePath) => {
       try {
         const text = readFileSync(this.pathOf(filePath), 'utf8');
         const stored = JSON.parse(text) as { filePath: string; records: FunctionRecords };
-        if (stored.filePath !== filePath || !stored.records || typeof stored.records !== 'object') continue;
+        if (stored.filePath !== filePath || !stored.records || typeof stored.records !== 'object') return undefined;
         this.readTexts.set(filePath, text);
-        Object.assign(records, stored.records);
-        found = true;
+        return stored.records;
       } catch {
         // None yet, or unreadable: that file's functions are analysed.
+        return undefined;
       }
-    }
-    return found ? records : undefined;
+    });
   }
 
-  write(recordsByFile: ReadonlyMap<string, FunctionRecords>, counts: { readonly reused: number; readonly analysed: number }): void {
+  write(recordsByFile: ReadonlyMap<string, FunctionRecords>, counts: AnalysisCounts): void {
     this.counts = { reused: counts.reused, analysed: counts.analysed };
     for (const [filePath, records] of recordsByFile) {
       const text = JSON.stringify({ filePath, records });
@@ -193,7 +214,7 @@ function analysesKeyOf(analysisSalt: string, filePath: string): string {
  * The parsed sources (the front end's trees; see core's `parse-cache.ts`) under `<cache>/parses`, one file per
  * parse, named by its key. Counts what it read back and what it was given, for `--debug`.
  */
-export class DiskParseStore implements ParseStore {
+export class DiskParseStore implements CountingParseStore {
   readonly directory: string;
   /** Every key asked for: the parses the unit's files were made from (what its cache entry keeps). */
   readonly keys = new Set<string>();
@@ -285,7 +306,7 @@ export class MemoryCache {
   ) {}
 
   /** A store for one unit's lint (its counts are that unit's). */
-  parseStore(): ParseStore & { readonly hits: number; readonly writes: number; readonly keys: ReadonlySet<string>; readonly directory: string } {
+  parseStore(): CountingParseStore {
     const cache = this;
     const keys = new Set<string>();
     let hits = 0;
@@ -326,20 +347,10 @@ export class MemoryCache {
   }
 
   /** A store of function records for one unit's lint. */
-  analysisStore(): AnalysisStore & { counts?: { readonly reused: number; readonly analysed: number } } {
+  analysisStore(): AnalysisStore & { counts?: AnalysisCounts } {
     const cache = this;
-    const store: AnalysisStore & { counts?: { readonly reused: number; readonly analysed: number } } = {
-      read(filePaths) {
-        const merged: FunctionRecords = {};
-        let found = false;
-        for (const filePath of filePaths) {
-          const records = cache.records.get(filePath);
-          if (!records) continue;
-          Object.assign(merged, records);
-          found = true;
-        }
-        return found ? merged : undefined;
-      },
+    const store: AnalysisStore & { counts?: AnalysisCounts } = {
+      read: (filePaths) => mergeRecords(filePaths, (filePath) => cache.records.get(filePath)),
       write(recordsByFile, counts) {
         store.counts = { reused: counts.reused, analysed: counts.analysed };
         for (const [filePath, records] of recordsByFile) {

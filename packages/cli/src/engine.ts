@@ -22,7 +22,7 @@ import {
 import { renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { DiskAnalysisStore, DiskParseStore, MemoryCache, ResultCache, cacheWrittenAt } from './cache.js';
+import { type CountingParseStore, DiskAnalysisStore, DiskParseStore, MemoryCache, ResultCache, cacheWrittenAt } from './cache.js';
 import {
   ConfigLoader,
   EMPTY_CONFIG,
@@ -226,16 +226,14 @@ export class DdiLint {
   async lintFiles(patterns: readonly string[]): Promise<LintResult[]> {
     // With --jobs, one worker may start loading (about 0.3 s) while this thread finds, reads and groups the files;
     // it is stopped if no unit needs analysing after all, or the run fails first.
+    // (A pool that takes them over empties `early`: what is left there is this method's to stop.)
     const early: StartedWorker[] = [];
     try {
       return await this.lintFilesWith(patterns, early);
     } finally {
-      for (const started of early) if (!this.adopted.has(started)) started.stop();
+      for (const started of early) started.stop();
     }
   }
-
-  /** Workers started early that a pool has taken over (the pool stops them). */
-  private readonly adopted = new WeakSet<StartedWorker>();
 
   private async lintFilesWith(patterns: readonly string[], early: StartedWorker[]): Promise<LintResult[]> {
     this.debug(
@@ -329,8 +327,8 @@ export class DdiLint {
       .filter((r): r is LintResult => r !== undefined);
   }
 
-  /** Analyse units here, one after the other, or in `jobs` worker threads (`early`: workers already started). */
-  private async analyseUnits(units: readonly UnitJob[], early: readonly StartedWorker[] = []): Promise<UnitOutcome[]> {
+  /** Analyse units here, one after the other, or in `jobs` worker threads (`early`: workers already started, which the pool takes). */
+  private async analyseUnits(units: readonly UnitJob[], early: StartedWorker[] = []): Promise<UnitOutcome[]> {
     if (!units.length) return [];
     const jobs = this.options.jobs ?? 0;
     if (jobs <= 0) {
@@ -338,14 +336,13 @@ export class DdiLint {
       for (const unit of units) out.push(await this.analyseUnit(unit.files, unit.lintOnly ? new Set(unit.lintOnly) : undefined));
       return out;
     }
-    for (const started of early) this.adopted.add(started);
     return runInWorkers(units, {
       workers: jobs,
       maxFileTimeMs: this.options.maxFileTimeMs ?? DEFAULT_MAX_FILE_TIME_MS,
       debug: this.options.debug,
       workerUrl: this.options.workerUrl,
       engine: this.workerEngineOptions(),
-      started: early,
+      started: early.splice(0),
     });
   }
 
@@ -406,7 +403,7 @@ export class DdiLint {
   }
 
   /** A fresh store per unit, so that its counts are the unit's. */
-  private parseStore(): ReturnType<MemoryCache['parseStore']> | DiskParseStore | undefined {
+  private parseStore(): CountingParseStore | undefined {
     if (this.options.cache) return new DiskParseStore(this.cacheDirectory());
     return this.memory?.parseStore();
   }

@@ -76,14 +76,35 @@ static int set(napi_env env, napi_value object, const char *name, napi_value val
   return napi_set_named_property(env, object, name, value) == napi_ok;
 }
 
+/* The call's first `count` arguments into `argv`; 0 (with an exception pending, saying `usage`) when there are fewer. */
+static int arguments(napi_env env, napi_callback_info info, size_t count, napi_value *argv, const char *usage) {
+  size_t argc = count;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) == napi_ok && argc >= count) return 1;
+  fail(env, usage);
+  return 0;
+}
+
+/* A grammar argument; NULL (with an exception pending, saying `what`) when it is not one this runtime can load. */
+static const TSLanguage *grammar_argument(napi_env env, napi_value value, const char *what) {
+  const TSLanguage *language = language_of(env, value);
+  if (!language) fail(env, what);
+  return language;
+}
+
+/* [first, second] as a JavaScript array. */
+static napi_value pair(napi_env env, napi_value first, napi_value second) {
+  napi_value out;
+  napi_create_array_with_length(env, 2, &out);
+  napi_set_element(env, out, 0, first);
+  napi_set_element(env, out, 1, second);
+  return out;
+}
+
 static napi_value parse_columns(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
   napi_value argv[2];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 2) {
-    return fail(env, "parseColumns(text, language): two arguments expected");
-  }
-  const TSLanguage *language = language_of(env, argv[1]);
-  if (!language) return fail(env, "parseColumns: the second argument is not a tree-sitter grammar this runtime can load");
+  if (!arguments(env, info, 2, argv, "parseColumns(text, language): two arguments expected")) return NULL;
+  const TSLanguage *language = grammar_argument(env, argv[1], "parseColumns: the second argument is not a tree-sitter grammar this runtime can load");
+  if (!language) return NULL;
   size_t length = 0;
   if (napi_get_value_string_utf16(env, argv[0], NULL, 0, &length) != napi_ok) {
     return fail(env, "parseColumns: the first argument is not a string");
@@ -203,16 +224,13 @@ static napi_value parse_columns(napi_env env, napi_callback_info info) {
 
 /* The (language, id) arguments of symbolInfo and fieldName; NULL (with an exception pending) when they are wrong. */
 static const TSLanguage *language_and_id(napi_env env, napi_callback_info info, const char *usage, uint32_t *id) {
-  size_t argc = 2;
   napi_value argv[2];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 2 ||
-      napi_get_value_uint32(env, argv[1], id) != napi_ok) {
+  if (!arguments(env, info, 2, argv, usage)) return NULL;
+  if (napi_get_value_uint32(env, argv[1], id) != napi_ok) {
     fail(env, usage);
     return NULL;
   }
-  const TSLanguage *language = language_of(env, argv[0]);
-  if (!language) fail(env, "the first argument is not a tree-sitter grammar");
-  return language;
+  return grammar_argument(env, argv[0], "the first argument is not a tree-sitter grammar");
 }
 
 static napi_value symbol_info(napi_env env, napi_callback_info info) {
@@ -220,13 +238,10 @@ static napi_value symbol_info(napi_env env, napi_callback_info info) {
   const TSLanguage *language = language_and_id(env, info, "symbolInfo(language, typeId): two arguments expected", &id);
   if (!language) return NULL;
   const char *name = ts_language_symbol_name(language, (TSSymbol)id);
-  napi_value out, js_name, js_named;
-  napi_create_array_with_length(env, 2, &out);
+  napi_value js_name, js_named;
   napi_create_string_utf8(env, name ? name : "", NAPI_AUTO_LENGTH, &js_name);
   napi_get_boolean(env, ts_language_symbol_type(language, (TSSymbol)id) == TSSymbolTypeRegular, &js_named);
-  napi_set_element(env, out, 0, js_name);
-  napi_set_element(env, out, 1, js_named);
-  return out;
+  return pair(env, js_name, js_named);
 }
 
 static napi_value field_name(napi_env env, napi_callback_info info) {
@@ -240,20 +255,14 @@ static napi_value field_name(napi_env env, napi_callback_info info) {
 }
 
 static napi_value counts(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value argv[1];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) {
-    return fail(env, "counts(language): one argument expected");
-  }
-  const TSLanguage *language = language_of(env, argv[0]);
-  if (!language) return fail(env, "counts: the argument is not a tree-sitter grammar");
-  napi_value out, symbols, fields;
-  napi_create_array_with_length(env, 2, &out);
+  if (!arguments(env, info, 1, argv, "counts(language): one argument expected")) return NULL;
+  const TSLanguage *language = grammar_argument(env, argv[0], "counts: the argument is not a tree-sitter grammar");
+  if (!language) return NULL;
+  napi_value symbols, fields;
   napi_create_uint32(env, ts_language_symbol_count(language), &symbols);
   napi_create_uint32(env, ts_language_field_count(language), &fields);
-  napi_set_element(env, out, 0, symbols);
-  napi_set_element(env, out, 1, fields);
-  return out;
+  return pair(env, symbols, fields);
 }
 
 NAPI_MODULE_INIT() {

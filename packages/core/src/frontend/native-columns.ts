@@ -1,7 +1,7 @@
 /**
  * The front end's native addon (packages/core/native): tree-sitter's parse and the walk that writes the tree into
  * the analysis's columns, in one call, without a call into the Node binding per node. Built when the package is
- * installed (native/build.mjs); where it could not be built, or with `DDI_LINT_NATIVE=0`, `nativeColumns` is
+ * installed (native/build.mjs); where it could not be built, or with `DDI_LINT_NATIVE=0`, `nativeFrontEnd` is
  * undefined and the parser copies tree-sitter's tree in JavaScript (`copyTree`): the same columns, more slowly.
  */
 import { createRequire } from 'node:module';
