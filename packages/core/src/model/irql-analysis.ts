@@ -152,18 +152,39 @@ function patternFor(cache: Map<string, RegExp>, name: string, make: (name: strin
   return pattern;
 }
 const MAX_CACHED_PATTERNS = 2048;
-const assignmentCounters = new Map<string, RegExp>();
-const addressTakers = new Map<string, RegExp>();
 
-/** How many times `name` is assigned with `=` in `text`. */
-function assignmentCount(text: string, name: string): number {
-  // String.match with a global pattern starts at 0 and leaves no state behind.
-  return text.match(patternFor(assignmentCounters, name, (n) => new RegExp(`\\b${n}\\s*=[^=]`, 'g')))?.length ?? 0;
+/**
+ * Where a body assigns its names and takes their addresses, found in one scan of its text (every parameter and
+ * many locals of every function are asked about: one scan per name cost more than the whole scan).
+ */
+interface NameUses {
+  /** How many times each name is assigned with `=` (`name = …`, not `name == …`). */
+  readonly assignments: ReadonlyMap<string, number>;
+  /** Names whose own address is taken: `&name`, not `&name->Field` (a field's address through it). */
+  readonly addressTaken: ReadonlySet<string>;
 }
 
-/** `&name` (the local's own address), not `&name->Field` (a field's address through it). */
-function addressTaken(text: string, name: string): boolean {
-  return patternFor(addressTakers, name, (n) => new RegExp(`&\\s*${n}\\b(?!\\s*(?:->|\\.|\\[))`)).test(text);
+const nameUsesCache = new WeakMap<FunctionDefinition, NameUses>();
+
+function nameUsesOf(def: FunctionDefinition): NameUses {
+  let uses = nameUsesCache.get(def);
+  if (!uses) {
+    const text = bodyText(def);
+    const assignments = new Map<string, number>();
+    for (const m of text.matchAll(/\b([A-Za-z_]\w*)\s*=(?=[^=])/g)) assignments.set(m[1]!, (assignments.get(m[1]!) ?? 0) + 1);
+    const addressTaken = new Set<string>();
+    for (const m of text.matchAll(/&\s*([A-Za-z_]\w*)\b(?!\s*(?:->|\.|\[))/g)) addressTaken.add(m[1]!);
+    nameUsesCache.set(def, (uses = { assignments, addressTaken }));
+  }
+  return uses;
+}
+
+function assignmentCount(def: FunctionDefinition, name: string): number {
+  return nameUsesOf(def).assignments.get(name) ?? 0;
+}
+
+function addressTaken(def: FunctionDefinition, name: string): boolean {
+  return nameUsesOf(def).addressTaken.has(name);
 }
 
 /** Locals declared as a copy of a parameter and never assigned again nor passed by address. */
@@ -175,13 +196,13 @@ function lockAliasesOf(def: FunctionDefinition): Map<string, string> {
   for (const m of text.matchAll(/\b[A-Za-z_]\w*[\s*]+([A-Za-z_]\w*)\s*=\s*(?:\(\s*[A-Za-z_]\w*[\s*]*\)\s*)?([A-Za-z_]\w*)\s*;/g)) {
     const [, local, source] = m;
     if (!params.has(source) || params.has(local)) continue;
-    if (assignmentCount(text, local) === 1 && !addressTaken(text, local)) out.set(local, source);
+    if (assignmentCount(def, local) === 1 && !addressTaken(def, local)) out.set(local, source);
   }
   // `PKSPIN_LOCK lock = &Ext->RxLock;`: the local names the lock at a parameter's field (key `&lock`).
   for (const m of text.matchAll(/\b[A-Za-z_]\w*[\s*]+([A-Za-z_]\w*)\s*=\s*&\s*\(?\s*([A-Za-z_]\w*)((?:\s*(?:->|\.)\s*[A-Za-z_]\w*)+)\s*\)?\s*;/g)) {
     const [, local, root, path] = m;
     if (!params.has(root) || params.has(local)) continue;
-    if (assignmentCount(text, local) === 1 && !addressTaken(text, local)) out.set(`&${local}`, `${root}${path.replace(/\s+/g, '')}`);
+    if (assignmentCount(def, local) === 1 && !addressTaken(def, local)) out.set(`&${local}`, `${root}${path.replace(/\s+/g, '')}`);
   }
   return out;
 }
@@ -330,6 +351,8 @@ function transfer(def: FunctionDefinition, state: IrqlState, call: SyntaxNode, c
     saved ??= new Map(state.saved);
     saved.set(mine, v.entryCap ? joinValues(narrowValue(state.value, v.entryCap) ?? { entryCap: null, parts: [] }, { entryCap: null, parts: v.parts }) : v);
   }
+  // Most project callees leave the IRQL as they found it: the state is passed on as it is.
+  if (value === state.value && !saved && !locks) return state;
   return { ...state, value, saved: saved ?? state.saved, locks: locks ?? state.locks };
 }
 
@@ -587,11 +610,11 @@ export function parameterFactsOf(def: FunctionDefinition): ParameterFacts {
   const cached = parameterFactsCache.get(def);
   if (cached) return cached;
   const text = def.params.length ? bodyText(def) : '';
-  const stable = new Set(def.params.filter((p) => /^[A-Za-z_]\w*$/.test(p) && assignmentCount(text, p) === 0 && !addressTaken(text, p)));
+  const stable = new Set(def.params.filter((p) => /^[A-Za-z_]\w*$/.test(p) && assignmentCount(def, p) === 0 && !addressTaken(def, p)));
   const flagsTested = stable.size > 0 && MENTIONS_DISPATCH_FLAG.test(text);
   // A local that only ever holds one value (`BOOLEAN fAtDispatch = (SendFlags & …) ? TRUE : FALSE;`).
   const valueOfLocal = (name: string): string | undefined => {
-    if (stable.has(name) || assignmentCount(text, name) !== 1 || addressTaken(text, name)) return undefined;
+    if (stable.has(name) || assignmentCount(def, name) !== 1 || addressTaken(def, name)) return undefined;
     return new RegExp(`\\b${name}\\s*=(?!=)\\s*([^;]+);`).exec(text)?.[1];
   };
   const facts: ParameterFacts = {
@@ -766,9 +789,9 @@ function irqlVariablesOf(def: FunctionDefinition): ReadonlySet<string> {
   const out = new Set<string>();
   for (const m of text.matchAll(/\b([A-Za-z_]\w*)\s*=\s*KeGetCurrentIrql\s*\(\s*\)/g)) out.add(m[1]);
   for (const name of [...out]) {
-    const assignments = assignmentCount(text, name);
+    const assignments = assignmentCount(def, name);
     const fromQuery = text.match(new RegExp(`\\b${name}\\s*=\\s*KeGetCurrentIrql`, 'g'))?.length ?? 0;
-    if (assignments !== fromQuery || addressTaken(text, name)) out.delete(name);
+    if (assignments !== fromQuery || addressTaken(def, name)) out.delete(name);
   }
   return out;
 }
@@ -813,6 +836,10 @@ const SAVES_PREVIOUS_IRQL = /^\s*(?:KeRaiseIrql|KeAcquireSpinLock)\s*\((?:[^;]*)
 
 /** `lockHeld = TRUE;`, `BOOLEAN lockHeld = FALSE;`: the variable and the constant truth it is given. */
 function constantAssignment(statement: string): { path: string; value: boolean } | undefined {
+  // Most statements end otherwise: told apart before the pattern, which is slow on long ones.
+  let end = statement.length;
+  while (end > 0 && /[\s;)]/.test(statement[end - 1]!)) end--;
+  if (!/(?:TRUE|FALSE|true|false|0|1)$/.test(statement.slice(Math.max(0, end - 5), end))) return undefined;
   const m = /^(?:[A-Za-z_][\w\s*]*\s)?\s*([A-Za-z_][\w>.\-[\]]*)\s*=\s*\(?\s*(TRUE|FALSE|true|false|0|1)\s*\)?\s*;?$/.exec(statement.trim());
   return m ? { path: m[1].replace(/\s+/g, ''), value: m[2] === 'TRUE' || m[2] === 'true' || m[2] === '1' } : undefined;
 }
@@ -830,9 +857,10 @@ function correlatedConditions(cfg: Cfg): Set<string> {
       if (fact) counts.set(fact.base, (counts.get(fact.base) ?? 0) + 1);
     }
   }
+  if (!counts.size) return new Set();
   for (const node of cfg.nodes) {
     if (node.kind !== 'statement' || !node.ast) continue;
-    const assigned = constantAssignment(node.ast.text);
+    const assigned = constantAssignmentOf(node);
     if (assigned && counts.has(assigned.path)) counts.set(assigned.path, counts.get(assigned.path)! + 1);
   }
   return new Set([...counts].filter(([, n]) => n >= 2).map(([base]) => base));
@@ -856,7 +884,7 @@ function recordFact(state: IrqlState, guard: Guard, correlated: ReadonlySet<stri
 function updateAssignedFacts(node: CfgNode, state: IrqlState, correlated: ReadonlySet<string>): IrqlState {
   if (!node.ast || node.kind !== 'statement' || (!correlated.size && !state.facts?.size)) return state;
   const text = statementText(node);
-  const constant = correlated.size ? constantAssignment(text) : undefined;
+  const constant = correlated.size ? constantAssignmentOf(node) : undefined;
   if (constant && correlated.has(constant.path)) {
     const facts = new Map(state.facts ?? []);
     facts.set(constant.path, constant.value);
@@ -868,12 +896,33 @@ function updateAssignedFacts(node: CfgNode, state: IrqlState, correlated: Readon
   let facts: Map<string, boolean> | undefined;
   for (const base of state.facts.keys()) {
     if (savedInto && pathOf(base) === savedInto && /[<>]/.test(base)) continue;
-    if (assignmentOf(pathOf(base)).test(text)) {
+    if (assigns(node, pathOf(base))) {
       facts ??= new Map(state.facts);
       facts.delete(base);
     }
   }
   return facts ? { ...state, facts } : state;
+}
+
+/** `constantAssignment` of a statement node, once per node (the fixpoint visits it once per variant and round). */
+const constantAssignments = new WeakMap<CfgNode, { path: string; value: boolean } | null>();
+function constantAssignmentOf(node: CfgNode): { path: string; value: boolean } | undefined {
+  let constant = constantAssignments.get(node);
+  if (constant === undefined) constantAssignments.set(node, (constant = constantAssignment(statementText(node)) ?? null));
+  return constant ?? undefined;
+}
+
+/** Whether a statement node assigns a path (`assignmentOf`), once per node and path. */
+const assignedPaths = new WeakMap<CfgNode, Map<string, boolean>>();
+function assigns(node: CfgNode, path: string): boolean {
+  let known = assignedPaths.get(node);
+  if (!known) assignedPaths.set(node, (known = new Map()));
+  let answer = known.get(path);
+  if (answer === undefined) {
+    const text = statementText(node);
+    known.set(path, (answer = text.includes(path) && assignmentOf(path).test(text)));
+  }
+  return answer;
 }
 
 /** Per tested path: the pattern of a statement that assigns it, increments it or takes its address. */

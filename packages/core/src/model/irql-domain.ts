@@ -114,6 +114,8 @@ export function withEntryTruth(v: IrqlValue, param: string, value: boolean): Irq
 
 /** Restrict a value to the levels a guard allows; null when no level is left (the edge is infeasible). */
 export function narrowValue(v: IrqlValue, to: Interval): IrqlValue | null {
+  // Values are never changed once made: one the guard does not narrow is returned as it is.
+  if ((v.entryCap ? within(v.entryCap, to) : v.parts.length && !v.entryWhen) && v.parts.every((p) => within(p.interval, to))) return v;
   const entryCap = v.entryCap ? meet(v.entryCap, to) : null;
   const parts: Evidence[] = [];
   for (const p of v.parts) {
@@ -122,6 +124,10 @@ export function narrowValue(v: IrqlValue, to: Interval): IrqlValue | null {
   }
   if (!entryCap && !parts.length) return null;
   return entryCap && v.entryWhen ? { entryCap, parts, entryWhen: v.entryWhen } : { entryCap, parts };
+}
+
+function within(inner: Interval, outer: Interval): boolean {
+  return inner.lo >= outer.lo && inner.hi <= outer.hi;
 }
 
 /**

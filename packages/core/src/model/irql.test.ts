@@ -286,6 +286,17 @@ describe('symbolic IRQL values', () => {
     expect(onlyEntry).toBeNull();
   });
 
+  it('narrowValue gives back the value itself when the interval narrows nothing, and nothing from an empty value', () => {
+    const v: IrqlValue = { entryCap: interval(P, A), parts: [ev(D, D, 'proven', 'lock')] };
+    expect(narrowValue(v, interval(P, D))).toBe(v);
+    expect(narrowValue(ENTRY_VALUE, interval(P, H))).toBe(ENTRY_VALUE);
+    expect(narrowValue(v, interval(P, A))).not.toBe(v);
+    expect(narrowValue({ entryCap: null, parts: [] }, interval(P, H))).toBeNull();
+    // Without the entry on a path, its truths go whether or not the parts narrow.
+    const truths = { entryCap: null, parts: v.parts, entryWhen: new Map([['AtDispatch', true]]) };
+    expect(narrowValue(truths, interval(P, H))).toEqual({ entryCap: null, parts: v.parts });
+  });
+
   it('concretize substitutes the entry fact under the entry cap', () => {
     const fact = entryFact([ev(P, D, 'assumed', 'unknown')])!;
     const v: IrqlValue = { entryCap: interval(P, A), parts: [ev(D, D, 'proven', 'lock')] };
