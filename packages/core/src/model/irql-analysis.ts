@@ -324,7 +324,7 @@ function transfer(def: FunctionDefinition, state: IrqlState, call: SyntaxNode, c
   let locks: Map<string, string> | undefined;
   // A callee that drops the caller's lock and takes it again before returning (`Release(RcvLock); …;
   // Acquire(RcvLock)`) leaves the caller holding it as before, with the IRQL the caller saved.
-  const retaken = new Set((summary.restores ?? []).filter((key) => summary.saved?.has(key)));
+  const retaken = summary.restores?.length && summary.saved?.size ? new Set(summary.restores.filter((key) => summary.saved!.has(key))) : NO_SLOTS;
   // An unlock wrapper restores what the caller (or a lock wrapper it called) saved.
   const restored: IrqlValue[] = [];
   for (const key of summary.restores ?? []) {
@@ -406,7 +406,7 @@ export function applySummary(def: FunctionDefinition, current: IrqlValue, summar
 function joinStates(a: IrqlState, b: IrqlState): IrqlState {
   // States are never changed once made, so a map that the join would only copy is shared.
   let saved: ReadonlyMap<string, IrqlValue> = a.saved;
-  if (b.saved !== a.saved) {
+  if (b.saved !== a.saved && b.saved.size) {
     for (const [k, v] of b.saved) {
       const prev = saved.get(k);
       const next = prev ? joinValues(prev, v) : v;
@@ -416,7 +416,7 @@ function joinStates(a: IrqlState, b: IrqlState): IrqlState {
     }
   }
   let locks: ReadonlyMap<string, string> = a.locks;
-  for (const [k, v] of b.locks) {
+  if (b.locks !== a.locks && b.locks.size) for (const [k, v] of b.locks) {
     if (locks.has(k)) continue;
     if (locks === a.locks) locks = new Map(a.locks);
     (locks as Map<string, string>).set(k, v);
@@ -433,7 +433,9 @@ function joinStates(a: IrqlState, b: IrqlState): IrqlState {
       facts = common;
     }
   }
-  return { value: joinValues(a.value, b.value), saved, locks, facts };
+  const value = joinValues(a.value, b.value);
+  const sameFacts = facts === a.facts || (!facts.size && !a.facts?.size);
+  return value === a.value && saved === a.saved && locks === a.locks && sameFacts ? a : { value, saved, locks, facts };
 }
 
 const stateKeys = new WeakMap<IrqlState, string>();
@@ -686,19 +688,21 @@ export function analyzeFunction(definition: FunctionDefinition, analysisContext:
   // Each node holds up to MAX_VARIANTS states told apart by the branch facts on the way (`AtDIRQL` true/false),
   // so that `if (!AtDIRQL) acquire; … if (!AtDIRQL) release;` is not read as acquire-without-release. Functions
   // without a condition tested twice keep one state per node.
-  const variants = new Map<number, Map<string, IrqlState>>();
+  const variants: (Map<string, IrqlState> | undefined)[] = new Array(cfg.nodes.length);
   const beforeCall = new Map<number, IrqlValue>();
   const entryValue = ctx.pageableSection ? narrowValue(ENTRY_VALUE, interval(Level.Passive, Level.Apc)) ?? ENTRY_VALUE : ENTRY_VALUE;
   const start: IrqlState = { value: entryValue, saved: new Map(), locks: new Map(), facts: new Map() };
-  variants.set(cfg.entry.id, new Map([['', start]]));
-  const queued = new Set<number>([cfg.entry.id]);
+  variants[cfg.entry.id] = new Map([['', start]]);
+  // CFG node ids are their indices in `cfg.nodes`.
+  const queued = new Uint8Array(cfg.nodes.length);
+  queued[cfg.entry.id] = 1;
   const worklist: CfgNode[] = [cfg.entry];
   // A finite lattice guarantees termination; the budget only bounds pathological inputs.
   let budget = cfg.nodes.length * 50 + 1000;
   while (worklist.length && budget-- > 0) {
     const node = worklist.shift()!;
-    queued.delete(node.id);
-    for (let state of variants.get(node.id)!.values()) {
+    queued[node.id] = 0;
+    for (let state of variants[node.id]!.values()) {
       const stated = limits.get(node.id);
       if (stated) state = { ...state, value: narrowValue(state.value, stated) ?? state.value };
       for (const call of node.calls) {
@@ -714,25 +718,27 @@ export function analyzeFunction(definition: FunctionDefinition, analysisContext:
         let out = narrowOnEdge(state, edge, ctx, params);
         if (out && edge.guard && correlated.size) out = recordFact(out, edge.guard, correlated);
         if (!out) continue;
-        const target = variants.get(edge.to.id) ?? new Map<string, IrqlState>();
+        const target = variants[edge.to.id] ?? new Map<string, IrqlState>();
         if (!addVariant(target, out)) continue;
-        variants.set(edge.to.id, target);
-        if (!queued.has(edge.to.id)) {
-          queued.add(edge.to.id);
+        variants[edge.to.id] = target;
+        if (!queued[edge.to.id]) {
+          queued[edge.to.id] = 1;
           worklist.push(edge.to);
         }
       }
     }
   }
-  const nodeIn = new Map<number, IrqlState>();
-  for (const [id, v] of variants) nodeIn.set(id, [...v.values()].reduce(joinStates));
-  const exitState = nodeIn.get(cfg.exit.id);
+  const nodeIn: (IrqlState | undefined)[] = new Array(cfg.nodes.length);
+  variants.forEach((v, id) => {
+    if (v) nodeIn[id] = v.size === 1 ? v.values().next().value! : [...v.values()].reduce(joinStates);
+  });
+  const exitState = nodeIn[cfg.exit.id];
   const post = postPass(definition, nodeIn, ctx);
   return {
     definition,
     beforeCall,
     // Queries after the analysis need only each node's value: the states, their saved slots and the map go.
-    valueAt: cfg.nodes.map((n) => nodeIn.get(n.id)?.value),
+    valueAt: cfg.nodes.map((n) => nodeIn[n.id]?.value),
     exit: exitState?.value,
     exitSaved: exitState?.saved ?? new Map(),
     restoresUnsaved: post.restoresUnsaved,
@@ -797,6 +803,7 @@ function irqlVariablesOf(def: FunctionDefinition): ReadonlySet<string> {
 }
 
 const MAX_VARIANTS = 6;
+const NO_SLOTS: ReadonlySet<string> = new Set();
 const NO_FACTS: ReadonlyMap<string, boolean> = new Map();
 
 /**
@@ -853,7 +860,7 @@ function correlatedConditions(cfg: Cfg): Set<string> {
   for (const node of cfg.nodes) {
     for (const edge of node.succ) {
       if (!edge.guard || !edge.guard.whenTrue) continue;
-      const fact = conditionFact(edge.guard.condition);
+      const fact = guardFact(edge.guard);
       if (fact) counts.set(fact.base, (counts.get(fact.base) ?? 0) + 1);
     }
   }
@@ -957,6 +964,7 @@ function addVariant(target: Map<string, IrqlState>, state: IrqlState): boolean {
   const prev = target.get(key);
   if (prev) {
     const joined = joinStates(prev, state);
+    if (joined === prev) return false;
     target.set(key, joined);
     // Most joins change nothing and share the maps they would copy: told apart without making the keys.
     if (joined.saved === prev.saved && joined.locks === prev.locks && sameValue(joined.value, prev.value)) return false;
@@ -1044,7 +1052,7 @@ function plainCopyOf(node: CfgNode): { readonly from: string; readonly to: strin
  */
 function postPass(
   def: FunctionDefinition,
-  nodeIn: ReadonlyMap<number, IrqlState>,
+  nodeIn: readonly (IrqlState | undefined)[],
   ctx: AnalysisContext,
 ): { issues: ReleaseIssue[]; restoresUnsaved: string[] } {
   const issues: ReleaseIssue[] = [];
@@ -1062,7 +1070,7 @@ function postPass(
   }
   const releasedFirst = (key: string, call: SyntaxNode): boolean => call.startIndex < (firstSave.get(key) ?? Infinity);
   for (const node of def.cfg.nodes) {
-    let state = nodeIn.get(node.id);
+    let state = nodeIn[node.id];
     if (!state) continue;
     for (const call of node.calls) {
       const name = calleeName(call);

@@ -88,12 +88,28 @@ function mergeEvidence(a: readonly Evidence[], b: readonly Evidence[]): Evidence
 }
 
 export function joinValues(a: IrqlValue, b: IrqlValue): IrqlValue {
-  if (a === b) return a;
+  // Most joins of the fixpoint add nothing: `a` itself is the join, and no copy is made.
+  if (a === b || covers(a, b)) return a;
   const entryCap = a.entryCap && b.entryCap ? hull(a.entryCap, b.entryCap) : (a.entryCap ?? b.entryCap);
   const entryWhen = !b.entryCap ? a.entryWhen : !a.entryCap ? b.entryWhen : commonTruths(a.entryWhen, b.entryWhen);
   // A single part needs no merge: it is shared (values are never changed once made).
   const parts = !b.parts.length && a.parts.length <= 1 ? a.parts : !a.parts.length && b.parts.length <= 1 ? b.parts : mergeEvidence(a.parts, b.parts);
   return entryWhen?.size ? { entryCap, parts, entryWhen } : { entryCap, parts };
+}
+
+/** Whether joining `b` into `a` gives `a` back: every level and part of `b` is in `a`, and `a`'s truths hold in `b`. */
+function covers(a: IrqlValue, b: IrqlValue): boolean {
+  if (a.parts.length > MAX_PARTS) return false;
+  if (b.entryCap) {
+    if (!a.entryCap || !within(b.entryCap, a.entryCap)) return false;
+    if (a.entryWhen?.size && a.entryWhen !== b.entryWhen) {
+      for (const [k, v] of a.entryWhen) if (b.entryWhen?.get(k) !== v) return false;
+    }
+  }
+  for (const p of b.parts) {
+    if (!a.parts.some((q) => q.key === p.key && within(p.interval, q.interval))) return false;
+  }
+  return true;
 }
 
 function commonTruths(a: ReadonlyMap<string, boolean> | undefined, b: ReadonlyMap<string, boolean> | undefined): ReadonlyMap<string, boolean> | undefined {

@@ -252,6 +252,20 @@ describe('symbolic IRQL values', () => {
     expect(sameValue(xy, { entryCap: null, parts: [x, y] })).toBe(true);
   });
 
+  it('joinValues gives back the first value itself when the second adds nothing to it', () => {
+    const a: IrqlValue = { entryCap: interval(P, D), parts: [ev(P, D, 'proven', 'lock')] };
+    expect(joinValues(a, { entryCap: interval(P, A), parts: [ev(D, D, 'proven', 'lock')] })).toBe(a);
+    expect(joinValues(a, { entryCap: null, parts: [] })).toBe(a);
+    // A wider cap, a part under another key, or a wider part: a new value.
+    expect(joinValues(a, { entryCap: interval(P, H), parts: [] }).entryCap).toEqual(interval(P, H));
+    expect(joinValues(a, { entryCap: null, parts: [ev(D, D, 'proven', 'raise')] }).parts.map((p) => p.key)).toEqual(['lock', 'raise']);
+    expect(joinValues({ entryCap: null, parts: [ev(D, D, 'proven', 'lock')] }, a)).toEqual({ entryCap: interval(P, D), parts: [ev(P, D, 'proven', 'lock')] });
+    // Truths of the first that the second does not share are dropped by the join.
+    const when = withEntryTruth(ENTRY_VALUE, 'AtDispatch', true)!;
+    expect(joinValues(when, ENTRY_VALUE).entryWhen).toBeUndefined();
+    expect(joinValues(when, when)).toBe(when);
+  });
+
   it('joinValues keeps at most 8 parts, keeping the highest and the lowest', () => {
     const many: IrqlValue = { entryCap: null, parts: Array.from({ length: 12 }, (_, i) => ev(i === 11 ? P : D, i === 0 ? H : D, 'proven', `k${i}`)) };
     const j = joinValues(many, { entryCap: null, parts: [] });
