@@ -687,51 +687,73 @@ export function analyzeFunction(definition: FunctionDefinition, analysisContext:
   const params = parameterFactsOf(definition);
   // Each node holds up to MAX_VARIANTS states told apart by the branch facts on the way (`AtDIRQL` true/false),
   // so that `if (!AtDIRQL) acquire; … if (!AtDIRQL) release;` is not read as acquire-without-release. Functions
-  // without a condition tested twice keep one state per node.
-  const variants: (Map<string, IrqlState> | undefined)[] = new Array(cfg.nodes.length);
+  // without a condition tested twice (most) keep one state per node, in `single`, and no maps of variants.
+  // CFG node ids are their indices in `cfg.nodes`.
+  const single: (IrqlState | undefined)[] | undefined = correlated.size ? undefined : new Array(cfg.nodes.length);
+  const variants: (Map<string, IrqlState> | undefined)[] = single ? [] : new Array(cfg.nodes.length);
   const beforeCall = new Map<number, IrqlValue>();
   const entryValue = ctx.pageableSection ? narrowValue(ENTRY_VALUE, interval(Level.Passive, Level.Apc)) ?? ENTRY_VALUE : ENTRY_VALUE;
   const start: IrqlState = { value: entryValue, saved: new Map(), locks: new Map(), facts: new Map() };
-  variants[cfg.entry.id] = new Map([['', start]]);
-  // CFG node ids are their indices in `cfg.nodes`.
+  if (single) single[cfg.entry.id] = start;
+  else variants[cfg.entry.id] = new Map([['', start]]);
   const queued = new Uint8Array(cfg.nodes.length);
   queued[cfg.entry.id] = 1;
   const worklist: CfgNode[] = [cfg.entry];
+  /** Whether `out` changed what node `to` holds. */
+  const addTo = (to: number, out: IrqlState): boolean => {
+    if (single) {
+      const prev = single[to];
+      if (!prev) {
+        single[to] = out;
+        return true;
+      }
+      const joined = joinStates(prev, out);
+      if (joined === prev) return false;
+      single[to] = joined;
+      return changedBy(prev, joined);
+    }
+    const target = variants[to] ?? new Map<string, IrqlState>();
+    if (!addVariant(target, out)) return false;
+    variants[to] = target;
+    return true;
+  };
+  const visit = (node: CfgNode, state: IrqlState): void => {
+    const stated = limits.get(node.id);
+    if (stated) state = { ...state, value: narrowValue(state.value, stated) ?? state.value };
+    for (const call of node.calls) {
+      const prev = beforeCall.get(call.id);
+      beforeCall.set(call.id, prev ? joinValues(prev, state.value) : state.value);
+      state = transfer(definition, state, call, ctx);
+      const asserted = assertedIrql(call, ctx);
+      if (asserted) state = { ...state, value: narrowValue(state.value, asserted) ?? state.value };
+    }
+    state = copySavedSlot(node, state);
+    state = updateAssignedFacts(node, state, correlated);
+    for (const edge of node.succ) {
+      let out = narrowOnEdge(state, edge, ctx, params);
+      if (out && edge.guard && correlated.size) out = recordFact(out, edge.guard, correlated);
+      if (!out || !addTo(edge.to.id, out)) continue;
+      if (!queued[edge.to.id]) {
+        queued[edge.to.id] = 1;
+        worklist.push(edge.to);
+      }
+    }
+  };
   // A finite lattice guarantees termination; the budget only bounds pathological inputs.
   let budget = cfg.nodes.length * 50 + 1000;
   while (worklist.length && budget-- > 0) {
     const node = worklist.shift()!;
     queued[node.id] = 0;
-    for (let state of variants[node.id]!.values()) {
-      const stated = limits.get(node.id);
-      if (stated) state = { ...state, value: narrowValue(state.value, stated) ?? state.value };
-      for (const call of node.calls) {
-        const prev = beforeCall.get(call.id);
-        beforeCall.set(call.id, prev ? joinValues(prev, state.value) : state.value);
-        state = transfer(definition, state, call, ctx);
-        const asserted = assertedIrql(call, ctx);
-        if (asserted) state = { ...state, value: narrowValue(state.value, asserted) ?? state.value };
-      }
-      state = copySavedSlot(node, state);
-      state = updateAssignedFacts(node, state, correlated);
-      for (const edge of node.succ) {
-        let out = narrowOnEdge(state, edge, ctx, params);
-        if (out && edge.guard && correlated.size) out = recordFact(out, edge.guard, correlated);
-        if (!out) continue;
-        const target = variants[edge.to.id] ?? new Map<string, IrqlState>();
-        if (!addVariant(target, out)) continue;
-        variants[edge.to.id] = target;
-        if (!queued[edge.to.id]) {
-          queued[edge.to.id] = 1;
-          worklist.push(edge.to);
-        }
-      }
-    }
+    if (single) visit(node, single[node.id]!);
+    else for (const state of variants[node.id]!.values()) visit(node, state);
   }
-  const nodeIn: (IrqlState | undefined)[] = new Array(cfg.nodes.length);
-  variants.forEach((v, id) => {
-    if (v) nodeIn[id] = v.size === 1 ? v.values().next().value! : [...v.values()].reduce(joinStates);
-  });
+  let nodeIn = single;
+  if (!nodeIn) {
+    nodeIn = new Array(cfg.nodes.length);
+    variants.forEach((v, id) => {
+      if (v) nodeIn![id] = v.size === 1 ? v.values().next().value! : [...v.values()].reduce(joinStates);
+    });
+  }
   const exitState = nodeIn[cfg.exit.id];
   const post = postPass(definition, nodeIn, ctx);
   return {
@@ -966,9 +988,7 @@ function addVariant(target: Map<string, IrqlState>, state: IrqlState): boolean {
     const joined = joinStates(prev, state);
     if (joined === prev) return false;
     target.set(key, joined);
-    // Most joins change nothing and share the maps they would copy: told apart without making the keys.
-    if (joined.saved === prev.saved && joined.locks === prev.locks && sameValue(joined.value, prev.value)) return false;
-    return stateKey(joined) !== stateKey(prev);
+    return changedBy(prev, joined);
   }
   // Only a new variant past the limit merges; its outcome is compared whole.
   const before = target.size === MAX_VARIANTS ? variantsKey(target) : undefined;
@@ -993,6 +1013,13 @@ function addVariant(target: Map<string, IrqlState>, state: IrqlState): boolean {
     return variantsKey(target) !== before;
   }
   return true;
+}
+
+/** Whether a join changed what a state says (its key). */
+function changedBy(prev: IrqlState, joined: IrqlState): boolean {
+  // Most joins change nothing and share the maps they would copy: told apart without making the keys.
+  if (joined.saved === prev.saved && joined.locks === prev.locks && sameValue(joined.value, prev.value)) return false;
+  return stateKey(joined) !== stateKey(prev);
 }
 
 function variantsKey(v: ReadonlyMap<string, IrqlState>): string {
