@@ -467,6 +467,7 @@ export function nodesOfTypeInnermostFirst(root: SyntaxNode, types: ReadonlySet<s
   let found = tree.indicesOfType(index, tree.after[index], types);
   const accepts = acceptor(tree, accept);
   if (accepts) found = found.filter(accepts);
+  if (!found.length) return [];
   // In pre-order a node comes before the nodes inside it; post-order lists a node once its subtree is done:
   // by the end of the subtree, and the inner one first when two subtrees end together.
   found.sort((a, b) => tree.after[a] - tree.after[b] || b - a);
