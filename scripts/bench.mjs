@@ -46,7 +46,8 @@
  *                       process (time and peak RSS): --jobs 1, --jobs 2, and --cache cold, warm, after a
  *                       one-line change to one file of the smallest and of the largest unit, and after a change
  *                       of settings that every unit's results depend on (on a temporary copy of <dir>); checks
- *                       the same findings
+ *                       the same findings; and what two threads give on this machine for a plain integer loop and
+ *                       for an allocating loop, without ddi-lint (the ceiling `--jobs 2` is measured against)
  *
  * Both the in-process passes and the --e2e runs set the V8 flags the ddi-lint command sets for itself
  * (packages/cli/src/v8-flags.ts); parse only is native code, which they do not change.
@@ -131,6 +132,37 @@ function engineRun(dir, options) {
   `;
   const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (child.status !== 0) throw new Error(`engine run failed: ${child.stderr}`);
+  return JSON.parse(child.stdout.trim().split('\n').pop());
+}
+
+/**
+ * What two threads give on this machine without any ddi-lint code: the same work done by one worker thread, then
+ * by each of two at once, for an integer loop (no allocation) and for a loop that allocates short-lived maps and
+ * objects as the analysis does. Speed-up = 2 × (one worker's time) / (two workers' time), best of three rounds,
+ * in a fresh process. Where the allocating loop gains much less than the integer loop, `--jobs 2` cannot gain more
+ * than it (the collector's helper threads and memory are what the two workers then share).
+ */
+function machineScaling() {
+  const script = `
+    const { Worker } = await import('node:worker_threads');
+    const work = \`
+      const { parentPort, workerData } = require('node:worker_threads');
+      let x = 0;
+      if (workerData === 'integer') for (let i = 0; i < 3e8; i++) x = (x * 31 + i) | 0;
+      else for (let r = 0; r < 60; r++) { const m = new Map(); for (let i = 0; i < 100000; i++) m.set('k' + (i % 5000), { a: i, b: [i] }); x += m.size; }
+      parentPort.postMessage(x);\`;
+    const run = (kind, n) => { const t = performance.now(); return Promise.all(Array.from({ length: n }, () => new Promise((done, fail) => {
+      const w = new Worker(work, { eval: true, workerData: kind, execArgv: [] }); w.once('message', () => { done(); w.terminate(); }); w.once('error', fail); }))).then(() => performance.now() - t); };
+    const out = {};
+    for (const kind of ['integer', 'allocating']) {
+      let best = 0;
+      for (let round = 0; round < 3; round++) { const one = await run(kind, 1); const two = await run(kind, 2); best = Math.max(best, (2 * one) / two); }
+      out[kind] = best;
+    }
+    console.log(JSON.stringify(out));
+  `;
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(`machine scaling run failed: ${child.stderr}`);
   return JSON.parse(child.stdout.trim().split('\n').pop());
 }
 
@@ -315,7 +347,7 @@ async function main() {
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }
-    e2e = { runs, jobsSpeedup: runs.jobs1.ms / runs.jobs2.ms, warmOverCold: runs.cacheWarm.ms / runs.cacheCold.ms };
+    e2e = { runs, jobsSpeedup: runs.jobs1.ms / runs.jobs2.ms, warmOverCold: runs.cacheWarm.ms / runs.cacheCold.ms, machineScaling: machineScaling() };
   }
 
   // Pass 1: parse only, same front end, nothing kept.
@@ -533,6 +565,8 @@ function printReport(s, opts) {
     out.push('CLI engine end to end (DdiLint.lintFiles, each run a fresh process):');
     out.push(line('--jobs 1', r.jobs1));
     out.push(line('--jobs 2', r.jobs2) + `  = ${s.e2e.jobsSpeedup.toFixed(2)}× faster`);
+    const m = s.e2e.machineScaling;
+    out.push(`  (two threads against one on this machine, no ddi-lint code: integer loop ${m.integer.toFixed(2)}×, allocating loop ${m.allocating.toFixed(2)}×)`);
     out.push(line('--jobs 2 --cache, cold', r.cacheCold));
     out.push(line('--jobs 2 --cache, warm', r.cacheWarm) + `  = ${fmtPct(100 * s.e2e.warmOverCold)} of cold`);
     if (r.cacheOneFileChanged) out.push(line('--cache, one file changed', r.cacheOneFileChanged) + `  (${r.cacheOneFileChanged.changedFile}, unit of ${r.cacheOneFileChanged.unitFiles} files)`);

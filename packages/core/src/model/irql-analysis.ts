@@ -863,11 +863,14 @@ function pathOf(base: string): string {
  */
 const SAVES_PREVIOUS_IRQL = /^\s*(?:KeRaiseIrql|KeAcquireSpinLock)\s*\((?:[^;]*),\s*&\s*\(?\s*([A-Za-z_]\w*)\s*\)?\s*\)\s*;?\s*$/;
 
+/** What may follow the constant of `constantAssignment`: white space, `)`, `;` (and white space beyond ASCII). */
+const TRAILING: ReadonlySet<number> = new Set([...' \t\r\n\v\f;)'].map((c) => c.charCodeAt(0)));
+
 /** `lockHeld = TRUE;`, `BOOLEAN lockHeld = FALSE;`: the variable and the constant truth it is given. */
 function constantAssignment(statement: string): { path: string; value: boolean } | undefined {
   // Most statements end otherwise: told apart before the pattern, which is slow on long ones.
   let end = statement.length;
-  while (end > 0 && /[\s;)]/.test(statement[end - 1]!)) end--;
+  while (end > 0 && (TRAILING.has(statement.charCodeAt(end - 1)) || (statement.charCodeAt(end - 1) > 127 && /\s/.test(statement[end - 1]!)))) end--;
   if (!/(?:TRUE|FALSE|true|false|0|1)$/.test(statement.slice(Math.max(0, end - 5), end))) return undefined;
   const m = /^(?:[A-Za-z_][\w\s*]*\s)?\s*([A-Za-z_][\w>.\-[\]]*)\s*=\s*\(?\s*(TRUE|FALSE|true|false|0|1)\s*\)?\s*;?$/.exec(statement.trim());
   return m ? { path: m[1].replace(/\s+/g, ''), value: m[2] === 'TRUE' || m[2] === 'true' || m[2] === '1' } : undefined;
@@ -889,7 +892,7 @@ function correlatedConditions(cfg: Cfg): Set<string> {
   if (!counts.size) return new Set();
   for (const node of cfg.nodes) {
     if (node.kind !== 'statement' || !node.ast) continue;
-    const assigned = constantAssignmentOf(node);
+    const assigned = statementFactsOf(node).constant;
     if (assigned && counts.has(assigned.path)) counts.set(assigned.path, counts.get(assigned.path)! + 1);
   }
   return new Set([...counts].filter(([, n]) => n >= 2).map(([base]) => base));
@@ -912,8 +915,8 @@ function recordFact(state: IrqlState, guard: Guard, correlated: ReadonlySet<stri
  */
 function updateAssignedFacts(node: CfgNode, state: IrqlState, correlated: ReadonlySet<string>): IrqlState {
   if (!node.ast || node.kind !== 'statement' || (!correlated.size && !state.facts?.size)) return state;
-  const text = statementText(node);
-  const constant = correlated.size ? constantAssignmentOf(node) : undefined;
+  const statement = statementFactsOf(node);
+  const constant = correlated.size ? statement.constant : null;
   if (constant && correlated.has(constant.path)) {
     const facts = new Map(state.facts ?? []);
     facts.set(constant.path, constant.value);
@@ -921,11 +924,11 @@ function updateAssignedFacts(node: CfgNode, state: IrqlState, correlated: Readon
     return { ...state, facts };
   }
   if (!state.facts?.size) return state;
-  const savedInto = SAVES_PREVIOUS_IRQL.exec(text)?.[1];
   let facts: Map<string, boolean> | undefined;
   for (const base of state.facts.keys()) {
-    if (savedInto && pathOf(base) === savedInto && /[<>]/.test(base)) continue;
-    if (assigns(node, pathOf(base))) {
+    const path = pathOf(base);
+    if (statement.savedInto && path === statement.savedInto && /[<>]/.test(base)) continue;
+    if (assigns(statement, path)) {
       facts ??= new Map(state.facts);
       facts.delete(base);
     }
@@ -933,24 +936,33 @@ function updateAssignedFacts(node: CfgNode, state: IrqlState, correlated: Readon
   return facts ? { ...state, facts } : state;
 }
 
-/** `constantAssignment` of a statement node, once per node (the fixpoint visits it once per variant and round). */
-const constantAssignments = new WeakMap<CfgNode, { path: string; value: boolean } | null>();
-function constantAssignmentOf(node: CfgNode): { path: string; value: boolean } | undefined {
-  let constant = constantAssignments.get(node);
-  if (constant === undefined) constantAssignments.set(node, (constant = constantAssignment(statementText(node)) ?? null));
-  return constant ?? undefined;
+/** What the branch facts read of a statement node, read once (the fixpoint visits it once per variant and round). */
+interface StatementFacts {
+  readonly text: string;
+  /** `lockHeld = TRUE;`: the path and the constant it is given; null for any other statement. */
+  readonly constant: { readonly path: string; readonly value: boolean } | null;
+  /** `KeRaiseIrql(DISPATCH_LEVEL, &irql)`: the variable the previous IRQL is saved into. */
+  readonly savedInto: string | undefined;
+  /** Per tested path, whether the statement assigns it (`assignmentOf`), once asked. */
+  assigned?: Map<string, boolean>;
 }
 
-/** Whether a statement node assigns a path (`assignmentOf`), once per node and path. */
-const assignedPaths = new WeakMap<CfgNode, Map<string, boolean>>();
-function assigns(node: CfgNode, path: string): boolean {
-  let known = assignedPaths.get(node);
-  if (!known) assignedPaths.set(node, (known = new Map()));
-  let answer = known.get(path);
-  if (answer === undefined) {
-    const text = statementText(node);
-    known.set(path, (answer = text.includes(path) && assignmentOf(path).test(text)));
+const statementFacts = new WeakMap<CfgNode, StatementFacts>();
+
+function statementFactsOf(node: CfgNode): StatementFacts {
+  let facts = statementFacts.get(node);
+  if (!facts) {
+    const text = node.ast?.text ?? '';
+    facts = { text, constant: constantAssignment(text) ?? null, savedInto: SAVES_PREVIOUS_IRQL.exec(text)?.[1] };
+    statementFacts.set(node, facts);
   }
+  return facts;
+}
+
+function assigns(statement: StatementFacts, path: string): boolean {
+  const known = (statement.assigned ??= new Map());
+  let answer = known.get(path);
+  if (answer === undefined) known.set(path, (answer = statement.text.includes(path) && assignmentOf(path).test(statement.text)));
   return answer;
 }
 
@@ -1045,14 +1057,7 @@ function copySavedSlot(node: CfgNode, state: IrqlState): IrqlState {
 }
 
 /** The fixpoint visits a node many times: what is read from its syntax is read once. */
-const statementTexts = new WeakMap<CfgNode, string>();
 const plainCopies = new WeakMap<CfgNode, { readonly from: string; readonly to: string } | null>();
-
-function statementText(node: CfgNode): string {
-  let text = statementTexts.get(node);
-  if (text === undefined) statementTexts.set(node, (text = node.ast?.text ?? ''));
-  return text;
-}
 
 /** `to = (cast)from;` as normalised texts; null for any other statement. */
 function plainCopyOf(node: CfgNode): { readonly from: string; readonly to: string } | null {
