@@ -1164,49 +1164,37 @@ VOID Reused(PCTX c)
 });
 
 describe('branch facts set by constants', () => {
-  it('pair a release under `if (held)` with the acquire that set `held` to TRUE, however the constant is written', () => {
-    for (const constant of ['TRUE;', '( TRUE ) ;  ', '1 ;\t']) {
-      const w = world(`
+  /** A lock taken under one test and released under `if (held)`, with `held` set after the acquire. */
+  const worker = (setHeld: string, beforeRelease = 'DoWork(Ext);') => `
 VOID Worker(PDEVICE_EXTENSION Ext)
 {
     KIRQL oldIrql;
     BOOLEAN held = FALSE;
     if (Ext->NeedLock) {
         KeAcquireSpinLock(&Ext->Lock, &oldIrql);
-        held = ${constant}
+        held = ${setHeld}
     }
-    DoWork(Ext);
+    ${beforeRelease}
     if (held) {
         KeReleaseSpinLock(&Ext->Lock, oldIrql);
     }
     Done(Ext);
-}`);
-      const worker = w.program.definitions().find((d) => d.name === 'Worker')!;
+}`;
+  const definition = (w: World) => w.program.definitions().find((d) => d.name === 'Worker')!;
+
+  it('pair a release under `if (held)` with the acquire that set `held` to TRUE, however the constant is written', () => {
+    for (const constant of ['TRUE;', '( TRUE ) ;  ', '1 ;\t']) {
+      const w = world(worker(constant));
       expect(at(w, 'DoWork')).toBe('PASSIVE_LEVEL..DISPATCH_LEVEL');
       // Both paths leave the function as they entered it: the lock is released exactly where it was taken.
       expect(at(w, 'Done')).toBe(at(w, 'DoWork'));
-      expect(w.program.irqlOf(worker).exit?.parts).toEqual([]);
-      expect(w.program.unrestoredRaises(worker)).toEqual([]);
+      expect(w.program.irqlOf(definition(w)).exit?.parts).toEqual([]);
+      expect(w.program.unrestoredRaises(definition(w))).toEqual([]);
     }
   });
 
-  it('forget what a branch knew once the statement assigns the tested flag otherwise', () => {
-    const w = world(`
-VOID Worker(PDEVICE_EXTENSION Ext)
-{
-    KIRQL oldIrql;
-    BOOLEAN held = FALSE;
-    if (Ext->NeedLock) {
-        KeAcquireSpinLock(&Ext->Lock, &oldIrql);
-        held = TRUE;
-    }
-    held = Recheck(Ext);
-    if (held) {
-        KeReleaseSpinLock(&Ext->Lock, oldIrql);
-    }
-    Done(Ext);
-}`);
-    const worker = w.program.definitions().find((d) => d.name === 'Worker')!;
-    expect(w.program.irqlOf(worker).exit?.parts.length).toBeGreaterThan(0);
+  it('forget what a branch knew once a statement assigns the tested flag otherwise', () => {
+    const w = world(worker('TRUE;', 'held = Recheck(Ext);'));
+    expect(w.program.irqlOf(definition(w)).exit?.parts.length).toBeGreaterThan(0);
   });
 });
