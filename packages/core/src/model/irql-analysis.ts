@@ -139,18 +139,9 @@ function sameLock(a: string, b: string, aliases: ReadonlyMap<string, string> | u
 }
 
 /**
- * The patterns below, made once per name (they run for every local of every function). The caches live as long
- * as the process (a language server's included), so they are emptied when they grow past a bound: a driver's
- * names fit many times over.
+ * Bound of the caches by name below (patterns per tested path, paths per fact): they live as long as the process (a
+ * language server's included), so they are emptied when they grow past it; a driver's names fit many times over.
  */
-function patternFor(cache: Map<string, RegExp>, name: string, make: (name: string) => RegExp): RegExp {
-  let pattern = cache.get(name);
-  if (!pattern) {
-    if (cache.size >= MAX_CACHED_PATTERNS) cache.clear();
-    cache.set(name, (pattern = make(name)));
-  }
-  return pattern;
-}
 const MAX_CACHED_PATTERNS = 2048;
 
 /**
@@ -863,15 +854,13 @@ function pathOf(base: string): string {
  */
 const SAVES_PREVIOUS_IRQL = /^\s*(?:KeRaiseIrql|KeAcquireSpinLock)\s*\((?:[^;]*),\s*&\s*\(?\s*([A-Za-z_]\w*)\s*\)?\s*\)\s*;?\s*$/;
 
-/** What may follow the constant of `constantAssignment`: white space, `)`, `;` (and white space beyond ASCII). */
-const TRAILING: ReadonlySet<number> = new Set([...' \t\r\n\v\f;)'].map((c) => c.charCodeAt(0)));
+/** A statement ending in a constant truth, and then only white space, `)` and `;` (what `constantAssignment` allows). */
+const ENDS_IN_CONSTANT = /(?:TRUE|FALSE|true|false|0|1)[\s;)]*$/;
 
 /** `lockHeld = TRUE;`, `BOOLEAN lockHeld = FALSE;`: the variable and the constant truth it is given. */
 function constantAssignment(statement: string): { path: string; value: boolean } | undefined {
   // Most statements end otherwise: told apart before the pattern, which is slow on long ones.
-  let end = statement.length;
-  while (end > 0 && (TRAILING.has(statement.charCodeAt(end - 1)) || (statement.charCodeAt(end - 1) > 127 && /\s/.test(statement[end - 1]!)))) end--;
-  if (!/(?:TRUE|FALSE|true|false|0|1)$/.test(statement.slice(Math.max(0, end - 5), end))) return undefined;
+  if (!ENDS_IN_CONSTANT.test(statement)) return undefined;
   const m = /^(?:[A-Za-z_][\w\s*]*\s)?\s*([A-Za-z_][\w>.\-[\]]*)\s*=\s*\(?\s*(TRUE|FALSE|true|false|0|1)\s*\)?\s*;?$/.exec(statement.trim());
   return m ? { path: m[1].replace(/\s+/g, ''), value: m[2] === 'TRUE' || m[2] === 'true' || m[2] === '1' } : undefined;
 }
@@ -969,10 +958,14 @@ function assigns(statement: StatementFacts, path: string): boolean {
 /** Per tested path: the pattern of a statement that assigns it, increments it or takes its address. */
 const assignmentPatterns = new Map<string, RegExp>();
 function assignmentOf(path: string): RegExp {
-  return patternFor(assignmentPatterns, path, (p) => {
-    const escaped = p.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
-    return new RegExp(`(^|[^\\w>.])${escaped}\\s*(=[^=]|\\+\\+|--|[-+|&^]=)|(\\+\\+|--)\\s*${escaped}\\b|&\\s*${escaped}\\b`);
-  });
+  let pattern = assignmentPatterns.get(path);
+  if (!pattern) {
+    if (assignmentPatterns.size >= MAX_CACHED_PATTERNS) assignmentPatterns.clear();
+    const escaped = path.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+    pattern = new RegExp(`(^|[^\\w>.])${escaped}\\s*(=[^=]|\\+\\+|--|[-+|&^]=)|(\\+\\+|--)\\s*${escaped}\\b|&\\s*${escaped}\\b`);
+    assignmentPatterns.set(path, pattern);
+  }
+  return pattern;
 }
 
 /** Facts maps are never changed once made and are shared by the states spread from one another: keyed once. */

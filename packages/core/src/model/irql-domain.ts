@@ -14,7 +14,7 @@
  */
 import type { ParsedSource, SyntaxNode } from '../frontend/parser.js';
 import type { FunctionDefinition } from './file-model.js';
-import { type Interval, type Level, formatInterval, hull, meet, sameInterval } from './irql.js';
+import { type Interval, type Level, formatInterval, hull, meet, sameInterval, within } from './irql.js';
 
 export type Basis = 'proven' | 'contract' | 'assumed';
 
@@ -140,10 +140,6 @@ export function narrowValue(v: IrqlValue, to: Interval): IrqlValue | null {
   }
   if (!entryCap && !parts.length) return null;
   return entryCap && v.entryWhen ? { entryCap, parts, entryWhen: v.entryWhen } : { entryCap, parts };
-}
-
-function within(inner: Interval, outer: Interval): boolean {
-  return inner.lo >= outer.lo && inner.hi <= outer.hi;
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   meet,
   parseLevel,
   sameInterval,
+  within,
 } from './irql.js';
 import {
   ENTRY_VALUE,
@@ -109,6 +110,13 @@ describe('meet', () => {
         else expect(a.hi < b.lo || b.hi < a.lo).toBe(true);
       }
     }
+  });
+
+  it('within: every level of the first interval is in the second', () => {
+    expect(within(interval(A, D), interval(P, D))).toBe(true);
+    expect(within(interval(P, D), interval(P, D))).toBe(true);
+    expect(within(interval(P, D), interval(A, H))).toBe(false);
+    expect(within(interval(P, H), interval(P, D))).toBe(false);
   });
 
   it('sameInterval compares by value', () => {

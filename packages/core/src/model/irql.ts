@@ -39,6 +39,11 @@ export function sameInterval(a: Interval, b: Interval): boolean {
   return a.lo === b.lo && a.hi === b.hi;
 }
 
+/** Whether every level of `inner` is in `outer`. */
+export function within(inner: Interval, outer: Interval): boolean {
+  return inner.lo >= outer.lo && inner.hi <= outer.hi;
+}
+
 /** Narrow `a` to the levels also in `b`; null when they do not meet (an infeasible path). */
 export function meet(a: Interval, b: Interval): Interval | null {
   const lo = Math.max(a.lo, b.lo) as Level;
