@@ -9,6 +9,7 @@
 import { createRequire } from 'node:module';
 import type ParserType from 'tree-sitter';
 import { type Annotation, type ProjectMacroUse, blankAnnotations } from './annotations.js';
+import { reparseChanged } from './reparse.js';
 import { type RepairNode, erroneousConstructs, repairText } from './repair.js';
 import { LineIndex } from './line-index.js';
 import { type ParseStore, decodeParsed, encodeParsed, macrosFingerprint, parseKeyOf } from './parse-cache.js';
@@ -143,34 +144,28 @@ function syntaxTreeOf(text: string, language: SourceLanguage, grammar: object): 
   const native = nativeFrontEnd;
   if (native) {
     try {
-      return withRepair(text, (parsedText) => treeFromNative(parsedText, grammar, native.parseColumns(parsedText, grammar), native)).tree;
+      return withRepair(text, (parsedText) => treeFromNative(parsedText, grammar, native.parseColumns(parsedText, grammar), native));
     } catch {
       // The addon refused (it checks its own bounds): the binding's tree gives the same columns.
     }
   }
-  const chosen = withRepair(text, (parsedText) => parseText(parsedText, language));
-  return copyTree(chosen.tree, chosen.text, grammar);
-}
-
-interface Parsed<T> {
-  readonly tree: T;
-  readonly text: string;
+  return withRepair(text, (parsedText) => copyTree(parseText(parsedText, language), parsedText, grammar));
 }
 
 /**
  * Parse `text`; when the tree has errors, give it one repair round (same-length edits of the regions that hold
- * them, repair.ts) and keep the repaired text's tree if less code is lost. The repaired text is parsed afresh: an
- * incremental parse recovers from the errors that are left differently (measured on Windows-driver-samples:
- * functions lost in five files).
+ * them, repair.ts) and keep the repaired text's tree if less code is lost. Only the top-level items the repair
+ * changed are parsed again (reparse.ts). tree-sitter's incremental parse is not used for that: it recovers from
+ * the errors that are left differently (measured on Windows-driver-samples: functions lost in five files).
  */
-function withRepair<T extends { readonly rootNode: RepairNode }>(text: string, parse: (text: string) => T): Parsed<T> {
+function withRepair(text: string, parse: (text: string) => SyntaxTree): SyntaxTree {
   const first = parse(text);
   const repaired = first.rootNode.hasError ? repairText(text, first.rootNode) : undefined;
   if (repaired !== undefined) {
-    const second = parse(repaired);
-    if (erroneousLength(second.rootNode) < erroneousLength(first.rootNode)) return { tree: second, text: repaired };
+    const second = reparseChanged(first, repaired, parse);
+    if (erroneousLength(second.rootNode) < erroneousLength(first.rootNode)) return second;
   }
-  return { tree: first, text };
+  return first;
 }
 
 /** `parsed` with the unit's call macros, and with the parse store's key when it went through one. */

@@ -204,6 +204,70 @@ export class SyntaxTree {
     };
   }
 
+  /**
+   * @internal This tree with runs of children replaced by the top-level items of other trees (reparse.ts), as the
+   * tree of `text`. Each splice removes the subtrees [from, to) (whole children of `parent`, or none where
+   * from = to) and puts in their place the root's children of `tree`, a parse of `text` from `offset` on.
+   * Splices are in document order and do not overlap.
+   */
+  spliced(text: string, splices: readonly Splice[]): SyntaxTree {
+    let count = this.count;
+    for (const s of splices) count += s.tree.count - 1 - (s.to - s.from);
+    const typeIds = new Uint16Array(count);
+    const starts = new Int32Array(count);
+    const ends = new Int32Array(count);
+    const parents = new Int32Array(count);
+    const after = new Int32Array(count);
+    const fields = new Uint16Array(count);
+    const flags = new Uint8Array(count);
+    // A kept node's new number: its old one moved by the splices that end at or before it.
+    const moved = (index: number): number => {
+      let shift = 0;
+      for (const s of splices) if (s.to <= index) shift += s.tree.count - 1 - (s.to - s.from);
+      return index + shift;
+    };
+    let out = 0;
+    const keep = (from: number, to: number): void => {
+      for (let i = from; i < to; i++, out++) {
+        typeIds[out] = this.typeIds[i];
+        starts[out] = this.starts[i];
+        ends[out] = this.ends[i];
+        parents[out] = this.parents[i] < 0 ? -1 : moved(this.parents[i]);
+        fields[out] = this.fields[i];
+        flags[out] = this.flags[i];
+      }
+    };
+    let next = 0;
+    for (const { parent, from, to, offset, tree } of splices) {
+      keep(next, from);
+      const base = out - 1; // the inserted root's children hang from `parent`; node j of `tree` lands at base + j
+      for (let j = 1; j < tree.count; j++, out++) {
+        typeIds[out] = tree.typeIds[j];
+        starts[out] = tree.starts[j] + offset;
+        ends[out] = tree.ends[j] + offset;
+        parents[out] = tree.parents[j] === 0 ? moved(parent) : base + tree.parents[j];
+        fields[out] = tree.fields[j];
+        flags[out] = tree.flags[j];
+      }
+      next = to;
+    }
+    keep(next, this.count);
+    // Subtree ends and HAS_ERROR follow from the parents, read backwards (pre-order: children after their parent).
+    for (let i = 0; i < count; i++) {
+      after[i] = i + 1;
+      if (!(flags[i] & MISSING) && this.tables.symbols[typeIds[i]]!.type !== 'ERROR') flags[i] &= ~HAS_ERROR;
+    }
+    for (let i = count - 1; i > 0; i--) {
+      const p = parents[i];
+      if (after[i] > after[p]) after[p] = after[i];
+      if (flags[i] & HAS_ERROR) flags[p] |= HAS_ERROR;
+    }
+    // The root starts at its first child, as tree-sitter's, and ends with the text (other parents keep their range:
+    // their first and last children are the directives or braces that make them containers, never replaced).
+    if (count > 1) starts[0] = starts[1];
+    return new SyntaxTree(text, this.tables, { count, typeIds, starts, ends, parents, after, fields, flags });
+  }
+
   /** The row and column of an offset (0-based, as tree-sitter's). */
   pointAt(offset: number): Point {
     const { line, column } = (this.lines ??= new LineIndex(this.text)).position(offset);
@@ -503,6 +567,18 @@ function nameAll(tables: LanguageTables, language: object, names: Pick<NativeFro
     fieldIds.set(name, fieldId);
   }
   tables.allNamed = true;
+}
+
+/** A run of a tree's children and the tree of what replaces them (`SyntaxTree.spliced`). */
+export interface Splice {
+  /** The number of the node whose children are replaced. */
+  readonly parent: number;
+  /** The replaced subtrees: nodes [from, to). */
+  readonly from: number;
+  readonly to: number;
+  /** Where in the text `tree`'s parse starts. */
+  readonly offset: number;
+  readonly tree: SyntaxTree;
 }
 
 /** A tree's facts per node, by pre-order number (the arrays may be longer than `count`). */
