@@ -27,7 +27,7 @@ const ITEM_CONTAINERS = new Set(['preproc_if', 'preproc_ifdef', 'declaration_lis
 const BODY_CONTAINERS = new Set(['linkage_specification', 'namespace_definition']);
 
 /** Past this share of the text's length in partial parses, one parse of the whole text is cheaper. */
-const PARTIAL_SHARE = 0.6;
+const PARTIAL_SHARE = 0.4;
 
 interface Run {
   readonly parent: SyntaxNode;
