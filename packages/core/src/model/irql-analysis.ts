@@ -682,11 +682,17 @@ export function analyzeFunction(definition: FunctionDefinition, analysisContext:
   // CFG node ids are their indices in `cfg.nodes`.
   const single: (IrqlState | undefined)[] | undefined = correlated.size ? undefined : new Array(cfg.nodes.length);
   const variants: (Map<string, IrqlState> | undefined)[] = single ? [] : new Array(cfg.nodes.length);
+  // The variants of a node that changed since it was last visited: only those are visited again (the others
+  // would send their successors what they already hold).
+  const dirty: (Set<string> | typeof ALL_VARIANTS | undefined)[] = single ? [] : new Array(cfg.nodes.length);
   const beforeCall = new Map<number, IrqlValue>();
   const entryValue = ctx.pageableSection ? narrowValue(ENTRY_VALUE, interval(Level.Passive, Level.Apc)) ?? ENTRY_VALUE : ENTRY_VALUE;
   const start: IrqlState = { value: entryValue, saved: new Map(), locks: new Map(), facts: new Map() };
   if (single) single[cfg.entry.id] = start;
-  else variants[cfg.entry.id] = new Map([['', start]]);
+  else {
+    variants[cfg.entry.id] = new Map([['', start]]);
+    dirty[cfg.entry.id] = ALL_VARIANTS;
+  }
   const queued = new Uint8Array(cfg.nodes.length);
   queued[cfg.entry.id] = 1;
   const worklist: CfgNode[] = [cfg.entry];
@@ -704,8 +710,13 @@ export function analyzeFunction(definition: FunctionDefinition, analysisContext:
       return changedBy(prev, joined);
     }
     const target = variants[to] ?? new Map<string, IrqlState>();
-    if (!addVariant(target, out)) return false;
+    const changed = addVariant(target, out);
+    if (changed === undefined) return false;
     variants[to] = target;
+    const marked = dirty[to];
+    if (changed === ALL_VARIANTS || marked === ALL_VARIANTS) dirty[to] = ALL_VARIANTS;
+    else if (marked) marked.add(changed);
+    else dirty[to] = new Set([changed]);
     return true;
   };
   const visit = (node: CfgNode, state: IrqlState): void => {
@@ -736,7 +747,11 @@ export function analyzeFunction(definition: FunctionDefinition, analysisContext:
     const node = worklist.shift()!;
     queued[node.id] = 0;
     if (single) visit(node, single[node.id]!);
-    else for (const state of variants[node.id]!.values()) visit(node, state);
+    else {
+      const changed = dirty[node.id];
+      dirty[node.id] = undefined;
+      for (const [key, state] of variants[node.id]!) if (changed === ALL_VARIANTS || changed?.has(key)) visit(node, state);
+    }
   }
   let nodeIn = single;
   if (!nodeIn) {
@@ -983,17 +998,17 @@ function factsKey(facts: ReadonlyMap<string, boolean> | undefined): string {
 }
 
 /**
- * Add a state to a node's variants; returns whether what they say changed (`variantsKey` of the node would
- * differ), which is what puts the node back on the worklist.
+ * Join `state` into the variant of its facts. Returns the key of the variant that changed, ALL_VARIANTS when the
+ * variants were merged into fewer, or undefined when nothing changed.
  */
-function addVariant(target: Map<string, IrqlState>, state: IrqlState): boolean {
+function addVariant(target: Map<string, IrqlState>, state: IrqlState): string | typeof ALL_VARIANTS | undefined {
   const key = factsKey(state.facts);
   const prev = target.get(key);
   if (prev) {
     const joined = joinStates(prev, state);
-    if (joined === prev) return false;
+    if (joined === prev) return undefined;
     target.set(key, joined);
-    return changedBy(prev, joined);
+    return changedBy(prev, joined) ? key : undefined;
   }
   // Only a new variant past the limit merges; its outcome is compared whole.
   const before = target.size === MAX_VARIANTS ? variantsKey(target) : undefined;
@@ -1015,10 +1030,11 @@ function addVariant(target: Map<string, IrqlState>, state: IrqlState): boolean {
       const prev = target.get(key);
       target.set(key, prev ? joinStates(prev, v) : v);
     }
-    return variantsKey(target) !== before;
+    return variantsKey(target) !== before ? ALL_VARIANTS : undefined;
   }
-  return true;
+  return key;
 }
+const ALL_VARIANTS = Symbol('all variants');
 
 /** Whether a join changed what a state says (its key). */
 function changedBy(prev: IrqlState, joined: IrqlState): boolean {
