@@ -674,6 +674,7 @@ export function analyzeFunction(definition: FunctionDefinition, analysisContext:
     lockAliases: () => (aliases ??= lockAliasesOf(definition)),
   };
   const correlated = correlatedConditions(cfg);
+  const factEffects = correlated.size ? factEffectsOf(cfg, correlated) : undefined;
   const limits = statedLimits(definition, ctx);
   const params = parameterFactsOf(definition);
   // Each node holds up to MAX_VARIANTS states told apart by the branch facts on the way (`AtDIRQL` true/false),
@@ -730,7 +731,7 @@ export function analyzeFunction(definition: FunctionDefinition, analysisContext:
       if (asserted) state = { ...state, value: narrowValue(state.value, asserted) ?? state.value };
     }
     state = copySavedSlot(node, state);
-    state = updateAssignedFacts(node, state, correlated);
+    if (factEffects) state = updateAssignedFacts(factEffects[node.id], state);
     for (const edge of node.succ) {
       let out = narrowOnEdge(state, edge, ctx, params);
       if (out && edge.guard && correlated.size) out = recordFact(out, edge.guard, correlated);
@@ -913,15 +914,46 @@ function recordFact(state: IrqlState, guard: Guard, correlated: ReadonlySet<stri
   return { ...state, facts };
 }
 
+/** What a statement does to the branch facts. */
+interface FactEffect {
+  /** `lockHeld = TRUE;` for a tested `lockHeld`: that is what is known of it from here on. */
+  readonly constant: { readonly path: string; readonly value: boolean } | null;
+  /** The facts whose variable the statement assigns otherwise: nothing is known of them from here on. */
+  readonly ends: readonly string[];
+}
+
+/**
+ * Per CFG node of a function whose conditions are tested more than once (`correlated`), what the node does to the
+ * facts; undefined where it does nothing. Read once per function, not on each visit of the fixpoint.
+ */
+function factEffectsOf(cfg: Cfg, correlated: ReadonlySet<string>): (FactEffect | undefined)[] {
+  const effects: (FactEffect | undefined)[] = new Array(cfg.nodes.length);
+  for (const node of cfg.nodes) {
+    if (!node.ast || node.kind !== 'statement') continue;
+    const statement = statementFactsOf(node);
+    const constant = statement.constant && correlated.has(statement.constant.path) ? statement.constant : null;
+    const ends: string[] = [];
+    if (!constant) {
+      for (const base of correlated) {
+        const path = pathOf(base);
+        // `KeRaiseIrql(…, &irql)` assigns `irql`, but a test of the saved level (`irql < DISPATCH_LEVEL`) stays.
+        if (statement.savedInto && path === statement.savedInto && /[<>]/.test(base)) continue;
+        if (assigns(statement, path)) ends.push(base);
+      }
+    }
+    if (constant || ends.length) effects[node.id] = { constant, ends };
+  }
+  return effects;
+}
+
 /**
  * A statement that assigns a tested variable ends what the branches knew about it, unless it gives it a constant:
  * then that is what is known (`lockHeld = TRUE`).
  */
-function updateAssignedFacts(node: CfgNode, state: IrqlState, correlated: ReadonlySet<string>): IrqlState {
-  if (!node.ast || node.kind !== 'statement' || (!correlated.size && !state.facts?.size)) return state;
-  const statement = statementFactsOf(node);
-  const constant = correlated.size ? statement.constant : null;
-  if (constant && correlated.has(constant.path)) {
+function updateAssignedFacts(effect: FactEffect | undefined, state: IrqlState): IrqlState {
+  if (!effect) return state;
+  const { constant } = effect;
+  if (constant) {
     const facts = new Map(state.facts ?? []);
     facts.set(constant.path, constant.value);
     for (const base of facts.keys()) if (base !== constant.path && pathOf(base) === constant.path) facts.delete(base);
@@ -929,17 +961,13 @@ function updateAssignedFacts(node: CfgNode, state: IrqlState, correlated: Readon
   }
   if (!state.facts?.size) return state;
   let facts: Map<string, boolean> | undefined;
-  for (const base of state.facts.keys()) {
-    const path = pathOf(base);
-    if (statement.savedInto && path === statement.savedInto && /[<>]/.test(base)) continue;
-    if (assigns(statement, path)) {
-      facts ??= new Map(state.facts);
-      facts.delete(base);
-    }
+  for (const base of effect.ends) {
+    if (!state.facts.has(base)) continue;
+    facts ??= new Map(state.facts);
+    facts.delete(base);
   }
   return facts ? { ...state, facts } : state;
 }
-
 /** What the branch facts read of a statement node, read once (the fixpoint visits it once per variant and round). */
 interface StatementFacts {
   readonly text: string;
