@@ -975,8 +975,6 @@ interface StatementFacts {
   readonly constant: { readonly path: string; readonly value: boolean } | null;
   /** `KeRaiseIrql(DISPATCH_LEVEL, &irql)`: the variable the previous IRQL is saved into. */
   readonly savedInto: string | undefined;
-  /** Per tested path, whether the statement assigns it (`assignmentOf`), once asked. */
-  assigned?: Map<string, boolean>;
 }
 
 const statementFacts = new WeakMap<CfgNode, StatementFacts>();
@@ -992,10 +990,7 @@ function statementFactsOf(node: CfgNode): StatementFacts {
 }
 
 function assigns(statement: StatementFacts, path: string): boolean {
-  const known = (statement.assigned ??= new Map());
-  let answer = known.get(path);
-  if (answer === undefined) known.set(path, (answer = statement.text.includes(path) && assignmentOf(path).test(statement.text)));
-  return answer;
+  return statement.text.includes(path) && assignmentOf(path).test(statement.text);
 }
 
 /** Per tested path: the pattern of a statement that assigns it, increments it or takes its address. */
