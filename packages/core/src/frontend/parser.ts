@@ -138,7 +138,8 @@ function parseAfresh(filePath: string, text: string, language: SourceLanguage, o
 
 /**
  * The tree the analysis reads: written by the native addon (native-columns.ts), or, where it is not built, copied
- * from tree-sitter's tree (syntax-tree.ts's `copyTree`; only the tree that is kept is copied).
+ * from tree-sitter's tree (syntax-tree.ts's `copyTree`). The repair reads the first tree in that form, and the
+ * second parse's items are spliced into it.
  */
 function syntaxTreeOf(text: string, language: SourceLanguage, grammar: object): SyntaxTree {
   const native = nativeFrontEnd;

@@ -18,7 +18,7 @@
  *
  * Functions that parsed cleanly are not touched: their `#if` branches stay alternative paths for the analysis.
  */
-/** What the repair reads of a tree: tree-sitter's own nodes (it runs before the chosen tree is copied). */
+/** What the repair reads of a tree (a `SyntaxNode` of the first parse, or tree-sitter's own in tests). */
 export interface RepairNode {
   readonly type: string;
   readonly startIndex: number;

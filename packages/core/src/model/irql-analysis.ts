@@ -968,7 +968,8 @@ function updateAssignedFacts(effect: FactEffect | undefined, state: IrqlState): 
   }
   return facts ? { ...state, facts } : state;
 }
-/** What the branch facts read of a statement node, read once (the fixpoint visits it once per variant and round). */
+
+/** What the branch facts read of a statement node, read once (by `correlatedConditions` and `factEffectsOf`). */
 interface StatementFacts {
   readonly text: string;
   /** `lockHeld = TRUE;`: the path and the constant it is given; null for any other statement. */
