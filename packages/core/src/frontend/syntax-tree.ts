@@ -213,13 +213,7 @@ export class SyntaxTree {
   spliced(text: string, splices: readonly Splice[]): SyntaxTree {
     let count = this.count;
     for (const s of splices) count += s.tree.count - 1 - (s.to - s.from);
-    const typeIds = new Uint16Array(count);
-    const starts = new Int32Array(count);
-    const ends = new Int32Array(count);
-    const parents = new Int32Array(count);
-    const after = new Int32Array(count);
-    const fields = new Uint16Array(count);
-    const flags = new Uint8Array(count);
+    const { typeIds, starts, ends, parents, after, fields, flags } = emptyColumns(count);
     // A kept node's new number: its old one moved by the splices that end at or before it.
     const moved = (index: number): number => {
       let shift = 0;
@@ -641,6 +635,19 @@ function tablesOf(language: { nodeTypeInfo?: readonly { type: string; fields?: o
   return tables;
 }
 
+/** Zeroed columns for `capacity` nodes. */
+function emptyColumns(capacity: number): Omit<Columns, 'count'> {
+  return {
+    typeIds: new Uint16Array(capacity),
+    starts: new Int32Array(capacity),
+    ends: new Int32Array(capacity),
+    parents: new Int32Array(capacity),
+    after: new Int32Array(capacity),
+    fields: new Uint16Array(capacity),
+    flags: new Uint8Array(capacity),
+  };
+}
+
 /**
  * Copy a tree-sitter tree into a `SyntaxTree`, in one cursor walk. `text` is the string tree-sitter parsed,
  * `language` the grammar module it was parsed with.
@@ -650,13 +657,7 @@ export function copyTree(native: ParserType.Tree, text: string, language: object
   const { symbols, fieldNames, fieldIds, typesWithFields } = tables;
   // Room for one node per four characters (C has about one per seven); the columns grow when a file is denser.
   let capacity = Math.max(64, text.length >> 2);
-  let typeIds = new Uint16Array(capacity);
-  let starts = new Int32Array(capacity);
-  let ends = new Int32Array(capacity);
-  let parents = new Int32Array(capacity);
-  let after = new Int32Array(capacity);
-  let fields = new Uint16Array(capacity);
-  let flags = new Uint8Array(capacity);
+  let { typeIds, starts, ends, parents, after, fields, flags } = emptyColumns(capacity);
   const grow = (): void => {
     capacity *= 2;
     const more = <T extends Uint16Array | Int32Array | Uint8Array>(old: T): T => {
