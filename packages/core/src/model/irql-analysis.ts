@@ -852,13 +852,19 @@ function conditionFact(cond: SyntaxNode): { base: string; polarity: boolean } | 
 /** A variable or field path: what a fact is about, and what an assignment ends. */
 const PATH = /^[A-Za-z_][\w>.\-[\]]*$/;
 
-/** The variable or field a fact's base tests (`Filter->Flags` for a flag bit). */
+/** A fact's base that compares a variable with a level (`irql<DISPATCH_LEVEL`), and that variable. */
+const LEVEL_BASE = /^([A-Za-z_]\w*)(?:<=|>=|<|>)/;
+
+/**
+ * The variable or field a fact's base tests: `Filter->Flags` for a flag bit, `irql` for a level comparison, the
+ * path itself otherwise (its `->` is not a comparison).
+ */
 const paths = new Map<string, string>();
 function pathOf(base: string): string {
   let path = paths.get(base);
   if (path === undefined) {
     if (paths.size >= MAX_CACHED_PATTERNS) paths.clear();
-    paths.set(base, (path = base.split(/&|<=|>=|<|>/)[0]));
+    paths.set(base, (path = LEVEL_BASE.exec(base)?.[1] ?? base.split('&')[0]!));
   }
   return path;
 }
@@ -927,23 +933,50 @@ interface FactEffect {
  * facts; undefined where it does nothing. Read once per function, not on each visit of the fixpoint.
  */
 function factEffectsOf(cfg: Cfg, correlated: ReadonlySet<string>): (FactEffect | undefined)[] {
+  const tested = [...correlated].map((base) => {
+    const path = pathOf(base);
+    return { base, path, lastName: LAST_NAME.exec(path)?.[0], firstName: FIRST_NAME.exec(path)?.[0], comparesLevel: LEVEL_BASE.test(base) };
+  });
   const effects: (FactEffect | undefined)[] = new Array(cfg.nodes.length);
   for (const node of cfg.nodes) {
     if (!node.ast || node.kind !== 'statement') continue;
     const statement = statementFactsOf(node);
     const constant = statement.constant && correlated.has(statement.constant.path) ? statement.constant : null;
     const ends: string[] = [];
-    if (!constant) {
-      for (const base of correlated) {
-        const path = pathOf(base);
+    if (!constant && MAY_ASSIGN.test(statement.text)) {
+      const names = writtenNamesOf(statement.text);
+      for (const { base, path, lastName, firstName, comparesLevel } of tested) {
         // `KeRaiseIrql(…, &irql)` assigns `irql`, but a test of the saved level (`irql < DISPATCH_LEVEL`) stays.
-        if (statement.savedInto && path === statement.savedInto && /[<>]/.test(base)) continue;
-        if (assigns(statement, path)) ends.push(base);
+        if (statement.savedInto && path === statement.savedInto && comparesLevel) continue;
+        // `ext->Held = …` writes the name `Held`; `&ext->Held`, `++count` write the name that starts the path (a
+        // path that does not end in a name, `a[i]`, is always tested).
+        const maybe = lastName === undefined || names.targets.has(lastName) || (firstName !== undefined && names.operands.has(firstName));
+        if (maybe && assigns(statement, path)) ends.push(base);
       }
     }
     if (constant || ends.length) effects[node.id] = { constant, ends };
   }
   return effects;
+}
+
+const LAST_NAME = /\w+$/;
+const FIRST_NAME = /^\w+/;
+/** A name followed by an assignment operator (`=`, `+=`, …, `++`, `--`; `==` too: a superset is enough). */
+const WRITTEN_TARGET = /(\w+)\s*(?=[-+|&^]?=|\+\+|--)/g;
+/** A name after `&`, `++` or `--`. */
+const WRITTEN_OPERAND = /(?:&|\+\+|--)\s*(\w+)/g;
+
+/**
+ * The names a statement may write: each whole name just before an assignment operator, and each just after `&`,
+ * `++` or `--`. Every assignment `assignmentOf` matches has its path's last name in the first set or its first
+ * name in the second, so a path with neither is not assigned (a cheap test before the pattern).
+ */
+function writtenNamesOf(text: string): { readonly targets: ReadonlySet<string>; readonly operands: ReadonlySet<string> } {
+  const targets = new Set<string>();
+  const operands = new Set<string>();
+  for (const m of text.matchAll(WRITTEN_TARGET)) targets.add(m[1]!);
+  for (const m of text.matchAll(WRITTEN_OPERAND)) operands.add(m[1]!);
+  return { targets, operands };
 }
 
 /**
@@ -989,6 +1022,9 @@ function statementFactsOf(node: CfgNode): StatementFacts {
   }
   return facts;
 }
+
+/** What every assignment `assignmentOf` matches holds: `=` (also in `+=`, `|=`…), `++`, `--` or `&`. */
+const MAY_ASSIGN = /[=&]|\+\+|--/;
 
 function assigns(statement: StatementFacts, path: string): boolean {
   return statement.text.includes(path) && assignmentOf(path).test(statement.text);

@@ -1164,18 +1164,18 @@ VOID Reused(PCTX c)
 });
 
 describe('branch facts set by constants', () => {
-  /** A lock taken under one test and released under `if (held)`, with `held` set after the acquire. */
-  const worker = (setHeld: string, beforeRelease = 'DoWork(Ext);') => `
+  /** A lock taken under one test and released under `if (held)`, with the flag (`held`) set after the acquire. */
+  const worker = (setHeld: string, beforeRelease = 'DoWork(Ext);', flag = 'held') => `
 VOID Worker(PDEVICE_EXTENSION Ext)
 {
     KIRQL oldIrql;
     BOOLEAN held = FALSE;
     if (Ext->NeedLock) {
         KeAcquireSpinLock(&Ext->Lock, &oldIrql);
-        held = ${setHeld}
+        ${flag} = ${setHeld}
     }
     ${beforeRelease}
-    if (held) {
+    if (${flag}) {
         KeReleaseSpinLock(&Ext->Lock, oldIrql);
     }
     Done(Ext);
@@ -1193,8 +1193,35 @@ VOID Worker(PDEVICE_EXTENSION Ext)
     }
   });
 
-  it('forget what a branch knew once a statement assigns the tested flag otherwise', () => {
-    const w = world(worker('TRUE;', 'held = Recheck(Ext);'));
-    expect(w.program.irqlOf(definition(w)).exit?.parts.length).toBeGreaterThan(0);
+  it('forget what a branch knew once a statement assigns the tested flag otherwise, in any form', () => {
+    const assignments: [string, string][] = [
+      ['held', 'held = Recheck(Ext);'],
+      ['held', 'held |= Recheck(Ext);'],
+      ['held', 'held++;'],
+      ['held', '--held;'],
+      ['held', 'Recheck(&held);'],
+      ['held', 'Recheck(& held);'],
+      ['Ext->LockHeld', 'Ext->LockHeld = Recheck(Ext);'],
+      ['Ext->LockHeld', 'Recheck(&Ext->LockHeld);'],
+    ];
+    for (const [flag, assignment] of assignments) {
+      const w = world(worker('TRUE;', assignment, flag));
+      expect(w.program.irqlOf(definition(w)).exit?.parts.length, assignment).toBeGreaterThan(0);
+    }
+  });
+
+  it('keep what a branch knew across statements that only read the flag or write other names', () => {
+    const reads: [string, string][] = [
+      ['held', 'Log(held);'],
+      ['held', 'heldCount = 1;'],
+      ['held', 'Ext->held = 0;'],
+      ['held', 'Ext->Count += held;'],
+      ['Ext->LockHeld', 'Log(Ext->LockHeld);'],
+      ['Ext->LockHeld', 'Other->LockHeld = 0;'],
+    ];
+    for (const [flag, statement] of reads) {
+      const w = world(worker('TRUE;', statement, flag));
+      expect(w.program.irqlOf(definition(w)).exit?.parts, statement).toEqual([]);
+    }
   });
 });
