@@ -139,10 +139,10 @@ function sameLock(a: string, b: string, aliases: ReadonlyMap<string, string> | u
 }
 
 /**
- * Bound of the caches by name below (patterns per tested path, paths per fact): they live as long as the process (a
- * language server's included), so they are emptied when they grow past it; a driver's names fit many times over.
+ * Bound of the cache of paths per fact (`pathOf`): it lives as long as the process (a language server's included),
+ * so it is emptied when it grows past it; a driver's names fit many times over.
  */
-const MAX_CACHED_PATTERNS = 2048;
+const MAX_CACHED_PATHS = 2048;
 
 /**
  * Where a body assigns its names and takes their addresses, found in one scan of its text (every parameter and
@@ -863,7 +863,7 @@ const paths = new Map<string, string>();
 function pathOf(base: string): string {
   let path = paths.get(base);
   if (path === undefined) {
-    if (paths.size >= MAX_CACHED_PATTERNS) paths.clear();
+    if (paths.size >= MAX_CACHED_PATHS) paths.clear();
     paths.set(base, (path = LEVEL_BASE.exec(base)?.[1] ?? base.split('&')[0]!));
   }
   return path;
@@ -961,14 +961,18 @@ function factEffectsOf(cfg: Cfg, correlated: ReadonlySet<string>): (FactEffect |
 
 const LAST_NAME = /\w+$/;
 const FIRST_NAME = /^\w+/;
-/** A name followed by an assignment operator (`=`, `+=`, …, `++`, `--`; `==` too: a superset is enough). */
-const WRITTEN_TARGET = /(\w+)\s*(?=[-+|&^]?=|\+\+|--)/g;
+/**
+ * A whole name followed by an assignment operator (`=`, `+=`, …, `++`, `--`; `==` too: a superset is enough). The
+ * name is matched whole (`\b` on both sides) so that a name that is not followed by one fails once, not once per
+ * shorter prefix and later start.
+ */
+const WRITTEN_TARGET = /\b(\w+)\b\s*(?=[-+|&^]?=|\+\+|--)/g;
 /** A name after `&`, `++` or `--`. */
 const WRITTEN_OPERAND = /(?:&|\+\+|--)\s*(\w+)/g;
 
 /**
  * The names a statement may write: each whole name just before an assignment operator, and each just after `&`,
- * `++` or `--`. Every assignment `assignmentOf` matches has its path's last name in the first set or its first
+ * `++` or `--`. Every assignment `assignsPath` finds has its path's last name in the first set or its first
  * name in the second, so a path with neither is not assigned (a cheap test before the pattern).
  */
 function writtenNamesOf(text: string): { readonly targets: ReadonlySet<string>; readonly operands: ReadonlySet<string> } {
@@ -1023,24 +1027,51 @@ function statementFactsOf(node: CfgNode): StatementFacts {
   return facts;
 }
 
-/** What every assignment `assignmentOf` matches holds: `=` (also in `+=`, `|=`…), `++`, `--` or `&`. */
+/** What every assignment `assignsPath` finds holds: `=` (also in `+=`, `|=`…), `++`, `--` or `&`. */
 const MAY_ASSIGN = /[=&]|\+\+|--/;
 
 function assigns(statement: StatementFacts, path: string): boolean {
-  return statement.text.includes(path) && assignmentOf(path).test(statement.text);
+  return assignsPath(statement.text, path);
 }
 
-/** Per tested path: the pattern of a statement that assigns it, increments it or takes its address. */
-const assignmentPatterns = new Map<string, RegExp>();
-function assignmentOf(path: string): RegExp {
-  let pattern = assignmentPatterns.get(path);
-  if (!pattern) {
-    if (assignmentPatterns.size >= MAX_CACHED_PATTERNS) assignmentPatterns.clear();
-    const escaped = path.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
-    pattern = new RegExp(`(^|[^\\w>.])${escaped}\\s*(=[^=]|\\+\\+|--|[-+|&^]=)|(\\+\\+|--)\\s*${escaped}\\b|&\\s*${escaped}\\b`);
-    assignmentPatterns.set(path, pattern);
+/**
+ * Whether `text` may write `path`: `path = …` (not `==`), `path += …` and the other compound assignments, `path++`,
+ * `path--`, `++path`, `--path`, or `&path` (its address passed on). For the forms after `path`, it must start the
+ * operand (`other.ext->Held = …` does not assign `ext->Held`); for the forms before it, it must end at a word
+ * boundary. A scan, not a pattern per path: those were compiled once per tested path and statement.
+ */
+export function assignsPath(text: string, path: string): boolean {
+  if (!path) return false;
+  for (let at = text.indexOf(path); at >= 0; at = text.indexOf(path, at + 1)) {
+    const end = at + path.length;
+    if ((at === 0 || !WORD_OR_MEMBER.test(text[at - 1]!)) && assignmentFollows(text, end)) return true;
+    if (isWord(text[end - 1]) !== isWord(text[end]) && writePrecedes(text, at)) return true;
   }
-  return pattern;
+  return false;
+}
+
+const WORD_OR_MEMBER = /[\w>.]/;
+const WORD = /\w/;
+const SPACE = /\s/;
+const isWord = (c: string | undefined): boolean => c !== undefined && WORD.test(c);
+
+/** `=` but not `==`, `++`, `--`, or a compound assignment (`-=`, `+=`, `|=`, `&=`, `^=`) at `from`, after white space. */
+function assignmentFollows(text: string, from: number): boolean {
+  let i = from;
+  while (i < text.length && SPACE.test(text[i]!)) i++;
+  const c = text[i];
+  const next = text[i + 1];
+  if (c === '=') return next !== undefined && next !== '=';
+  if ((c === '+' || c === '-') && next === c) return true;
+  return (c === '-' || c === '+' || c === '|' || c === '&' || c === '^') && next === '=';
+}
+
+/** `&`, `++` or `--` just before `at`, white space between allowed. */
+function writePrecedes(text: string, at: number): boolean {
+  let j = at - 1;
+  while (j >= 0 && SPACE.test(text[j]!)) j--;
+  if (text[j] === '&') return true;
+  return (text[j] === '+' || text[j] === '-') && text[j - 1] === text[j];
 }
 
 /** Facts maps are never changed once made and are shared by the states spread from one another: keyed once. */
