@@ -1193,6 +1193,12 @@ VOID Worker(PDEVICE_EXTENSION Ext)
     }
   });
 
+  /** The IRQL parts left at the exit when `statement` runs between the acquire's branch and the test of `flag`. */
+  const exitPartsWith = (flag: string, statement: string) => {
+    const w = world(worker('TRUE;', statement, flag));
+    return w.program.irqlOf(definition(w)).exit?.parts ?? [];
+  };
+
   it('forget what a branch knew once a statement assigns the tested flag otherwise, in any form', () => {
     const assignments: [string, string][] = [
       ['held', 'held = Recheck(Ext);'],
@@ -1204,10 +1210,7 @@ VOID Worker(PDEVICE_EXTENSION Ext)
       ['Ext->LockHeld', 'Ext->LockHeld = Recheck(Ext);'],
       ['Ext->LockHeld', 'Recheck(&Ext->LockHeld);'],
     ];
-    for (const [flag, assignment] of assignments) {
-      const w = world(worker('TRUE;', assignment, flag));
-      expect(w.program.irqlOf(definition(w)).exit?.parts.length, assignment).toBeGreaterThan(0);
-    }
+    for (const [flag, assignment] of assignments) expect(exitPartsWith(flag, assignment).length, assignment).toBeGreaterThan(0);
   });
 
   it('keep what a branch knew across statements that only read the flag or write other names', () => {
@@ -1219,9 +1222,6 @@ VOID Worker(PDEVICE_EXTENSION Ext)
       ['Ext->LockHeld', 'Log(Ext->LockHeld);'],
       ['Ext->LockHeld', 'Other->LockHeld = 0;'],
     ];
-    for (const [flag, statement] of reads) {
-      const w = world(worker('TRUE;', statement, flag));
-      expect(w.program.irqlOf(definition(w)).exit?.parts, statement).toEqual([]);
-    }
+    for (const [flag, statement] of reads) expect(exitPartsWith(flag, statement), statement).toEqual([]);
   });
 });
