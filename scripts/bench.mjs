@@ -2,7 +2,7 @@
 /**
  * scripts/bench.mjs — one measured run of ddi-lint over a directory of driver sources.
  *
- *   pnpm bench [dir] [--per-folder] [--json] [--findings out.json] [--rule-times] [--e2e]
+ *   pnpm bench [dir] [--per-folder] [--json] [--findings out.json] [--rule-times] [--rounds N] [--e2e]
  *   node scripts/bench.mjs /tmp/wds --per-folder
  *
  * Build first (`npx tsc -b`): it runs the compiled packages/*\/dist, exactly what the CLI runs.
@@ -42,6 +42,9 @@
  *   --json              print one machine-readable JSON summary instead of the text report
  *   --findings FILE     write every file's lint result (messages with traces) to FILE as JSON
  *   --rule-times        also time each rule (its create() and its listeners; adds a little overhead to "rules")
+ *   --rounds N          run parse only and the full lint N times, alternating, and report each round's ratio and
+ *                       their median (the first round's figures are the ones reported in detail); on a machine
+ *                       whose speed drifts, one round's ratio says as much about the drift as about ddi-lint
  *   --e2e               also run `DdiLint.lintFiles([dir])` from the CLI package end to end, each run in a fresh
  *                       process (time and peak RSS): --jobs 1, --jobs 2, and --cache cold, warm, after a
  *                       one-line change to one file of the smallest and of the largest unit, and after a change
@@ -67,19 +70,26 @@ import { performance } from 'node:perf_hooks';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = (path) => new URL(`../packages/${path}`, import.meta.url).href;
 
-const USAGE = 'usage: node scripts/bench.mjs [dir] [--per-folder] [--json] [--findings FILE] [--rule-times] [--e2e]';
+const USAGE = 'usage: node scripts/bench.mjs [dir] [--per-folder] [--json] [--findings FILE] [--rule-times] [--rounds N] [--e2e]';
 
 // ---- arguments ------------------------------------------------------------------------------------------------
 
 function parseArgs(argv) {
-  const opts = { dir: undefined, perFolder: false, json: false, findings: undefined, e2e: false, ruleTimes: false };
+  const opts = { dir: undefined, perFolder: false, json: false, findings: undefined, e2e: false, ruleTimes: false, rounds: 1 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--per-folder') opts.perFolder = true;
     else if (a === '--json') opts.json = true;
     else if (a === '--e2e') opts.e2e = true;
     else if (a === '--rule-times') opts.ruleTimes = true;
-    else if (a === '--findings') opts.findings = argv[++i];
+    else if (a === '--rounds' || a.startsWith('--rounds=')) {
+      const value = a === '--rounds' ? argv[++i] : a.slice('--rounds='.length);
+      opts.rounds = Number(value);
+      if (!Number.isInteger(opts.rounds) || opts.rounds < 1) {
+        console.error(`--rounds needs a whole number of at least 1, not ${value ?? 'nothing'}\n${USAGE}`);
+        process.exit(2);
+      }
+    } else if (a === '--findings') opts.findings = argv[++i];
     else if (a.startsWith('--findings=')) opts.findings = a.slice('--findings='.length);
     else if (a === '-h' || a === '--help') {
       console.log(USAGE);
@@ -351,9 +361,12 @@ async function main() {
   }
 
   // Pass 1: parse only, same front end, nothing kept.
-  t = now();
-  for (const input of inputs) core.parseNative(input.text, core.languageOf(input.filePath, input.text));
-  const parseOnlyMs = now() - t;
+  const parseOnlyPass = () => {
+    const start = now();
+    for (const input of inputs) core.parseNative(input.text, core.languageOf(input.filePath, input.text));
+    return now() - start;
+  };
+  const parseOnlyMs = parseOnlyPass();
   const rssAfterParse = peakRssMB();
 
   // The front end's own share: annotation blanking alone (the rest of parse-only is tree-sitter + line index).
@@ -366,76 +379,93 @@ async function main() {
   const ruleTimes = opts.ruleTimes ? {} : undefined;
   const configFor = embeddedConfigs(core, ruleTimes ? timedPlugins(plugins, ruleTimes) : plugins);
   const irql = core.irqlSettingsFrom(undefined);
-  const phases = { units: 0, parse: 0, model: 0, irql: 0, driverModels: 0, rules: 0, collect: 0 };
   // As a CLI worker does (packages/cli/src/worker.ts): a full collection after each unit of 2 MB or more, so that
   // the peak RSS below is the one a worker would reach.
   v8.setFlagsFromString('--expose-gc');
   const collect = vm.runInNewContext('gc');
-  t = now();
-  const units = partitionIntoUnits(inputs);
-  phases.units = now() - t;
-  let definitions = 0;
-  const models = {};
-  const perFileRulesMs = [];
-  const results = [];
-  const fileStats = [];
   const linter = new core.Linter();
-  for (const unit of units) {
-    t = now();
-    // As the engine does: the unit's own macros are seen through at their uses.
-    const projectMacros = core.projectMacroUses(unit.map((i) => i.text));
-    const sources = unit.map((i) => core.parseSource(i.filePath, i.text, undefined, { projectMacros }));
-    phases.parse += now() - t;
+  /** One full lint; `record` keeps what the report needs beyond the times (findings, file stats, models). */
+  const lintPass = (record) => {
+    const phases = { units: 0, parse: 0, model: 0, irql: 0, driverModels: 0, rules: 0, collect: 0 };
+    let t = now();
+    const units = partitionIntoUnits(inputs);
+    phases.units = now() - t;
+    const kept = { definitions: 0, models: {}, perFileRulesMs: [], results: [], fileStats: [], units };
+    for (const unit of units) {
+      t = now();
+      // As the engine does: the unit's own macros are seen through at their uses.
+      const projectMacros = core.projectMacroUses(unit.map((i) => i.text));
+      const sources = unit.map((i) => core.parseSource(i.filePath, i.text, undefined, { projectMacros }));
+      phases.parse += now() - t;
 
-    t = now();
-    const program = new core.Program(sources, irql);
-    phases.model += now() - t;
+      t = now();
+      const program = new core.Program(sources, irql);
+      phases.model += now() - t;
 
-    t = now();
-    for (const file of program.files) {
-      for (const def of file.definitions) {
-        program.irqlOf(def);
-        program.entryOf(def);
-        definitions++;
+      t = now();
+      for (const file of program.files) {
+        for (const def of file.definitions) {
+          program.irqlOf(def);
+          program.entryOf(def);
+          kept.definitions++;
+        }
+      }
+      phases.irql += now() - t;
+
+      // Each file's driver model (from its include closure) picks its preset; the Linter asks for it per file too.
+      t = now();
+      const modelOf = new Map();
+      for (const source of sources) {
+        const model = program.driverModel(program.fileModel(source.filePath));
+        modelOf.set(source.filePath, model);
+        if (record) bump(kept.models, model);
+      }
+      phases.driverModels += now() - t;
+
+      t = now();
+      for (const source of sources) {
+        const start = now();
+        const result = linter.lintSource(program, source, configFor(source.filePath, modelOf.get(source.filePath)), {});
+        if (record) {
+          kept.results.push(result);
+          kept.perFileRulesMs.push([source.filePath, now() - start]);
+        }
+      }
+      phases.rules += now() - t;
+      if (unit.reduce((n, i) => n + i.text.length, 0) >= 2_000_000) {
+        t = now();
+        collect();
+        phases.collect += now() - t;
+      }
+      if (!record) continue;
+      // What the parse-robustness report needs, kept small so that the unit's trees can go.
+      for (const file of program.files) {
+        kept.fileStats.push({
+          path: file.source.filePath,
+          lines: countLines(file.source.text),
+          definitions: file.definitions.length,
+          withError: file.definitions.filter((d) => d.node.hasError).length,
+          rootHasError: file.source.root.hasError,
+        });
       }
     }
-    phases.irql += now() - t;
-
-    // Each file's driver model (from its include closure) picks its preset; the Linter asks for it per file too.
-    t = now();
-    const modelOf = new Map();
-    for (const source of sources) {
-      const model = program.driverModel(program.fileModel(source.filePath));
-      modelOf.set(source.filePath, model);
-      bump(models, model);
-    }
-    phases.driverModels += now() - t;
-
-    t = now();
-    for (const source of sources) {
-      const start = now();
-      results.push(linter.lintSource(program, source, configFor(source.filePath, modelOf.get(source.filePath)), {}));
-      perFileRulesMs.push([source.filePath, now() - start]);
-    }
-    phases.rules += now() - t;
-    if (unit.reduce((n, i) => n + i.text.length, 0) >= 2_000_000) {
-      t = now();
-      collect();
-      phases.collect += now() - t;
-    }
-    // What the parse-robustness report needs, kept small so that the unit's trees can go.
-    for (const file of program.files) {
-      fileStats.push({
-        path: file.source.filePath,
-        lines: countLines(file.source.text),
-        definitions: file.definitions.length,
-        withError: file.definitions.filter((d) => d.node.hasError).length,
-        rootHasError: file.source.root.hasError,
-      });
-    }
-  }
+    return { phases, ms: Object.values(phases).reduce((a, b) => a + b, 0), kept };
+  };
+  const { phases, kept } = lintPass(true);
+  const ruleTimesOfFirstRound = ruleTimes && { ...ruleTimes };
+  const { definitions, models, perFileRulesMs, results, fileStats, units } = kept;
   const fullMs = Object.values(phases).reduce((a, b) => a + b, 0);
   const rssAfterLint = peakRssMB();
+
+  // With --rounds N, N − 1 more rounds of both passes, alternating: the ratio of one round moves with the machine's
+  // speed between its two passes, so the report gives each round's and their median.
+  const rounds = [{ parseOnlyMs, fullMs }];
+  for (let r = 1; r < opts.rounds; r++) {
+    const parseMs = parseOnlyPass();
+    rounds.push({ parseOnlyMs: parseMs, fullMs: lintPass(false).ms });
+  }
+  const ratios = rounds.map((r) => r.fullMs / r.parseOnlyMs).sort((a, b) => a - b);
+  const medianRatio = ratios.length % 2 ? ratios[(ratios.length - 1) / 2] : (ratios[ratios.length / 2 - 1] + ratios[ratios.length / 2]) / 2;
 
   // Findings.
   const byRule = {};
@@ -509,6 +539,7 @@ async function main() {
       phases,
     },
     fullOverParse: fullMs / parseOnlyMs,
+    ...(rounds.length > 1 ? { rounds: rounds.map((r) => ({ ...r, fullOverParse: r.fullMs / r.parseOnlyMs })), medianFullOverParse: medianRatio } : {}),
     throughput: { parseOnlyMBps: bytes / 1e6 / (parseOnlyMs / 1000), parseOnlyLinesPerSec: lines / (parseOnlyMs / 1000) },
     peakRssMB: { afterParseOnly: rssAfterParse, afterFullLint: rssAfterLint, end: peakRssMB() },
     functionDefinitions: definitions,
@@ -520,7 +551,7 @@ async function main() {
       .slice(0, 5)
       .map(([filePath, ms]) => ({ file: relative(opts.dir, filePath), ms })),
     ruleCrashes: crashes,
-    ...(ruleTimes ? { ruleTimesMs: ruleTimes } : {}),
+    ...(ruleTimesOfFirstRound ? { ruleTimesMs: ruleTimesOfFirstRound } : {}),
     parseErrors: {
       overall: share(overall),
       perExtension: Object.fromEntries(Object.entries(perExt).map(([k, v]) => [k, share(v)])),
@@ -555,6 +586,10 @@ function printReport(s, opts) {
   );
   out.push(`  annotation blanking alone ${fmtMs(s.timesMs.blankingOnly)} (separate pass)`);
   out.push(`full lint           ${fmtMs(s.timesMs.full)}  = ${s.fullOverParse.toFixed(2)} × parse only`);
+  if (s.rounds) {
+    const each = s.rounds.map((r) => `${fmtMs(r.parseOnlyMs)} / ${fmtMs(r.fullMs)} = ${r.fullOverParse.toFixed(2)} ×`).join('; ');
+    out.push(`  ${s.rounds.length} rounds (parse only / full lint): ${each}; median ${s.medianFullOverParse.toFixed(2)} ×`);
+  }
   for (const [name, ms] of Object.entries(p)) {
     out.push(`  ${name.padEnd(17)} ${fmtMs(ms).padStart(8)}  ${fmtPct(pct(ms, s.timesMs.full)).padStart(6)}`);
   }
