@@ -933,10 +933,7 @@ interface FactEffect {
  * facts; undefined where it does nothing. Read once per function, not on each visit of the fixpoint.
  */
 function factEffectsOf(cfg: Cfg, correlated: ReadonlySet<string>): (FactEffect | undefined)[] {
-  const tested = [...correlated].map((base) => {
-    const path = pathOf(base);
-    return { base, path, lastName: LAST_NAME.exec(path)?.[0], firstName: FIRST_NAME.exec(path)?.[0], comparesLevel: LEVEL_BASE.test(base) };
-  });
+  const tested = [...correlated].map((base) => ({ base, path: pathOf(base), comparesLevel: LEVEL_BASE.test(base) }));
   const effects: (FactEffect | undefined)[] = new Array(cfg.nodes.length);
   for (const node of cfg.nodes) {
     if (!node.ast || node.kind !== 'statement') continue;
@@ -944,43 +941,15 @@ function factEffectsOf(cfg: Cfg, correlated: ReadonlySet<string>): (FactEffect |
     const constant = statement.constant && correlated.has(statement.constant.path) ? statement.constant : null;
     const ends: string[] = [];
     if (!constant && MAY_ASSIGN.test(statement.text)) {
-      const names = writtenNamesOf(statement.text);
-      for (const { base, path, lastName, firstName, comparesLevel } of tested) {
+      for (const { base, path, comparesLevel } of tested) {
         // `KeRaiseIrql(…, &irql)` assigns `irql`, but a test of the saved level (`irql < DISPATCH_LEVEL`) stays.
         if (statement.savedInto && path === statement.savedInto && comparesLevel) continue;
-        // `ext->Held = …` writes the name `Held`; `&ext->Held`, `++count` write the name that starts the path (a
-        // path that does not end in a name, `a[i]`, is always tested).
-        const maybe = lastName === undefined || names.targets.has(lastName) || (firstName !== undefined && names.operands.has(firstName));
-        if (maybe && assigns(statement, path)) ends.push(base);
+        if (assignsPath(statement.text, path)) ends.push(base);
       }
     }
     if (constant || ends.length) effects[node.id] = { constant, ends };
   }
   return effects;
-}
-
-const LAST_NAME = /\w+$/;
-const FIRST_NAME = /^\w+/;
-/**
- * A whole name followed by an assignment operator (`=`, `+=`, …, `++`, `--`; `==` too: a superset is enough). The
- * name is matched whole (`\b` on both sides) so that a name that is not followed by one fails once, not once per
- * shorter prefix and later start.
- */
-const WRITTEN_TARGET = /\b(\w+)\b\s*(?=[-+|&^]?=|\+\+|--)/g;
-/** A name after `&`, `++` or `--`. */
-const WRITTEN_OPERAND = /(?:&|\+\+|--)\s*(\w+)/g;
-
-/**
- * The names a statement may write: each whole name just before an assignment operator, and each just after `&`,
- * `++` or `--`. Every assignment `assignsPath` finds has its path's last name in the first set or its first
- * name in the second, so a path with neither is not assigned (a cheap test before the pattern).
- */
-function writtenNamesOf(text: string): { readonly targets: ReadonlySet<string>; readonly operands: ReadonlySet<string> } {
-  const targets = new Set<string>();
-  const operands = new Set<string>();
-  for (const m of text.matchAll(WRITTEN_TARGET)) targets.add(m[1]!);
-  for (const m of text.matchAll(WRITTEN_OPERAND)) operands.add(m[1]!);
-  return { targets, operands };
 }
 
 /**
@@ -1030,15 +999,11 @@ function statementFactsOf(node: CfgNode): StatementFacts {
 /** What every assignment `assignsPath` finds holds: `=` (also in `+=`, `|=`…), `++`, `--` or `&`. */
 const MAY_ASSIGN = /[=&]|\+\+|--/;
 
-function assigns(statement: StatementFacts, path: string): boolean {
-  return assignsPath(statement.text, path);
-}
-
 /**
  * Whether `text` may write `path`: `path = …` (not `==`), `path += …` and the other compound assignments, `path++`,
  * `path--`, `++path`, `--path`, or `&path` (its address passed on). For the forms after `path`, it must start the
  * operand (`other.ext->Held = …` does not assign `ext->Held`); for the forms before it, it must end at a word
- * boundary. A scan, not a pattern per path: those were compiled once per tested path and statement.
+ * boundary. A scan, not a pattern per path (compiling those was most of the cost).
  */
 export function assignsPath(text: string, path: string): boolean {
   if (!path) return false;
