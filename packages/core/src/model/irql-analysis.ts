@@ -542,7 +542,7 @@ function narrowOnEdge(state: IrqlState, edge: CfgEdge, ctx: AnalysisContext, par
   }
   if (g === null) return null;
   let value: IrqlValue | null = g ? narrowValue(state.value, g) : state.value;
-  if (value?.entryCap && params.stable.size) value = narrowEntryOnGuard(value, guard, params);
+  if (value?.entryCap && params.any) value = narrowEntryOnGuard(value, guard, params);
   return value ? (value === state.value ? state : { ...state, value }) : null;
 }
 
@@ -563,7 +563,7 @@ function narrowEntryOnGuard(value: IrqlValue, guard: Guard, params: ParameterFac
     const fact = guardFact(guard);
     test = {
       stated: params.entryStatedBy(guard.condition.text, guard.whenTrue),
-      param: fact && params.stable.has(fact.base) ? { name: fact.base, truth: guard.whenTrue ? fact.polarity : !fact.polarity } : undefined,
+      param: fact && params.isStable(fact.base) ? { name: fact.base, truth: guard.whenTrue ? fact.polarity : !fact.polarity } : undefined,
     };
     guardParameterTests.set(guard, test);
   }
@@ -588,8 +588,10 @@ const guardParameterTests = new WeakMap<Guard, { readonly stated?: Interval; rea
 
 /** Facts about a function's parameters, for the tests on them. */
 export interface ParameterFacts {
-  /** Parameters the body never assigns nor passes by address: a test on one is a test on the caller's argument. */
-  readonly stable: ReadonlySet<string>;
+  /** Whether the function has parameters at all (without them no test is on a caller's argument). */
+  readonly any: boolean;
+  /** A parameter the body never assigns nor passes by address: a test on it is a test on the caller's argument. */
+  isStable(name: string): boolean;
   /** The entry IRQL a condition (or an argument, for its callee) states when it has the truth `whenTrue`. */
   entryStatedBy(text: string, whenTrue: boolean): Interval | undefined;
 }
@@ -602,20 +604,24 @@ const MENTIONS_DISPATCH_FLAG = /\bNDIS_\w*(?:FLAGS_DISPATCH_LEVEL|AT_DISPATCH_LE
 export function parameterFactsOf(def: FunctionDefinition): ParameterFacts {
   const cached = parameterFactsCache.get(def);
   if (cached) return cached;
+  // Read lazily: most functions test no parameter and no dispatch-level flag, and the scan of a body for
+  // assignments (`nameUsesOf`) is then not needed.
   const text = def.params.length ? bodyText(def) : '';
-  const stable = new Set(def.params.filter((p) => /^[A-Za-z_]\w*$/.test(p) && assignmentCount(def, p) === 0 && !addressTaken(def, p)));
-  const flagsTested = stable.size > 0 && MENTIONS_DISPATCH_FLAG.test(text);
+  const isStable = (name: string): boolean =>
+    def.params.includes(name) && /^[A-Za-z_]\w*$/.test(name) && assignmentCount(def, name) === 0 && !addressTaken(def, name);
+  let flagsTested: boolean | undefined;
   // A local that only ever holds one value (`BOOLEAN fAtDispatch = (SendFlags & …) ? TRUE : FALSE;`).
   const valueOfLocal = (name: string): string | undefined => {
-    if (stable.has(name) || assignmentCount(def, name) !== 1 || addressTaken(def, name)) return undefined;
+    if (isStable(name) || assignmentCount(def, name) !== 1 || addressTaken(def, name)) return undefined;
     return new RegExp(`\\b${name}\\s*=(?!=)\\s*([^;]+);`).exec(text)?.[1];
   };
   const facts: ParameterFacts = {
-    stable,
+    any: def.params.length > 0,
+    isStable,
     entryStatedBy: (condition, whenTrue) => {
-      if (!flagsTested) return undefined;
+      if (!(flagsTested ??= MENTIONS_DISPATCH_FLAG.test(text) && def.params.some(isStable))) return undefined;
       const test = dispatchFlagTest(condition, valueOfLocal);
-      return test && stable.has(test.flags) && whenTrue === test.whenSet ? interval(Level.Dispatch) : undefined;
+      return test && isStable(test.flags) && whenTrue === test.whenSet ? interval(Level.Dispatch) : undefined;
     },
   };
   parameterFactsCache.set(def, facts);
@@ -900,8 +906,11 @@ function correlatedConditions(cfg: Cfg): Set<string> {
       if (fact) counts.set(fact.base, (counts.get(fact.base) ?? 0) + 1);
     }
   }
+  // A constant assignment counts only for a condition tested once (the others are in already).
   if (!counts.size) return new Set();
-  for (const node of cfg.nodes) {
+  let testedOnce = false;
+  for (const n of counts.values()) if (n === 1) testedOnce = true;
+  for (const node of testedOnce ? cfg.nodes : []) {
     if (node.kind !== 'statement' || !node.ast) continue;
     const assigned = statementFactsOf(node).constant;
     if (assigned && counts.has(assigned.path)) counts.set(assigned.path, counts.get(assigned.path)! + 1);
@@ -941,9 +950,10 @@ function factEffectsOf(cfg: Cfg, correlated: ReadonlySet<string>): (FactEffect |
     const constant = statement.constant && correlated.has(statement.constant.path) ? statement.constant : null;
     const ends: string[] = [];
     if (!constant && MAY_ASSIGN.test(statement.text)) {
+      let savedInto: string | null | undefined;
       for (const { base, path, comparesLevel } of tested) {
         // `KeRaiseIrql(…, &irql)` assigns `irql`, but a test of the saved level (`irql < DISPATCH_LEVEL`) stays.
-        if (statement.savedInto && path === statement.savedInto && comparesLevel) continue;
+        if (comparesLevel && path === (savedInto ??= SAVES_PREVIOUS_IRQL.exec(statement.text)?.[1] ?? null)) continue;
         if (assignsPath(statement.text, path)) ends.push(base);
       }
     }
@@ -980,8 +990,6 @@ interface StatementFacts {
   readonly text: string;
   /** `lockHeld = TRUE;`: the path and the constant it is given; null for any other statement. */
   readonly constant: { readonly path: string; readonly value: boolean } | null;
-  /** `KeRaiseIrql(DISPATCH_LEVEL, &irql)`: the variable the previous IRQL is saved into. */
-  readonly savedInto: string | undefined;
 }
 
 const statementFacts = new WeakMap<CfgNode, StatementFacts>();
@@ -990,7 +998,7 @@ function statementFactsOf(node: CfgNode): StatementFacts {
   let facts = statementFacts.get(node);
   if (!facts) {
     const text = node.ast?.text ?? '';
-    facts = { text, constant: constantAssignment(text) ?? null, savedInto: SAVES_PREVIOUS_IRQL.exec(text)?.[1] };
+    facts = { text, constant: constantAssignment(text) ?? null };
     statementFacts.set(node, facts);
   }
   return facts;
@@ -1157,14 +1165,19 @@ function postPass(
   // A release before any acquire of its slot in the source (`while (…) { Release(l); …; Acquire(l); }`) restores
   // the caller's save, even where the loop's back edge brings this function's own.
   const firstSave = new Map<string, number>();
+  // Only releases are checked and only restores listed: a function that reaches none (most) has nothing to walk
+  // again.
+  let restores = false;
   for (const node of def.cfg.nodes) {
     for (const call of node.calls) {
       const name = calleeName(call);
       const effect = name ? irqlEffectOf(name) : undefined;
+      if (!restores && nodeIn[node.id] && (effect?.kind === 'restore' || (!effect && name && ctx.summaryOf(call, name)?.restores?.length))) restores = true;
       const key = effect?.kind === 'raise' && effect.save ? slotKey(effect.save, argumentsOf(call), call) : undefined;
       if (key && !(call.startIndex >= (firstSave.get(key) ?? Infinity))) firstSave.set(key, call.startIndex);
     }
   }
+  if (!restores) return { issues, restoresUnsaved: [] };
   const releasedFirst = (key: string, call: SyntaxNode): boolean => call.startIndex < (firstSave.get(key) ?? Infinity);
   for (const node of def.cfg.nodes) {
     let state = nodeIn[node.id];

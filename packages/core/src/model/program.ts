@@ -605,30 +605,40 @@ export class Program {
     const exits = new Map<FunctionDefinition, IrqlValue | undefined>();
     const results = new Map<FunctionDefinition, FunctionIrql>();
     const fileOf = (def: FunctionDefinition) => this.byPath.get(def.source.filePath)!;
-    const ctxFor = (def: FunctionDefinition) => ({
-      summaryOf: (call: SyntaxNode, name: string): CalleeSummary | undefined => {
-        const callee = this.resolveCall(fileOf(def), call);
-        if (callee) {
-          const result = results.get(callee);
-          return {
-            name,
-            exit: this.annotatedExit(callee) ?? exits.get(callee),
-            saved: result?.exitSaved,
-            restores: result?.restoresUnsaved,
-            params: callee.params,
-            isLocal: (name: string) => callee.locals.has(name),
-          };
-        }
-        const decl = this.declarationsByName.get(name)?.[0];
-        const annotated = decl ? this.annotatedExit(decl) : undefined;
-        return annotated ? { name, exit: annotated } : undefined;
-      },
-      evaluate: (text: string) => this.evaluate(fileOf(def), text),
-      pageableSection: !def.pagedCode && fileOf(def).pagedSections.has(def.name),
-      dispatchRoutine: def.cfg.nodes.some((n) => n.succ.some((e) => e.caseOf)) && this.rolesOf(def).some((r) => r.roleType === 'DRIVER_DISPATCH'),
-      configured: (field: string) =>
-        this.files.some((f) => this.sameDriver(fileOf(def), f) && f.configAssignments.some((a) => a.field === field && a.value === 'TRUE')),
-    });
+    const summaryOf = (def: FunctionDefinition, call: SyntaxNode, name: string): CalleeSummary | undefined => {
+      const callee = this.resolveCall(fileOf(def), call);
+      if (callee) {
+        const result = results.get(callee);
+        return {
+          name,
+          exit: this.annotatedExit(callee) ?? exits.get(callee),
+          saved: result?.exitSaved,
+          restores: result?.restoresUnsaved,
+          params: callee.params,
+          isLocal: (name: string) => callee.locals.has(name),
+        };
+      }
+      const decl = this.declarationsByName.get(name)?.[0];
+      const annotated = decl ? this.annotatedExit(decl) : undefined;
+      return annotated ? { name, exit: annotated } : undefined;
+    };
+    const ctxFor = (def: FunctionDefinition): AnalysisContext => {
+      // The fixpoint asks at every visit of a call; its callee's summary does not change during one analysis.
+      const summaries = new Map<number, CalleeSummary | undefined>();
+      return {
+        summaryOf: (call: SyntaxNode, name: string): CalleeSummary | undefined => {
+          if (summaries.has(call.id)) return summaries.get(call.id);
+          const summary = summaryOf(def, call, name);
+          summaries.set(call.id, summary);
+          return summary;
+        },
+        evaluate: (text: string) => this.evaluate(fileOf(def), text),
+        pageableSection: !def.pagedCode && fileOf(def).pagedSections.has(def.name),
+        dispatchRoutine: def.cfg.nodes.some((n) => n.succ.some((e) => e.caseOf)) && this.rolesOf(def).some((r) => r.roleType === 'DRIVER_DISPATCH'),
+        configured: (field: string) =>
+          this.files.some((f) => this.sameDriver(fileOf(def), f) && f.configAssignments.some((a) => a.field === field && a.value === 'TRUE')),
+      };
+    };
     const settle = (def: FunctionDefinition, result: FunctionIrql): void => {
       analyses.set(def, result);
       // A body tree-sitter could not fully parse may have lost the release that balances an acquire: its
