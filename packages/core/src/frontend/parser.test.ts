@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { shapeOf } from './__fixtures__/tree-shape.js';
 import { buildFileModel } from '../model/file-model.js';
-import { LineIndex, type SyntaxNode, hasSyntaxError, nodeText, parseSource } from './parser.js';
+import { LineIndex, type SyntaxNode, hasSyntaxError, nodeText, parseAfterBlank, parseSource } from './parser.js';
 
 function allOfType(root: SyntaxNode, type: string): SyntaxNode[] {
   return root.descendantsOfType(type);
@@ -385,5 +385,43 @@ describe('parseSource with and without the native addon', () => {
       vi.doUnmock('./native-columns.js');
       vi.resetModules();
     }
+  });
+});
+
+describe('parseAfterBlank', () => {
+  // A macro as a function (model/macros.ts) is parsed at its own offsets in an otherwise blank copy of its header.
+  const blankHeader = (lines: number, width: number): string => `${' '.repeat(width)}\n`.repeat(lines);
+  const expectSameParse = (prefix: string, rest: string): void => {
+    const text = prefix + rest;
+    const whole = parseSource('lock.h', text);
+    const after = parseAfterBlank('lock.h', text, prefix.length, 'c');
+    expect(after.text).toBe(text);
+    expect(after.tree.text).toBe(whole.tree.text);
+    expect(shapeOf(after.root)).toEqual(shapeOf(whole.root));
+    expect(after.annotations).toEqual(whole.annotations);
+    expect(after.root.startPosition).toEqual(whole.root.startPosition);
+  };
+
+  it('gives the tree of the whole text, every node at its offset in it', () => {
+    expectSameParse(blankHeader(40, 60), 'void    LOCK_DEVICE(Ext){KeAcquireSpinLock(&(Ext)->Lock, &(Ext)->OldIrql);}\n');
+  });
+
+  it('moves the annotations it blanks to their offsets in the whole text', () => {
+    expectSameParse(blankHeader(3, 10), 'void    CHECK_IRQL(x){_IRQL_limited_to_(DISPATCH_LEVEL); KeReleaseSpinLock(&(x)->Lock, (x)->Irql);}\n');
+  });
+
+  it('keeps the repair of a statement macro without its semicolon (the repaired text is the tree\'s text)', () => {
+    const rest = [
+      'void    RAISE_STATUS(Ctx,Status){{        ',
+      '    (Ctx)->ExceptionStatus = (Status);     ',
+      '    BREAK_ON_STATUS( (Status) )            ',
+      '    ExRaiseStatus( (Status) );             ',
+      '};}',
+      '',
+    ].join('\n');
+    expectSameParse(blankHeader(12, 30), rest);
+    const after = parseAfterBlank('fs.h', blankHeader(12, 30) + rest, 12 * 31, 'c');
+    expect(after.root.hasError).toBe(false);
+    expect(after.tree.text).toMatch(/BREAK_ON_STATUS\( \(Status\) \);/);
   });
 });

@@ -137,6 +137,19 @@ function parseAfresh(filePath: string, text: string, language: SourceLanguage, o
 }
 
 /**
+ * `parseSource` of a `text` whose first `offset` characters are blank (spaces and line breaks): only the rest is
+ * parsed, and its tree and annotations are moved to `offset`. A blank prefix is only the first token's leading
+ * white space, so this is the tree a parse of the whole text gives; it is how the project's macros are parsed as
+ * functions at their own offsets in an otherwise blank copy of their file (macros.ts), without parsing the blank.
+ */
+export function parseAfterBlank(filePath: string, text: string, offset: number, language: SourceLanguage): ParsedSource {
+  const blanked = blank(text.slice(offset), language, {});
+  const tree = syntaxTreeOf(blanked.text, language, grammarOf(language)).withBlankPrefix(text.slice(0, offset));
+  const annotations = blanked.annotations.map((a) => ({ ...a, start: a.start + offset, end: a.end + offset }));
+  return { filePath, text, tree, root: tree.rootNode, annotations, lines: new LineIndex(text), language };
+}
+
+/**
  * The tree the analysis reads: written by the native addon (native-columns.ts), or, where it is not built, copied
  * from tree-sitter's tree (syntax-tree.ts's `copyTree`). The repair reads the first tree in that form, and the
  * second parse's items are spliced into it.

@@ -262,6 +262,25 @@ export class SyntaxTree {
     return new SyntaxTree(text, this.tables, { count, typeIds, starts, ends, parents, after, fields, flags });
   }
 
+  /**
+   * @internal This tree as the tree of `prefix` (blank: spaces and line breaks) followed by this tree's text: every
+   * node moved by the prefix's length (see `parseAfterBlank`).
+   */
+  withBlankPrefix(prefix: string): SyntaxTree {
+    const offset = prefix.length;
+    const columns = emptyColumns(this.count);
+    for (let i = 0; i < this.count; i++) {
+      columns.starts[i] = this.starts[i] + offset;
+      columns.ends[i] = this.ends[i] + offset;
+    }
+    columns.typeIds.set(this.typeIds.subarray(0, this.count));
+    columns.parents.set(this.parents.subarray(0, this.count));
+    columns.after.set(this.after.subarray(0, this.count));
+    columns.fields.set(this.fields.subarray(0, this.count));
+    columns.flags.set(this.flags.subarray(0, this.count));
+    return new SyntaxTree(prefix + this.text, this.tables, { count: this.count, ...columns });
+  }
+
   /** The row and column of an offset (0-based, as tree-sitter's). */
   pointAt(offset: number): Point {
     const { line, column } = (this.lines ??= new LineIndex(this.text)).position(offset);

@@ -14,7 +14,7 @@
  * Only macros whose body calls a DDI the analysis has facts for (one that changes the IRQL, a pool allocator, or a
  * DDI limited to below DISPATCH_LEVEL) are taken, and not those that paste or stringise tokens (`#`, `##`).
  */
-import { type ParsedSource, type SyntaxNode, parseSource } from '../frontend/parser.js';
+import { type ParsedSource, type SyntaxNode, parseAfterBlank } from '../frontend/parser.js';
 import { lookupDdi } from '../knowledge/ddi-table.js';
 import { irqlEffectOf } from '../knowledge/irql-effects.js';
 import { lookupAllocator } from '../knowledge/pool.js';
@@ -63,10 +63,18 @@ export function macroAsFunction(source: ParsedSource, macro: SyntaxNode): Parsed
     if (head.length > value.startIndex - macro.startIndex || /[\r\n]/.test(text.slice(macro.startIndex, value.startIndex))) return undefined;
     head += ' '.repeat(value.startIndex - macro.startIndex - head.length);
   }
-  const synthetic = blank(0, macro.startIndex) + head + bodyText;
-  const parsed = parseSource(source.filePath, synthetic, source.language);
+  const synthetic = blankCopyOf(source).slice(0, macro.startIndex) + head + bodyText;
+  const parsed = parseAfterBlank(source.filePath, synthetic, macro.startIndex, source.language);
   return parsed.root.hasError ? undefined : parsed;
 }
+
+/** The file's text with every character but line breaks blanked, once per file (a header may hold several macros). */
+function blankCopyOf(source: ParsedSource): string {
+  let copy = blankCopies.get(source);
+  if (copy === undefined) blankCopies.set(source, (copy = source.text.replace(/[^\r\n]/g, ' ')));
+  return copy;
+}
+const blankCopies = new WeakMap<ParsedSource, string>();
 
 /** The function definition node of a synthetic macro source. */
 export function macroFunctionNode(parsed: ParsedSource): SyntaxNode | undefined {
