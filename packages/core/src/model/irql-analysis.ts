@@ -906,14 +906,14 @@ function correlatedConditions(cfg: Cfg): Set<string> {
       if (fact) counts.set(fact.base, (counts.get(fact.base) ?? 0) + 1);
     }
   }
-  // A constant assignment counts only for a condition tested once (the others are in already).
   if (!counts.size) return new Set();
-  let testedOnce = false;
-  for (const n of counts.values()) if (n === 1) testedOnce = true;
-  for (const node of testedOnce ? cfg.nodes : []) {
-    if (node.kind !== 'statement' || !node.ast) continue;
-    const assigned = statementFactsOf(node).constant;
-    if (assigned && counts.has(assigned.path)) counts.set(assigned.path, counts.get(assigned.path)! + 1);
+  // A constant assignment counts only for a condition tested once (the others are in already).
+  if ([...counts.values()].includes(1)) {
+    for (const node of cfg.nodes) {
+      if (node.kind !== 'statement' || !node.ast) continue;
+      const assigned = statementFactsOf(node).constant;
+      if (assigned && counts.has(assigned.path)) counts.set(assigned.path, counts.get(assigned.path)! + 1);
+    }
   }
   return new Set([...counts].filter(([, n]) => n >= 2).map(([base]) => base));
 }
