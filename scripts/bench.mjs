@@ -46,7 +46,8 @@
  *                       their median (the first round's figures are the ones reported in detail); on a machine
  *                       whose speed drifts, one round's ratio says as much about the drift as about ddi-lint
  *   --e2e               also run `DdiLint.lintFiles([dir])` from the CLI package end to end, each run in a fresh
- *                       process (time and peak RSS): --jobs 1, --jobs 2, and --cache cold, warm, after a
+ *                       process (wall and CPU time, peak RSS): --jobs 1, --jobs 2 (and the speed-up their CPU
+ *                       time allows: one worker keeps more than one core busy), and --cache cold, warm, after a
  *                       one-line change to one file of the smallest and of the largest unit, and after a change
  *                       of settings that every unit's results depend on (on a temporary copy of <dir>); checks
  *                       the same findings; and what two threads give on this machine for a plain integer loop and
@@ -115,7 +116,7 @@ function parseArgs(argv) {
 
 // ---- the packages under test ------------------------------------------------------------------------------------
 
-/** One `DdiLint.lintFiles` in a child process: wall time, its peak RSS, findings per rule, the cache's line. */
+/** One `DdiLint.lintFiles` in a child process: wall and CPU time, its peak RSS, findings per rule, the cache's line. */
 function engineRun(dir, options) {
   const script = `
     // As the ddi-lint command, before the analysis code is loaded.
@@ -134,11 +135,15 @@ function engineRun(dir, options) {
         if (a) analysesReadBack = [(analysesReadBack?.[0] ?? 0) + Number(a[1]), (analysesReadBack?.[1] ?? 0) + Number(a[1]) + Number(a[2])];
       } });
     const start = performance.now();
+    const cpuBefore = process.cpuUsage();
     const results = await engine.lintFiles([${JSON.stringify(resolve(dir))}]);
     const ms = performance.now() - start;
+    // The whole process's CPU (this thread, the workers, the JIT's and the collector's helper threads).
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
     const findingsPerRule = {};
     for (const r of results) for (const m of r.messages) if (m.ruleId && !m.fatal) findingsPerRule[m.ruleId] = (findingsPerRule[m.ruleId] ?? 0) + 1;
-    console.log(JSON.stringify({ ms, peakRssMB: process.resourceUsage().maxRSS / 1024, findingsPerRule, unitsUnchanged, parsesReadBack, analysesReadBack }));
+    console.log(JSON.stringify({ ms, cpuMs, peakRssMB: process.resourceUsage().maxRSS / 1024, findingsPerRule, unitsUnchanged, parsesReadBack, analysesReadBack }));
   `;
   const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (child.status !== 0) throw new Error(`engine run failed: ${child.stderr}`);
@@ -597,8 +602,12 @@ function printReport(s, opts) {
     const r = s.e2e.runs;
     const line = (label, x) => `  ${label.padEnd(28)} ${fmtMs(x.ms).padStart(8)}  peak RSS ${x.peakRssMB.toFixed(0)} MB${x.unitsUnchanged ? `  (${x.unitsUnchanged}${x.parsesReadBack ? `; ${x.parsesReadBack[0]} of ${x.parsesReadBack[1]} parses read back` : ''}${x.analysesReadBack ? `, ${x.analysesReadBack[0]} of ${x.analysesReadBack[1]} function analyses` : ''})` : ''}  same findings: ${x.sameFindings ? 'yes' : 'NO'}`;
     out.push('CLI engine end to end (DdiLint.lintFiles, each run a fresh process):');
-    out.push(line('--jobs 1', r.jobs1));
-    out.push(line('--jobs 2', r.jobs2) + `  = ${s.e2e.jobsSpeedup.toFixed(2)}× faster`);
+    const cores = (x) => `  CPU ${fmtMs(x.cpuMs)} = ${(x.cpuMs / x.ms).toFixed(2)} cores busy`;
+    out.push(line('--jobs 1', r.jobs1) + cores(r.jobs1));
+    out.push(line('--jobs 2', r.jobs2) + `  = ${s.e2e.jobsSpeedup.toFixed(2)}× faster` + cores(r.jobs2));
+    // One worker already keeps more than one core busy (the JIT's and the collector's helper threads); two
+    // workers cannot finish before their CPU time spread over two cores.
+    out.push(`  (--jobs 2's CPU time over two cores: ${fmtMs(r.jobs2.cpuMs / 2)}, so at most ${(r.jobs1.ms / (r.jobs2.cpuMs / 2)).toFixed(2)}× faster than --jobs 1 with this much work)`);
     const m = s.e2e.machineScaling;
     out.push(`  (two threads against one on this machine, no ddi-lint code: integer loop ${m.integer.toFixed(2)}×, allocating loop ${m.allocating.toFixed(2)}×)`);
     out.push(line('--jobs 2 --cache, cold', r.cacheCold));
