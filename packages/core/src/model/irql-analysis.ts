@@ -1075,7 +1075,7 @@ function addVariant(target: Map<string, IrqlState>, state: IrqlState): string | 
     return changedBy(prev, joined) ? key : undefined;
   }
   // Only a new variant past the limit merges; its outcome is compared whole.
-  const before = target.size === MAX_VARIANTS ? variantsKey(target) : undefined;
+  const before = target.size === MAX_VARIANTS ? new Map(target) : undefined;
   target.set(key, state);
   if (target.size > MAX_VARIANTS) {
     // Too many paths apart. First merge the ones whose IRQL state is the same (their facts no longer matter for
@@ -1094,7 +1094,7 @@ function addVariant(target: Map<string, IrqlState>, state: IrqlState): string | 
       const prev = target.get(key);
       target.set(key, prev ? joinStates(prev, v) : v);
     }
-    return variantsKey(target) !== before ? ALL_VARIANTS : undefined;
+    return sameVariants(before!, target) ? undefined : ALL_VARIANTS;
   }
   return key;
 }
@@ -1107,12 +1107,14 @@ function changedBy(prev: IrqlState, joined: IrqlState): boolean {
   return stateKey(joined) !== stateKey(prev);
 }
 
-function variantsKey(v: ReadonlyMap<string, IrqlState>): string {
-  if (v.size === 1) {
-    const [[k, s]] = v;
-    return `${k}=>${stateKey(s)}`;
+/** Whether two nodes' variants say the same: the same facts keys, each with a state of the same key. */
+function sameVariants(a: ReadonlyMap<string, IrqlState>, b: ReadonlyMap<string, IrqlState>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [key, state] of a) {
+    const other = b.get(key);
+    if (!other || (other !== state && stateKey(other) !== stateKey(state))) return false;
   }
-  return [...v].map(([k, s]) => `${k}=>${stateKey(s)}`).sort().join('||');
+  return true;
 }
 
 /**

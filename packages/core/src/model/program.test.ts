@@ -1224,4 +1224,29 @@ VOID Worker(PDEVICE_EXTENSION Ext)
     ];
     for (const [flag, statement] of reads) expect(exitPartsWith(flag, statement), statement).toEqual([]);
   });
+
+  it('keep the lock paired when more paths are apart than a statement keeps (options tested twice that leave the IRQL alone)', () => {
+    // Four options, each tested twice, make 2^4 paths: past the limit of states per statement, the paths that
+    // differ only in options that do not change the IRQL are merged, and the one that does stays apart.
+    const w = world(`
+VOID Configure(PDEVICE_EXTENSION Ext, BOOLEAN Trace, BOOLEAN Verify, BOOLEAN Retry, BOOLEAN AtDirql)
+{
+    KIRQL oldIrql;
+    if (!AtDirql) KeAcquireSpinLock(&Ext->Lock, &oldIrql);
+    if (Trace) LogStart(Ext);
+    if (Verify) CheckState(Ext);
+    if (Retry) ArmRetry(Ext);
+    Program(Ext);
+    if (Retry) DisarmRetry(Ext);
+    if (Verify) CheckState(Ext);
+    if (Trace) LogEnd(Ext);
+    if (!AtDirql) KeReleaseSpinLock(&Ext->Lock, oldIrql);
+    Done(Ext);
+}`);
+    const configure = w.program.definitions().find((d) => d.name === 'Configure')!;
+    expect(at(w, 'Program')).toBe('PASSIVE_LEVEL..DISPATCH_LEVEL');
+    expect(at(w, 'Done')).toBe(at(w, 'LogStart'));
+    expect(w.program.irqlOf(configure).exit?.parts).toEqual([]);
+    expect(w.program.irqlOf(configure).releaseIssues).toEqual([]);
+  });
 });
