@@ -723,13 +723,17 @@ export function analyzeFunction(definition: FunctionDefinition, analysisContext:
     const marked = dirty[to];
     if (changed === ALL_VARIANTS || marked === ALL_VARIANTS) dirty[to] = ALL_VARIANTS;
     else if (marked) marked.add(changed);
-    else dirty[to] = new Set([changed]);
+    else dirty[to] = new Set<string>().add(changed);
     return true;
   };
+  // Indexed loops here and below: the fixpoint runs long before V8 optimizes it, and until then each step of a
+  // `for … of` allocates.
   const visit = (node: CfgNode, state: IrqlState): void => {
     const stated = limits.get(node.id);
     if (stated) state = { ...state, value: narrowValue(state.value, stated) ?? state.value };
-    for (const call of node.calls) {
+    const { calls, succ } = node;
+    for (let i = 0; i < calls.length; i++) {
+      const call = calls[i]!;
       const prev = beforeCall.get(call.id);
       beforeCall.set(call.id, prev ? joinValues(prev, state.value) : state.value);
       state = transfer(definition, state, call, ctx);
@@ -738,7 +742,8 @@ export function analyzeFunction(definition: FunctionDefinition, analysisContext:
     }
     state = copySavedSlot(node, state);
     if (factEffects) state = updateAssignedFacts(factEffects[node.id], state);
-    for (const edge of node.succ) {
+    for (let i = 0; i < succ.length; i++) {
+      const edge = succ[i]!;
       let out = narrowOnEdge(state, edge, ctx, params);
       if (out && edge.guard && correlated.size) out = recordFact(out, edge.guard, correlated);
       if (!out || !addTo(edge.to.id, out)) continue;
@@ -757,7 +762,9 @@ export function analyzeFunction(definition: FunctionDefinition, analysisContext:
     else {
       const changed = dirty[node.id];
       dirty[node.id] = undefined;
-      for (const [key, state] of variants[node.id]!) if (changed === ALL_VARIANTS || changed?.has(key)) visit(node, state);
+      variants[node.id]!.forEach((state, key) => {
+        if (changed === ALL_VARIANTS || changed?.has(key)) visit(node, state);
+      });
     }
   }
   let nodeIn = single;
@@ -1055,7 +1062,14 @@ function factsKey(facts: ReadonlyMap<string, boolean> | undefined): string {
   if (key === undefined) {
     const parts: string[] = [];
     for (const [k, v] of facts) parts.push(v ? k : `!${k}`);
-    key = parts.length === 1 ? parts[0]! : parts.sort().join('&');
+    // In place: a handful of facts, and Array.prototype.sort copies its array first (a copy per new facts map).
+    for (let i = 1; i < parts.length; i++) {
+      const part = parts[i]!;
+      let j = i;
+      for (; j > 0 && parts[j - 1]! > part; j--) parts[j] = parts[j - 1]!;
+      parts[j] = part;
+    }
+    key = parts.length === 1 ? parts[0]! : parts.join('&');
     factsKeys.set(facts, key);
   }
   return key;
@@ -1164,24 +1178,33 @@ function postPass(
 ): { issues: ReleaseIssue[]; restoresUnsaved: string[] } {
   const issues: ReleaseIssue[] = [];
   const restoresUnsaved = new Set<string>();
+  // Only releases are checked and only restores listed: a function that reaches none (most) has nothing to walk
+  // again. (Indexed loops: most functions pass here once, before V8 optimizes this, and a `for … of` allocates.)
+  const nodes = def.cfg.nodes;
+  let reached = false;
+  for (let i = 0; i < nodes.length && !reached; i++) {
+    const { id, calls } = nodes[i]!;
+    if (!nodeIn[id]) continue;
+    for (let j = 0; j < calls.length && !reached; j++) {
+      const name = calleeName(calls[j]!);
+      const effect = name ? irqlEffectOf(name) : undefined;
+      reached = effect?.kind === 'restore' || (!effect && !!name && !!ctx.summaryOf(calls[j]!, name)?.restores?.length);
+    }
+  }
+  if (!reached) return { issues, restoresUnsaved: [] };
   // A release before any acquire of its slot in the source (`while (…) { Release(l); …; Acquire(l); }`) restores
   // the caller's save, even where the loop's back edge brings this function's own.
   const firstSave = new Map<string, number>();
-  // Only releases are checked and only restores listed: a function that reaches none (most) has nothing to walk
-  // again.
-  let restores = false;
-  for (const node of def.cfg.nodes) {
+  for (const node of nodes) {
     for (const call of node.calls) {
       const name = calleeName(call);
       const effect = name ? irqlEffectOf(name) : undefined;
-      if (!restores && nodeIn[node.id] && (effect?.kind === 'restore' || (!effect && name && ctx.summaryOf(call, name)?.restores?.length))) restores = true;
       const key = effect?.kind === 'raise' && effect.save ? slotKey(effect.save, argumentsOf(call), call) : undefined;
       if (key && !(call.startIndex >= (firstSave.get(key) ?? Infinity))) firstSave.set(key, call.startIndex);
     }
   }
-  if (!restores) return { issues, restoresUnsaved: [] };
   const releasedFirst = (key: string, call: SyntaxNode): boolean => call.startIndex < (firstSave.get(key) ?? Infinity);
-  for (const node of def.cfg.nodes) {
+  for (const node of nodes) {
     let state = nodeIn[node.id];
     if (!state) continue;
     for (const call of node.calls) {
