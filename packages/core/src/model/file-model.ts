@@ -53,6 +53,14 @@ export interface FunctionDefinition extends FunctionDeclaration {
 }
 
 /** A definition's body as written (annotations included, unlike `body.text`, which is the parsed text). */
+/** `annotations` by their start offsets (the same array when it already is). */
+function inSourceOrder(annotations: readonly Annotation[]): readonly Annotation[] {
+  for (let i = 1; i < annotations.length; i++) {
+    if (annotations[i]!.start < annotations[i - 1]!.start) return [...annotations].sort((a, b) => a.start - b.start);
+  }
+  return annotations;
+}
+
 export function bodyText(def: FunctionDefinition): string {
   return def.source.text.slice(def.body.startIndex, def.body.endIndex);
 }
@@ -183,15 +191,23 @@ export function buildFileModel(source: ParsedSource, options: FileModelOptions =
   const addressTaken = new Set<string>();
   const configAssignments: { field: string; value: string; site: SyntaxNode }[] = [];
   const fieldAssignments = new Map<string, SyntaxNode[]>();
-  const annotations = source.annotations;
+  // In source order (the blanking finds them left to right), so that a declaration's are found by a binary search.
+  const annotations = inSourceOrder(source.annotations);
   let codeSegment: SyntaxNode | undefined;
   // Read when a function's CFG is first built, after this file's #defines are all collected.
   const lookup = defineLookup(options.defines, defines);
 
-  /** Annotations from `from` up to `to` (offsets), consumed in order. */
+  /** Annotations from `from` up to `to` (offsets), in order. */
   const annotationsIn = (from: number, to: number): Annotation[] => {
+    let lo = 0;
+    let hi = annotations.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (annotations[mid]!.start < from) lo = mid + 1;
+      else hi = mid;
+    }
     const out: Annotation[] = [];
-    for (const a of annotations) if (a.start >= from && a.start < to) out.push(a);
+    for (let i = lo; i < annotations.length && annotations[i]!.start < to; i++) out.push(annotations[i]!);
     return out;
   };
 

@@ -63,18 +63,21 @@ export function macroAsFunction(source: ParsedSource, macro: SyntaxNode): Parsed
     if (head.length > value.startIndex - macro.startIndex || /[\r\n]/.test(text.slice(macro.startIndex, value.startIndex))) return undefined;
     head += ' '.repeat(value.startIndex - macro.startIndex - head.length);
   }
-  const synthetic = blankCopyOf(source).slice(0, macro.startIndex) + head + bodyText;
+  const synthetic = blankPrefixOf(source, macro.startIndex) + head + bodyText;
   const parsed = parseAfterBlank(source.filePath, synthetic, macro.startIndex, source.language);
   return parsed.root.hasError ? undefined : parsed;
 }
 
-/** The file's text with every character but line breaks blanked, once per file (a header may hold several macros). */
-function blankCopyOf(source: ParsedSource): string {
-  let copy = blankCopies.get(source);
-  if (copy === undefined) blankCopies.set(source, (copy = source.text.replace(/[^\r\n]/g, ' ')));
-  return copy;
+/**
+ * The file's first `length` characters with every character but line breaks blanked. A header may hold several
+ * macros: the blank copy is kept and extended, so that each character is blanked once.
+ */
+function blankPrefixOf(source: ParsedSource, length: number): string {
+  let copy = blankPrefixes.get(source) ?? '';
+  if (copy.length < length) blankPrefixes.set(source, (copy += source.text.slice(copy.length, length).replace(/[^\r\n]/g, ' ')));
+  return copy.length === length ? copy : copy.slice(0, length);
 }
-const blankCopies = new WeakMap<ParsedSource, string>();
+const blankPrefixes = new WeakMap<ParsedSource, string>();
 
 /** The function definition node of a synthetic macro source. */
 export function macroFunctionNode(parsed: ParsedSource): SyntaxNode | undefined {

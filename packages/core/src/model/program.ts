@@ -225,10 +225,20 @@ export class Program {
     return name ? this.definitionNamed(name, file) : undefined;
   }
 
+  /** Per file asking (undefined: none), the answers of `definitionNamed`: asked at every call the analyses and rules resolve. */
+  private readonly namedFrom = new Map<FileModel | undefined, Map<string, FunctionDefinition | null>>();
+
   definitionNamed(name: string, from?: FileModel): FunctionDefinition | undefined {
+    let answers = this.namedFrom.get(from);
+    if (!answers) this.namedFrom.set(from, (answers = new Map()));
+    let found = answers.get(name);
+    if (found === undefined) answers.set(name, (found = this.findDefinitionNamed(name, from) ?? null));
+    return found ?? undefined;
+  }
+
+  private findDefinitionNamed(name: string, from?: FileModel): FunctionDefinition | undefined {
     const defs = this.definitionsByName.get(name);
     if (!defs) return undefined;
-    // Asked at every call the analyses resolve: the common cases make no array.
     if (from) for (const d of defs) if (d.source === from.source) return d;
     if (defs.length === 1) return defs[0]!.isStatic ? undefined : defs[0];
     const visible = defs.filter((d) => !d.isStatic);
