@@ -32,10 +32,15 @@ function contextsOf(files: { filePath: string; text: string }[], rules: Resolved
         }) as RuleContext,
       ),
   });
+  const spread = defineRule({
+    meta: { ...wrapped.meta, docs: { description: 'spread' } },
+    defaultOptions: ['KeStallExecutionProcessor'],
+    create: (context) => wrapped.create({ ...context, report: (d) => context.report({ ...d, data: { callee: `spread ${d.data?.callee}` } }) }),
+  });
   const config: ResolvedConfig = {
     rules,
     settings: { irql: { reportAssumed: true } },
-    plugins: { t: { meta: { name: 't' }, rules: { first: recording('first', ['ExAllocatePool']), second: recording('second', ['IoCallDriver']), outer } } },
+    plugins: { t: { meta: { name: 't' }, rules: { first: recording('first', ['ExAllocatePool']), second: recording('second', ['IoCallDriver']), outer, spread } } },
   };
   const results = new Linter().lintFiles(files, () => config);
   return { seen, results };
@@ -89,5 +94,12 @@ describe('rule contexts', () => {
     expect(inner.filename).toBe('forward.c');
     expect(typeof inner.irqlAt).toBe('function');
     expect(results[0].messages.map((m) => `${m.ruleId} ${m.message}`)).toEqual(['t/outer inner: wrapped KeStallExecutionProcessor']);
+  });
+
+  it('can be wrapped with a spread and keep every member', () => {
+    const { seen, results } = contextsOf([{ filePath: 'forward.c', text: DRIVER }], { 't/spread': [1] });
+    expect(seen[0].context.id).toBe('t/spread');
+    expect(typeof seen[0].context.allocatorCall).toBe('function');
+    expect(results[0].messages.map((m) => `${m.ruleId} ${m.message}`)).toEqual(['t/spread inner: spread KeStallExecutionProcessor']);
   });
 });
