@@ -151,6 +151,14 @@ VOID F(PDEVICE_EXTENSION Ext)
     const stmt = parsed.root.descendantsOfType('expression_statement')[0];
     expect(callsIn(stmt).map(calleeOf)).toEqual(['c', 'd', 'b', 'e', 'a']);
   });
+
+  it('callsIn orders the nested calls of a long statement post-order too', () => {
+    // Past a handful of calls the order is made by another sort: the same order.
+    const args = Array.from({ length: 18 }, (_, i) => `arg${i}(inner${i}())`).join(', ');
+    const parsed = parseSource('c.c', `void f(void) { Register(${args}); }`);
+    const stmt = parsed.root.descendantsOfType('expression_statement')[0];
+    expect(callsIn(stmt).map(calleeOf)).toEqual([...Array.from({ length: 18 }, (_, i) => [`inner${i}`, `arg${i}`]).flat(), 'Register']);
+  });
 });
 
 describe('if / else', () => {
