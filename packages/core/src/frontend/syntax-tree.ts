@@ -214,11 +214,19 @@ export class SyntaxTree {
     let count = this.count;
     for (const s of splices) count += s.tree.count - 1 - (s.to - s.from);
     const { typeIds, starts, ends, parents, after, fields, flags } = emptyColumns(count);
-    // A kept node's new number: its old one moved by the splices that end at or before it.
+    // A kept node's new number: its old one moved by the splices that end at or before it (splices are in document
+    // order, so a binary search over their ends; asked for every kept node's parent).
+    const shiftAfter: number[] = [];
+    for (let k = 0, shift = 0; k < splices.length; k++) shiftAfter.push((shift += splices[k]!.tree.count - 1 - (splices[k]!.to - splices[k]!.from)));
     const moved = (index: number): number => {
-      let shift = 0;
-      for (const s of splices) if (s.to <= index) shift += s.tree.count - 1 - (s.to - s.from);
-      return index + shift;
+      let lo = 0;
+      let hi = splices.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (splices[mid]!.to <= index) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo === 0 ? index : index + shiftAfter[lo - 1]!;
     };
     let out = 0;
     const keep = (from: number, to: number): void => {
