@@ -555,17 +555,7 @@ export function nodesOfTypeInnermostFirst(root: SyntaxNode, types: ReadonlySet<s
   if (!found.length) return [];
   // In pre-order a node comes before the nodes inside it; post-order lists a node once its subtree is done:
   // by the end of the subtree, and the inner one first when two subtrees end together.
-  const innerFirst = (a: number, b: number): number => tree.after[a] - tree.after[b] || b - a;
-  // Most statements hold a few calls: those are sorted in place (Array.prototype.sort copies the array first).
-  if (found.length > 16) found.sort(innerFirst);
-  else {
-    for (let i = 1; i < found.length; i++) {
-      const index = found[i]!;
-      let j = i;
-      for (; j > 0 && innerFirst(found[j - 1]!, index) > 0; j--) found[j] = found[j - 1]!;
-      found[j] = index;
-    }
-  }
+  found.sort((a, b) => tree.after[a] - tree.after[b] || b - a);
   return found.map((i) => tree.node(i));
 }
 

@@ -153,7 +153,7 @@ VOID F(PDEVICE_EXTENSION Ext)
   });
 
   it('callsIn orders the nested calls of a long statement post-order too', () => {
-    // Past a handful of calls the order is made by another sort: the same order.
+    // Each argument's inner call before it, the outer call last.
     const args = Array.from({ length: 18 }, (_, i) => `arg${i}(inner${i}())`).join(', ');
     const parsed = parseSource('c.c', `void f(void) { Register(${args}); }`);
     const stmt = parsed.root.descendantsOfType('expression_statement')[0];

@@ -53,16 +53,16 @@ export interface FunctionDefinition extends FunctionDeclaration {
 }
 
 /** A definition's body as written (annotations included, unlike `body.text`, which is the parsed text). */
+export function bodyText(def: FunctionDefinition): string {
+  return def.source.text.slice(def.body.startIndex, def.body.endIndex);
+}
+
 /** `annotations` by their start offsets (the same array when it already is). */
 function inSourceOrder(annotations: readonly Annotation[]): readonly Annotation[] {
   for (let i = 1; i < annotations.length; i++) {
     if (annotations[i]!.start < annotations[i - 1]!.start) return [...annotations].sort((a, b) => a.start - b.start);
   }
   return annotations;
-}
-
-export function bodyText(def: FunctionDefinition): string {
-  return def.source.text.slice(def.body.startIndex, def.body.endIndex);
 }
 
 export interface Registration {
