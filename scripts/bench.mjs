@@ -7,8 +7,8 @@
  *
  * Build first (`npx tsc -b`): it runs the compiled packages/*\/dist, exactly what the CLI runs.
  *
- * What it measures, over every `.c` / `.h` file under <dir> (default: examples/), found and read as the CLI
- * finds and reads them:
+ * What it measures, over every `.c` / `.h` file under <dir> (default: examples/; with --all-sources, every file the
+ * CLI lints, C++ included), found and read as the CLI finds and reads them:
  *
  *  - size: files, lines, bytes;
  *  - parse only: every file through annotation blanking and tree-sitter (`parseNative`), nothing kept (the
@@ -38,6 +38,7 @@
  *    `--per-folder`.
  *
  * Options:
+ *   --all-sources       every extension the CLI lints (`.cpp`, `.cc`, `.cxx`, `.hpp`, `.hxx` too), not only `.c` / `.h`
  *   --per-folder        also break sizes, findings and the parse-error share down by top-level folder of <dir>
  *   --json              print one machine-readable JSON summary instead of the text report
  *   --findings FILE     write every file's lint result (messages with traces) to FILE as JSON
@@ -71,18 +72,19 @@ import { performance } from 'node:perf_hooks';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = (path) => new URL(`../packages/${path}`, import.meta.url).href;
 
-const USAGE = 'usage: node scripts/bench.mjs [dir] [--per-folder] [--json] [--findings FILE] [--rule-times] [--rounds N] [--e2e]';
+const USAGE = 'usage: node scripts/bench.mjs [dir] [--all-sources] [--per-folder] [--json] [--findings FILE] [--rule-times] [--rounds N] [--e2e]';
 
 // ---- arguments ------------------------------------------------------------------------------------------------
 
 function parseArgs(argv) {
-  const opts = { dir: undefined, perFolder: false, json: false, findings: undefined, e2e: false, ruleTimes: false, rounds: 1 };
+  const opts = { dir: undefined, perFolder: false, json: false, findings: undefined, e2e: false, ruleTimes: false, rounds: 1, allSources: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--per-folder') opts.perFolder = true;
     else if (a === '--json') opts.json = true;
     else if (a === '--e2e') opts.e2e = true;
     else if (a === '--rule-times') opts.ruleTimes = true;
+    else if (a === '--all-sources') opts.allSources = true;
     else if (a === '--rounds' || a.startsWith('--rounds=')) {
       const value = a === '--rounds' ? argv[++i] : a.slice('--rounds='.length);
       opts.rounds = Number(value);
@@ -116,8 +118,11 @@ function parseArgs(argv) {
 
 // ---- the packages under test ------------------------------------------------------------------------------------
 
-/** One `DdiLint.lintFiles` in a child process: wall and CPU time, its peak RSS, findings per rule, the cache's line. */
-function engineRun(dir, options) {
+/**
+ * One `DdiLint.lintFiles` in a child process: wall and CPU time, its peak RSS, findings per rule, the cache's line.
+ * `extensions`: the files it lints, the same as the in-process passes.
+ */
+function engineRun(dir, extensions, options) {
   const script = `
     // As the ddi-lint command, before the analysis code is loaded.
     (await import(${JSON.stringify(dist('cli/dist/v8-flags.js'))})).applyV8Flags();
@@ -125,7 +130,7 @@ function engineRun(dir, options) {
     let unitsUnchanged;
     let parsesReadBack;
     let analysesReadBack;
-    const engine = new DdiLint({ ...${JSON.stringify(options)}, cwd: process.cwd(), useConfigLookup: false, extensions: ['.c', '.h'],
+    const engine = new DdiLint({ ...${JSON.stringify(options)}, cwd: process.cwd(), useConfigLookup: false, extensions: ${JSON.stringify(extensions)},
       debug: (line) => {
         const m = /cache .*: (\\d+ of \\d+ units unchanged)/.exec(line);
         if (m) unitsUnchanged = m[1];
@@ -312,7 +317,8 @@ async function main() {
 
   // Discover and read (not part of any timed phase below, but reported).
   let t = now();
-  const found = files.findFiles([opts.dir], process.cwd(), ['.c', '.h']);
+  const extensions = opts.allSources ? files.DEFAULT_EXTENSIONS : ['.c', '.h'];
+  const found = files.findFiles([opts.dir], process.cwd(), extensions);
   const inputs = [];
   const skipped = [];
   const sizeOf = new Map(); // bytes on disk
@@ -338,15 +344,15 @@ async function main() {
   let e2e;
   if (opts.e2e) {
     const runs = {};
-    runs.jobs1 = engineRun(opts.dir, { jobs: 1 });
-    runs.jobs2 = engineRun(opts.dir, { jobs: 2 });
+    runs.jobs1 = engineRun(opts.dir, extensions, { jobs: 1 });
+    runs.jobs2 = engineRun(opts.dir, extensions, { jobs: 2 });
     const copy = mkdtempSync(join(tmpdir(), 'ddi-lint-bench-'));
     try {
       cpSync(opts.dir, join(copy, 'src'), { recursive: true });
       const cacheLocation = join(copy, 'cache');
       const cached = { jobs: 2, cache: true, cacheLocation };
-      runs.cacheCold = engineRun(join(copy, 'src'), cached);
-      runs.cacheWarm = engineRun(join(copy, 'src'), cached);
+      runs.cacheCold = engineRun(join(copy, 'src'), extensions, cached);
+      runs.cacheWarm = engineRun(join(copy, 'src'), extensions, cached);
       // The first .c file of the smallest and of the largest unit that has one: a one-line change there. The
       // unit is analysed again; its other files' parses are read back.
       const unitsWithC = partitionIntoUnits(inputs).filter((u) => u.some((f) => f.filePath.endsWith('.c'))).sort((a, b) => a.length - b.length);
@@ -355,10 +361,10 @@ async function main() {
         if (!changed || (name === 'cacheOneFileChangedLargest' && unitsWithC.length < 2)) continue;
         const target = join(copy, 'src', relative(opts.dir, changed.filePath));
         appendFileSync(target, '\n/* bench: one changed line */\n');
-        runs[name] = { ...engineRun(join(copy, 'src'), cached), changedFile: relative(opts.dir, changed.filePath), unitFiles: unit.length };
+        runs[name] = { ...engineRun(join(copy, 'src'), extensions, cached), changedFile: relative(opts.dir, changed.filePath), unitFiles: unit.length };
       }
       // A -D that no file tests: every unit's results are stale (their key has the settings), no file's parse is.
-      runs.cacheSettingsChanged = engineRun(join(copy, 'src'), { ...cached, defines: { DDI_LINT_BENCH_UNUSED: '1' } });
+      runs.cacheSettingsChanged = engineRun(join(copy, 'src'), extensions, { ...cached, defines: { DDI_LINT_BENCH_UNUSED: '1' } });
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }

@@ -1,4 +1,7 @@
-/** C++ driver sources (.cpp) run the same rules on their C subset: methods, namespaces, `::Ddi()`, try/catch, lambdas. */
+/**
+ * C++ driver sources (.cpp, .cxx) run the same rules on their C subset: methods, namespaces, `::Ddi()`, try/catch,
+ * lambdas, operators, and the SDK's calling conventions.
+ */
 import { describe, expect, it } from 'vitest';
 import { findings, project, run } from './helpers.js';
 
@@ -43,5 +46,77 @@ describe('C++ sources', () => {
       'queue.cpp:26 kmdf/UnsafeAllocatePool 1',
       'queue.cpp:26 wdm/IrqlExAllocatePool 2',
     ]);
+  });
+
+  it('analyse operators and functions declared with the SDK\'s calling conventions under their own names', async () => {
+    // A display miniport's shape: its DDIs are `NTSTATUS APIENTRY Name(…)`, its `new` and `delete` are backed by pool.
+    const dir = project({
+      'memory.cxx': `#include <ntddk.h>
+
+void* __cdecl operator new(size_t Size, PDEVICE_CONTEXT Ctx)
+{
+    KIRQL old;
+    void* p;
+    KeAcquireSpinLock(&Ctx->Lock, &old);
+    p = ExAllocatePool2(POOL_FLAG_PAGED, Size, 'wenB');
+    KeReleaseSpinLock(&Ctx->Lock, old);
+    return p;
+}
+
+void __cdecl operator delete(void* p, PDEVICE_CONTEXT Ctx)
+{
+    KIRQL old;
+    KeAcquireSpinLock(&Ctx->Lock, &old);
+    ZwClose(Ctx->Section);
+    KeReleaseSpinLock(&Ctx->Lock, old);
+    ExFreePoolWithTag(p, 'wenB');
+}
+
+void __cdecl operator delete[](void* p)
+{
+    if (p) ExFreePoolWithTag(p, 'wenB');
+}
+
+NTSTATUS
+APIENTRY
+BddDdiCommitVidPn(_In_ PDEVICE_CONTEXT Ctx)
+{
+    PAGED_CODE();
+    return STATUS_SUCCESS;
+}
+
+VOID BddDpc(_In_ PDEVICE_CONTEXT Ctx)
+{
+    KIRQL old;
+    KeAcquireSpinLock(&Ctx->Lock, &old);
+    BddDdiCommitVidPn(Ctx);
+    KeReleaseSpinLock(&Ctx->Lock, old);
+}
+
+HRESULT STDMETHODCALLTYPE ShapeRelease(__RPC__in PDEVICE_CONTEXT Ctx)
+{
+    PAGED_CODE();
+    return S_OK;
+}
+
+VOID ShapeFlush(__RPC__in PDEVICE_CONTEXT Ctx)
+{
+    KIRQL old;
+    KeAcquireSpinLock(&Ctx->Lock, &old);
+    ShapeRelease(Ctx);
+    KeReleaseSpinLock(&Ctx->Lock, old);
+}
+`,
+    });
+    const r = await run(['-f', 'json', '.'], dir);
+    // Before the calling conventions were seen through, only the first was found: the others' functions had no
+    // name a call could reach (`APIENTRY\nBddDdiCommitVidPn`), or were no function at all (`operator delete`).
+    expect(findings(r.stdout)).toEqual([
+      'memory.cxx:8 wdm/IrqlExAllocatePool 2',
+      'memory.cxx:17 wdm/IrqlTooHigh 2',
+      'memory.cxx:31 wdm/IrqlPagedCode 2',
+      'memory.cxx:45 wdm/IrqlPagedCode 2',
+    ]);
+    expect(r.stdout).not.toContain('Parsing error');
   });
 });

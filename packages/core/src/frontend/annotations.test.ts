@@ -140,6 +140,28 @@ describe('blankAnnotations', () => {
     expect(text.replace(/\s+/g, ' ').trim()).toBe('NTSTATUS f(VOID);');
   });
 
+  it('blanks the SDK\'s calling conventions, MSVC\'s calling-convention keywords and the RPC buffer annotations', () => {
+    const src = [
+      'NTSTATUS',
+      'APIENTRY',
+      'BddDdiCommitVidPn(_In_ CONST HANDLE hAdapter);',
+      'ULONG STDMETHODCALLTYPE CShape::AddRef();',
+      'void* __cdecl operator new(size_t Size);',
+      'HRESULT GetBlob(__RPC__in REFGUID guidKey, __RPC__deref_out_ecount_full_opt(*pcbSize) UINT8** ppBuf, __RPC__out UINT32* pcbSize);',
+    ].join('\n');
+    const { text, annotations } = blankAnnotations(src);
+    expect(names(annotations)).toEqual(['APIENTRY', '_In_', 'CONST', 'STDMETHODCALLTYPE', '__cdecl', '__RPC__in', '__RPC__deref_out_ecount_full_opt', '__RPC__out']);
+    expect(annotations.find((a) => a.name === '__RPC__deref_out_ecount_full_opt')?.args).toBe('*pcbSize');
+    expect(text.split('\n').map((line) => line.replace(/\s+/g, ' ').trim())).toEqual([
+      'NTSTATUS',
+      '',
+      'BddDdiCommitVidPn( HANDLE hAdapter);',
+      'ULONG CShape::AddRef();',
+      'void* operator new(size_t Size);',
+      'HRESULT GetBlob( REFGUID guidKey, UINT8** ppBuf, UINT32* pcbSize);',
+    ]);
+  });
+
   it('leaves line and block comments untouched', () => {
     const src = [
       '// _In_ IN OUT NTAPI _IRQL_requires_max_(DISPATCH_LEVEL)',
@@ -321,11 +343,16 @@ describe('isAnnotationMacro', () => {
     'OPTIONAL',
     'NTAPI',
     '__declspec',
+    'APIENTRY',
+    'STDMETHODCALLTYPE',
+    '__stdcall',
+    '__RPC__in',
+    '__RPC__deref_out_opt',
   ])('%s is an annotation macro', (name) => {
     expect(isAnnotationMacro(name)).toBe(true);
   });
 
-  it.each(['_DRIVER_H_', 'INDEX', 'NTSTATUS', 'PAGED_CODE', '_X_', '__input', 'DriverEntry', 'ExAllocatePool', '_in'])(
+  it.each(['_DRIVER_H_', 'INDEX', 'NTSTATUS', 'PAGED_CODE', '_X_', '__input', 'DriverEntry', 'ExAllocatePool', '_in', '__RPC__', '__RPC_H__'])(
     '%s is not an annotation macro',
     (name) => {
       expect(isAnnotationMacro(name)).toBe(false);

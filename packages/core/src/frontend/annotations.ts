@@ -69,6 +69,29 @@ const EMPTY_MACROS = new Set([
   'CFORCEINLINE',
   'FAR',
   'NEAR',
+  // The SDK's calling conventions (windef.h, objbase.h, rpc.h): `NTSTATUS APIENTRY BddDdiCommitVidPn(…)`,
+  // `ULONG STDMETHODCALLTYPE AddRef()`.
+  'APIENTRY',
+  'APIPRIVATE',
+  'WINAPIV',
+  'STDMETHODCALLTYPE',
+  'STDMETHODVCALLTYPE',
+  'STDAPICALLTYPE',
+  'STDAPIVCALLTYPE',
+  '__RPC_USER',
+  '__RPC_API',
+  '__RPC_STUB',
+  'RPC_ENTRY',
+  // MSVC's own calling-convention keywords. tree-sitter-c reads them; tree-sitter-cpp does not before `operator`
+  // (`void* __cdecl operator new(size_t)`, the pool-backed `new` of C++ drivers), and the analysis never needs them.
+  '__cdecl',
+  '__stdcall',
+  '__fastcall',
+  '__thiscall',
+  '__vectorcall',
+  '__clrcall',
+  '_stdcall',
+  '_fastcall',
 ]);
 
 /** Decoration macros that take an argument list, blanked with it. */
@@ -95,6 +118,8 @@ const FILE_SCOPE_MACROS = new Set([
   'DEFINE_GUID',
 ]);
 
+/** The RPC headers' buffer annotations (rpcsal.h: `__RPC__in`, `__RPC__deref_out_opt`, `__RPC__in_ecount_full(n)`). */
+const RPC_SAL = /^__RPC__[a-z][a-z_]*$/;
 /** SAL 2 (`_In_`, `_IRQL_requires_max_`): underscore, capital, ends in underscore, has a lower-case letter. */
 const SAL2 = /^_[A-Z][A-Za-z0-9_]*_$/;
 /** SAL 1 and driver annotations (`__in`, `__out_bcount(n)`, `__drv_maxIRQL(2)`, `__checkReturn`). */
@@ -102,7 +127,7 @@ const SAL1 =
   /^__(?:in|out|inout|deref|drv_[A-Za-z0-9_]*|field_[A-Za-z0-9_]*|bcount|ecount|xcount|checkReturn|success|range|nullterminated|notnull|maybenull|reserved|callback|control_entrypoint|format_string|typefix|struct_bcount|struct_xcount|analysis_assume|kernel_entry|user_code|kernel_code|allocator|readableTo|post|pre|valid|opt|possibly_notnullterminated|override|fallthrough|bound|elem_readableTo|elem_writableTo|byte_readableTo|byte_writableTo|writableTo|on_failure)(?:_[A-Za-z0-9_]*)?$/;
 
 export function isAnnotationMacro(name: string): boolean {
-  if (EMPTY_MACROS.has(name) || MACROS_WITH_ARGS.has(name)) return true;
+  if (EMPTY_MACROS.has(name) || MACROS_WITH_ARGS.has(name) || RPC_SAL.test(name)) return true;
   if (SAL2.test(name)) return /[a-z]/.test(name);
   return SAL1.test(name);
 }

@@ -28,7 +28,7 @@ export interface ParseStore {
  * also has the core's version, but that only moves at a release, and a parse kept by a build in between would be
  * read back as if it were this build's.
  */
-const FORMAT = 1;
+const FORMAT = 2;
 
 const require = createRequire(import.meta.url);
 const versionOf = (name: string): string => (require(`${name}/package.json`) as { version: string }).version;

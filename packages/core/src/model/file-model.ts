@@ -133,8 +133,9 @@ export function functionNameNode(declarator: SyntaxNode | null): SyntaxNode | un
     if (d.type === 'function_declarator') {
       let inner = d.childForFieldName('declarator');
       while (inner && inner.type === 'parenthesized_declarator') inner = inner.namedChildren[0] ?? null;
-      // C++: a method in its class (field_identifier) or defined outside it (Class::Method).
-      if (inner?.type === 'identifier' || inner?.type === 'field_identifier' || inner?.type === 'qualified_identifier') return inner;
+      // C++: a method in its class (field_identifier) or defined outside it (Class::Method), and an operator
+      // (`void* __cdecl operator new(size_t Size)`, the pool allocation behind a C++ driver's `new`).
+      if (inner?.type === 'identifier' || inner?.type === 'field_identifier' || inner?.type === 'qualified_identifier' || inner?.type === 'operator_name') return inner;
       return undefined;
     }
     if (d.type === 'reference_declarator') {
