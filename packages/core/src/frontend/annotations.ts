@@ -159,6 +159,11 @@ export interface BlankOptions {
    * `try` is C++'s own.
    */
   readonly msvcSehKeywords?: boolean;
+  /**
+   * C++: tree-sitter-cpp reads `delete [] (p)` and `delete[] ((PBYTE) p)` as the start of a lambda. Where a `(`
+   * follows, the `[]` is blanked: a scalar `delete` of the same operand, which the analysis reads the same way.
+   */
+  readonly cppArrayDelete?: boolean;
   /** The project's own macros to see through at their uses (the model decides which: `projectMacroUses`). */
   readonly projectMacros?: ReadonlyMap<string, ProjectMacroUse>;
 }
@@ -230,6 +235,15 @@ export function blankAnnotations(source: string, options: BlankOptions = {}): Bl
       const seh = SEH_KEYWORDS[token];
       const next = skipSpace(source, at + token.length);
       if (source[next] === seh.before && (!seh.afterBrace || previousNonSpace(source, at) === '}')) blanks.push([at, at + token.length, seh.as]);
+      continue;
+    }
+    if (options.cppArrayDelete && braceDepth > 0 && token === 'delete') {
+      const open = skipSpace(source, at + token.length);
+      const close = source[open] === '[' ? skipSpace(source, open + 1) : -1;
+      if (close > 0 && source[close] === ']' && source[skipSpace(source, close + 1)] === '(') {
+        blanks.push([open, close + 1]);
+        TOKENS.lastIndex = close + 1;
+      }
       continue;
     }
     const project = options.projectMacros?.get(token);

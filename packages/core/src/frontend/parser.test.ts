@@ -264,6 +264,18 @@ VOID FatCommonRead(PIRP_CONTEXT IrpContext)
     expect(parsed.text).toBe(text);
   });
 
+  it('reads C++ array deletes of a parenthesised operand as deletes, not lambdas', () => {
+    const text = 'VOID CFilter::Clear()\n{\n    delete [] ((PBYTE) m_pSettings);\n    delete[ ] ( m_pStreams );\n    delete [] m_pNames;\n}\n';
+    const parsed = parseSource('filter.cpp', text);
+    expect(errorNodes(parsed.root)).toEqual([]);
+    expect(allOfType(parsed.root, 'delete_expression').map((d) => nodeText(parsed, d.namedChildren.at(-1)!))).toEqual([
+      '((PBYTE) m_pSettings)',
+      '( m_pStreams )',
+      'm_pNames',
+    ]);
+    expect(parsed.text).toBe(text);
+  });
+
   it('leaves try alone in C++ and outside function bodies', () => {
     const cpp = parseSource('queue.cpp', 'void f() {\n  try { g(); } catch (...) { h(); }\n}\n');
     expect(allOfType(cpp.root, 'try_statement')).toHaveLength(1);
