@@ -92,6 +92,10 @@ const EMPTY_MACROS = new Set([
   '__clrcall',
   '_stdcall',
   '_fastcall',
+  // MSVC's inline keywords: a project macro built of them (`#define ETW_INLINE DECLSPEC_NOINLINE __inline`, in the
+  // headers the ETW manifest compiler writes) is then a decoration the parser sees through.
+  '__inline',
+  '__forceinline',
 ]);
 
 /** Decoration macros that take an argument list, blanked with it. */

@@ -36,6 +36,25 @@ describe('project macros', () => {
     expect(uses.has('TRACE_ENTRY')).toBe(false);
   });
 
+  it('sees through a macro of MSVC inline keywords, as the ETW manifest compiler writes them', () => {
+    const text = `#define ETW_INLINE DECLSPEC_NOINLINE __inline
+ETW_INLINE
+ULONG
+Template_qq(_In_ REGHANDLE RegHandle, _In_ ULONG A, _In_ ULONG B)
+{
+    EVENT_DATA_DESCRIPTOR d[2];
+    EventDataDescCreate(&d[0], &A, sizeof(ULONG));
+    EventDataDescCreate(&d[1], &B, sizeof(ULONG));
+    return EventWrite(RegHandle, NULL, 2, d);
+}
+`;
+    const uses = projectMacroUses([text]);
+    expect(uses.get('ETW_INLINE')).toEqual({ kind: 'decoration', params: undefined, annotations: [{ name: 'DECLSPEC_NOINLINE', args: undefined }, { name: '__inline', args: undefined }] });
+    const parsed = parseSource('/drv/events.h', text, 'c', { projectMacros: uses });
+    const model = buildFileModel(parsed);
+    expect(model.definitions.map((d) => [d.name, d.node.hasError])).toEqual([['Template_qq', false]]);
+  });
+
   it('takes an object-like macro that is one call of a known DDI as a call macro, kept as written', () => {
     const text = `#define LOCK_STATS KeAcquireSpinLock(&g_Lock, &g_Irql)
 #define LOG_STATS DbgPrint("stats\\n")
