@@ -140,6 +140,14 @@ describe('blankAnnotations', () => {
     expect(text.replace(/\s+/g, ' ').trim()).toBe('NTSTATUS f(VOID);');
   });
 
+  it('blanks the argument list of a WDK type macro and keeps its name as the type', () => {
+    const src = 'NTSTATUS Read(PDEVICE_CONTEXT Ctx)\n{\n    SPB_TRANSFER_LIST_AND_ENTRIES(I2C_TRANSFER_COUNT) Sequence;\n    SPB_TRANSFER_LIST_INIT(&(Sequence.List), I2C_TRANSFER_COUNT);\n}\n';
+    const { text, annotations } = blankAnnotations(src);
+    expect(annotations).toEqual([]);
+    expect(text.split('\n')[2]).toBe(`    SPB_TRANSFER_LIST_AND_ENTRIES${' '.repeat('(I2C_TRANSFER_COUNT)'.length)} Sequence;`);
+    expect(text.split('\n')[3]).toBe(src.split('\n')[3]);
+  });
+
   it('blanks the SDK\'s calling conventions, MSVC\'s calling-convention keywords and the RPC buffer annotations', () => {
     const src = [
       'NTSTATUS',

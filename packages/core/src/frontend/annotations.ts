@@ -110,6 +110,13 @@ const MACROS_WITH_ARGS = new Set([
 ]);
 
 /**
+ * WDK macros that name a type from an argument (`SPB_TRANSFER_LIST_AND_ENTRIES(2) Sequence;`, a transfer list with
+ * room for two entries). tree-sitter reads the use as a call followed by a stray name; with the argument list blanked
+ * the declaration is one of the type the macro's name stands for.
+ */
+const TYPE_MACROS_WITH_ARGS = new Set(['SPB_TRANSFER_LIST_AND_ENTRIES']);
+
+/**
  * Statement-like WDK macros used at file scope, often without a trailing semicolon, that tree-sitter cannot
  * parse; they declare nothing the analysis needs (`WDF_DECLARE_CONTEXT_TYPE_WITH_NAME(…)`).
  */
@@ -273,6 +280,15 @@ export function blankAnnotations(source: string, options: BlankOptions = {}): Bl
       continue;
     }
     if (!CANDIDATE_START.test(token[0])) continue;
+    if (TYPE_MACROS_WITH_ARGS.has(token)) {
+      const open = skipSpace(source, at + token.length);
+      const close = source[open] === '(' ? matchParen(source, open) : -1;
+      if (close > 0) {
+        blanks.push([open, close + 1]);
+        TOKENS.lastIndex = close + 1;
+      }
+      continue;
+    }
     const fileScopeMacro = braceDepth === 0 && FILE_SCOPE_MACROS.has(token);
     if (!isAnnotationMacro(token) && !fileScopeMacro) continue;
     let end = at + token.length;
