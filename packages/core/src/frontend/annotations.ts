@@ -159,7 +159,7 @@ const CANDIDATE_START = /[_A-Z]/;
  * string and character literals, preprocessor lines (with continuations and comments), braces, identifiers.
  */
 const TOKENS =
-  /\/\/[^\n]*|\/\*[\s\S]*?(?:\*\/|$(?![\s\S]))|"(?:\\.|[^"\\\n])*"?|'(?:\\.|[^'\\\n])*'?|^[ \t]*#(?:\\\r?\n|\/\*[\s\S]*?\*\/|[^\n])*|[{}]|[A-Za-z_][A-Za-z0-9_]*/gm;
+  /\/\/[^\n]*|\/\*[\s\S]*?(?:\*\/|$(?![\s\S]))|"(?:\\.|[^"\\\n])*"?|'(?:\\.|[^'\\\n])*'?|^[ \t]*#(?:\\\r?\n|\/\*[\s\S]*?\*\/|[^\n])*|[{}]|->\*|[A-Za-z_][A-Za-z0-9_]*/gm;
 
 export interface BlankOptions {
   /**
@@ -171,10 +171,12 @@ export interface BlankOptions {
    */
   readonly msvcSehKeywords?: boolean;
   /**
-   * C++: tree-sitter-cpp reads `delete [] (p)` and `delete[] ((PBYTE) p)` as the start of a lambda. Where a `(`
-   * follows, the `[]` is blanked: a scalar `delete` of the same operand, which the analysis reads the same way.
+   * C++ source. Two constructs tree-sitter-cpp misreads are respelled, each as something the analysis reads the same
+   * way: `delete [] (p)` and `delete[] ((PBYTE) p)`, read as the start of a lambda, lose the `[]` where a `(`
+   * follows (a scalar `delete` of the same operand); a call through a pointer to member, `(hal->*StepFn)()`, loses
+   * the `*` (a call through a member of `hal`, as unknown to the analysis as the original).
    */
-  readonly cppArrayDelete?: boolean;
+  readonly cpp?: boolean;
   /** The project's own macros to see through at their uses (the model decides which: `projectMacroUses`). */
   readonly projectMacros?: ReadonlyMap<string, ProjectMacroUse>;
 }
@@ -241,6 +243,10 @@ export function blankAnnotations(source: string, options: BlankOptions = {}): Bl
       }
       continue;
     }
+    if (c === 45 /* - */) {
+      if (options.cpp) blanks.push([at + 2, at + 3]); // `->*`
+      continue;
+    }
     if (!isIdentStart(c)) continue; // comment or literal
     if (options.msvcSehKeywords && braceDepth > 0 && Object.prototype.hasOwnProperty.call(SEH_KEYWORDS, token)) {
       const seh = SEH_KEYWORDS[token];
@@ -248,7 +254,7 @@ export function blankAnnotations(source: string, options: BlankOptions = {}): Bl
       if (source[next] === seh.before && (!seh.afterBrace || previousNonSpace(source, at) === '}')) blanks.push([at, at + token.length, seh.as]);
       continue;
     }
-    if (options.cppArrayDelete && braceDepth > 0 && token === 'delete') {
+    if (options.cpp && braceDepth > 0 && token === 'delete') {
       const open = skipSpace(source, at + token.length);
       const close = source[open] === '[' ? skipSpace(source, open + 1) : -1;
       if (close > 0 && source[close] === ']' && source[skipSpace(source, close + 1)] === '(') {

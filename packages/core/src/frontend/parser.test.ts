@@ -276,6 +276,18 @@ VOID FatCommonRead(PIRP_CONTEXT IrpContext)
     expect(parsed.text).toBe(text);
   });
 
+  it('reads a call through a pointer to member as a call', () => {
+    const text = 'NTSTATUS Step(WIFI_HAL* hal, STEP_FN StepFn)\n{\n    NTSTATUS status = (hal->*StepFn)();\n    if (!NT_SUCCESS(status)) { return status; }\n    return (GetHal(hal)->*StepFn)();\n}\n';
+    const parsed = parseSource('transition.cpp', text);
+    expect(errorNodes(parsed.root)).toEqual([]);
+    expect(allOfType(parsed.root, 'call_expression').map((c) => nodeText(parsed, c))).toEqual([
+      '(hal->*StepFn)()',
+      'NT_SUCCESS(status)',
+      '(GetHal(hal)->*StepFn)()',
+      'GetHal(hal)',
+    ]);
+  });
+
   it('leaves try alone in C++ and outside function bodies', () => {
     const cpp = parseSource('queue.cpp', 'void f() {\n  try { g(); } catch (...) { h(); }\n}\n');
     expect(allOfType(cpp.root, 'try_statement')).toHaveLength(1);

@@ -103,7 +103,7 @@ export function parseNative(text: string, language: SourceLanguage, options: Par
 }
 
 function blank(text: string, language: SourceLanguage, options: ParseOptions): ReturnType<typeof blankAnnotations> {
-  return blankAnnotations(text, { msvcSehKeywords: language === 'c', cppArrayDelete: language === 'cpp', projectMacros: options.projectMacros });
+  return blankAnnotations(text, { msvcSehKeywords: language === 'c', cpp: language === 'cpp', projectMacros: options.projectMacros });
 }
 
 function parseText(text: string, language: SourceLanguage): ParserType.Tree {
