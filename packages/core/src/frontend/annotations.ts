@@ -173,8 +173,9 @@ export interface BlankOptions {
   /**
    * C++ source. Two constructs tree-sitter-cpp misreads are respelled, each as something the analysis reads the same
    * way: `delete [] (p)` and `delete[] ((PBYTE) p)`, read as the start of a lambda, lose the `[]` where a `(`
-   * follows (a scalar `delete` of the same operand); a call through a pointer to member, `(hal->*StepFn)()`, loses
-   * the `*` (a call through a member of `hal`, as unknown to the analysis as the original).
+   * follows (a scalar `delete` of the same operand); an array of pointers, `new (NonPagedPoolNx, 'iveD') CSensor *[n]`,
+   * loses the `*` (an array of the objects, from the same placement); a call through a pointer to member,
+   * `(hal->*StepFn)()`, loses the `*` (a call through a member of `hal`, as unknown to the analysis as the original).
    */
   readonly cpp?: boolean;
   /** The project's own macros to see through at their uses (the model decides which: `projectMacroUses`). */
@@ -254,6 +255,11 @@ export function blankAnnotations(source: string, options: BlankOptions = {}): Bl
       if (source[next] === seh.before && (!seh.afterBrace || previousNonSpace(source, at) === '}')) blanks.push([at, at + token.length, seh.as]);
       continue;
     }
+    if (options.cpp && braceDepth > 0 && token === 'new') {
+      const stars = pointerArrayStars(source, at + token.length);
+      if (stars) blanks.push(stars);
+      continue;
+    }
     if (options.cpp && braceDepth > 0 && token === 'delete') {
       const open = skipSpace(source, at + token.length);
       const close = source[open] === '[' ? skipSpace(source, open + 1) : -1;
@@ -324,6 +330,22 @@ export function blankAnnotations(source: string, options: BlankOptions = {}): Bl
     pos = to;
   }
   return { text: out + source.slice(pos), annotations };
+}
+
+/** In `new (placement) Type *[n]`, from just after `new`: the range of the `*`s, if that is the shape. */
+function pointerArrayStars(source: string, from: number): [number, number] | undefined {
+  let at = skipSpace(source, from);
+  if (source[at] === '(') {
+    const close = matchParen(source, at);
+    if (close < 0) return undefined;
+    at = skipSpace(source, close + 1);
+  }
+  const type = /^[A-Za-z_][\w:]*/.exec(source.slice(at, at + 200));
+  if (!type) return undefined;
+  const start = skipSpace(source, at + type[0].length);
+  let end = start;
+  while (source[end] === '*') end = skipSpace(source, end + 1);
+  return end > start && source[end] === '[' ? [start, end] : undefined;
 }
 
 /** A macro use's arguments, split at top-level commas. */

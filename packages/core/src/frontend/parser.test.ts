@@ -276,6 +276,17 @@ VOID FatCommonRead(PIRP_CONTEXT IrpContext)
     expect(parsed.text).toBe(text);
   });
 
+  it('reads a placement new of an array of pointers as a new', () => {
+    const text = "NTSTATUS CDevice::Initialize()\n{\n    m_Sensors = new (NonPagedPoolNx, 'iveD') CSensor *[m_Count];\n    m_Pins = new (PagedPool) CPin * *[m_Count];\n    m_Frames = new (PagedPool, 'sniP') ULONG[m_Count];\n    return m_Sensors ? STATUS_SUCCESS : STATUS_INSUFFICIENT_RESOURCES;\n}\n";
+    const parsed = parseSource('device.cpp', text);
+    expect(errorNodes(parsed.root)).toEqual([]);
+    expect(allOfType(parsed.root, 'new_expression').map((n) => nodeText(parsed, n.childForFieldName('placement')!))).toEqual([
+      "(NonPagedPoolNx, 'iveD')",
+      '(PagedPool)',
+      "(PagedPool, 'sniP')",
+    ]);
+  });
+
   it('reads a call through a pointer to member as a call', () => {
     const text = 'NTSTATUS Step(WIFI_HAL* hal, STEP_FN StepFn)\n{\n    NTSTATUS status = (hal->*StepFn)();\n    if (!NT_SUCCESS(status)) { return status; }\n    return (GetHal(hal)->*StepFn)();\n}\n';
     const parsed = parseSource('transition.cpp', text);
