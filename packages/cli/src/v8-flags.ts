@@ -8,7 +8,7 @@
  * every worker (each thread is its own isolate). With at most 100 bytes of bytecode inlined into a function, the
  * compilations took 6.0 s; in four alternating pairs of runs, `--jobs 2` took 18.0–21.2 s against 22.7–26.4 s with
  * V8's default of 920, with about a quarter less CPU, and the same findings
- * (docs/benchmarks/windows-driver-samples.md).
+ * (docs/benchmarks/windows-driver-samples-history.md).
  *
  * Later tier-up. V8 optimizes a function once it has run for a budget of bytecode (`--interrupt-budget`, 66 KB by
  * default); the analysis's larger functions are optimized before they have seen all the shapes of the trees and
