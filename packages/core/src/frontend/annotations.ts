@@ -209,6 +209,9 @@ const SEH_KEYWORDS: Readonly<Record<string, { readonly as: string; readonly befo
   except: { as: 'if    ', before: '(', afterBrace: true },
 };
 
+const PRAGMA_NOT_WARNING = /^[ \t]*#[ \t]*pragma[ \t]+(?!warning\b)/;
+const SEH_HANDLER = /^__(?:except|finally)\b/;
+
 /** Scan `source`, blank every annotation macro, and return the facts. */
 export function blankAnnotations(source: string, options: BlankOptions = {}): BlankedSource {
   const annotations: Annotation[] = [];
@@ -237,6 +240,13 @@ export function blankAnnotations(source: string, options: BlankOptions = {}): Bl
       continue;
     }
     if (c === 35 /* # */ || (c === 32 || c === 9)) {
+      // A `#pragma prefast(suppress: …)` between a `__try` block and its `__except` or `__finally` is where no
+      // directive can stand in tree-sitter's grammar: the whole statement fails to parse. Blanked there (a
+      // `#pragma warning`, which a suppression may be, stays).
+      if (braceDepth > 0 && PRAGMA_NOT_WARNING.test(token) && SEH_HANDLER.test(source.slice(skipSpace(source, at + token.length), at + token.length + 64))) {
+        blanks.push([at, at + token.length]);
+        continue;
+      }
       // tree-sitter-c ends a multi-line directive at a block comment followed by a line continuation (WPP's
       // `WPP_CONTROL_GUIDS` lists of `WPP_DEFINE_BIT(…) /* bit 0 */ \`): such comments become blank.
       if (token.includes('/*') && /\\\r?\n/.test(token)) {

@@ -299,6 +299,32 @@ VOID FatCommonRead(PIRP_CONTEXT IrpContext)
     ]);
   });
 
+  it('reads a __try whose __except follows a #pragma prefast line, and keeps a #pragma warning there', () => {
+    const text = [
+      'VOID BltBits(PBLT_INFO Dst, PBLT_INFO Src)',
+      '{',
+      '    __try',
+      '    {',
+      '        CopyBits(Dst, Src);',
+      '    }',
+      '    #pragma prefast(suppress: __WARNING_EXCEPTIONEXECUTEHANDLER, "only user-mode faults are caught here")',
+      '    __except(EXCEPTION_EXECUTE_HANDLER)',
+      '    {',
+      '        LogFault(Dst, Src);',
+      '    }',
+      '}',
+      '',
+    ].join('\n');
+    for (const path of ['bltfuncs.c', 'bltfuncs.cxx']) {
+      const parsed = parseSource(path, text);
+      expect(errorNodes(parsed.root), path).toEqual([]);
+      expect(allOfType(parsed.root, 'seh_except_clause'), path).toHaveLength(1);
+      expect(parsed.text, path).toBe(text);
+    }
+    const kept = parseSource('bltfuncs.c', text.replace('#pragma prefast(suppress: __WARNING_EXCEPTIONEXECUTEHANDLER, "only user-mode faults are caught here")', '#pragma warning(suppress: 28121)'));
+    expect(allOfType(kept.root, 'preproc_call').map((n) => nodeText(kept, n).trim())).toEqual(['#pragma warning(suppress: 28121)']);
+  });
+
   it('leaves try alone in C++ and outside function bodies', () => {
     const cpp = parseSource('queue.cpp', 'void f() {\n  try { g(); } catch (...) { h(); }\n}\n');
     expect(allOfType(cpp.root, 'try_statement')).toHaveLength(1);
