@@ -171,8 +171,8 @@ export interface BlankOptions {
    */
   readonly msvcSehKeywords?: boolean;
   /**
-   * C++ source. Two constructs tree-sitter-cpp misreads are respelled, each as something the analysis reads the same
-   * way: `delete [] (p)` and `delete[] ((PBYTE) p)`, read as the start of a lambda, lose the `[]` where a `(`
+   * C++ source. Three constructs tree-sitter-cpp misreads are respelled, each as something the analysis reads the
+   * same way: `delete [] (p)` and `delete[] ((PBYTE) p)`, read as the start of a lambda, lose the `[]` where a `(`
    * follows (a scalar `delete` of the same operand); an array of pointers, `new (NonPagedPoolNx, 'iveD') CSensor *[n]`,
    * loses the `*` (an array of the objects, from the same placement); a call through a pointer to member,
    * `(hal->*StepFn)()`, loses the `*` (a call through a member of `hal`, as unknown to the analysis as the original).
@@ -267,7 +267,11 @@ export function blankAnnotations(source: string, options: BlankOptions = {}): Bl
     }
     if (options.cpp && braceDepth > 0 && token === 'new') {
       const stars = pointerArrayStars(source, at + token.length);
-      if (stars) blanks.push(stars);
+      if (stars) {
+        // The placement and the type before the stars hold nothing to blank: the scan goes on after them.
+        blanks.push(stars);
+        TOKENS.lastIndex = stars[1];
+      }
       continue;
     }
     if (options.cpp && braceDepth > 0 && token === 'delete') {
