@@ -85,24 +85,17 @@ BddDdiCommitVidPn(_In_ PDEVICE_CONTEXT Ctx)
     return STATUS_SUCCESS;
 }
 
-VOID BddDpc(_In_ PDEVICE_CONTEXT Ctx)
-{
-    KIRQL old;
-    KeAcquireSpinLock(&Ctx->Lock, &old);
-    BddDdiCommitVidPn(Ctx);
-    KeReleaseSpinLock(&Ctx->Lock, old);
-}
-
 HRESULT STDMETHODCALLTYPE ShapeRelease(__RPC__in PDEVICE_CONTEXT Ctx)
 {
     PAGED_CODE();
     return S_OK;
 }
 
-VOID ShapeFlush(__RPC__in PDEVICE_CONTEXT Ctx)
+VOID BddDpc(_In_ PDEVICE_CONTEXT Ctx)
 {
     KIRQL old;
     KeAcquireSpinLock(&Ctx->Lock, &old);
+    BddDdiCommitVidPn(Ctx);
     ShapeRelease(Ctx);
     KeReleaseSpinLock(&Ctx->Lock, old);
 }
@@ -115,7 +108,7 @@ VOID ShapeFlush(__RPC__in PDEVICE_CONTEXT Ctx)
       'memory.cxx:8 wdm/IrqlExAllocatePool 2',
       'memory.cxx:17 wdm/IrqlTooHigh 2',
       'memory.cxx:31 wdm/IrqlPagedCode 2',
-      'memory.cxx:45 wdm/IrqlPagedCode 2',
+      'memory.cxx:37 wdm/IrqlPagedCode 2',
     ]);
     expect(r.stdout).not.toContain('Parsing error');
   });
