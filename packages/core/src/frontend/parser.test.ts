@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { shapeOf } from './__fixtures__/tree-shape.js';
 import { buildFileModel } from '../model/file-model.js';
-import { LineIndex, type SyntaxNode, hasSyntaxError, nodeText, parseAfterBlank, parseSource } from './parser.js';
+import { LineIndex, type SyntaxNode, hasSyntaxError, languageOf, nodeText, parseAfterBlank, parseSource } from './parser.js';
 
 function allOfType(root: SyntaxNode, type: string): SyntaxNode[] {
   return root.descendantsOfType(type);
@@ -371,6 +371,19 @@ VOID Healthy(VOID) { KeStallExecutionProcessor(2); }
     expect(buildFileModel(parsed).definitions.map((d) => d.name)).toEqual(['Healthy']);
     expect(parsed.text).toBe(src);
   });
+describe('languageOf', () => {
+  it.each([
+    ['queue.cpp', 'VOID f(VOID);', 'cpp'],
+    ['queue.h', 'class Queue {\npublic:\n    NTSTATUS Start();\n};\n', 'cpp'],
+    ['precomp.h', '#include <ntddk.h>\ninline void* operator new(size_t, void* p) noexcept { return p; }\n', 'cpp'],
+    ['memory.h', 'void* __cdecl operator new[](size_t Size, POOL_TYPE PoolType);\n', 'cpp'],
+    ['driver.h', '#include <ntddk.h>\nDRIVER_INITIALIZE DriverEntry;\n', 'c'],
+    ['pool.h', '/*\n   Allocations here back the operator new of the C++ part (see memory.cpp).\n*/\nPVOID PoolAlloc(SIZE_T n);\n', 'c'],
+  ])('%s is %s', (path, text, language) => {
+    expect(languageOf(path, text)).toBe(language);
+  });
+});
+
 describe('LineIndex', () => {
   it('maps offsets to 1-based lines and columns and back to line text', () => {
     const idx = new LineIndex('ab\ncd\r\n\nlast');

@@ -54,8 +54,8 @@ function parserFor(language: SourceLanguage): ParserType {
 
 /**
  * C++ by extension; a `.h` header is C++ when its text is (a class with access specifiers or virtual members, a
- * template, a namespace, `extern "C++"`): C++ drivers keep their classes in `.h` files, which tree-sitter-c cannot
- * parse.
+ * template, a namespace, `extern "C++"`, an `operator new` or `operator delete` declared or defined): C++ drivers
+ * keep their classes in `.h` files, which tree-sitter-c cannot parse.
  */
 export function languageOf(filePath: string, text?: string): SourceLanguage {
   if (/\.(?:cpp|cc|cxx|c\+\+|hpp|hxx|hh|inl)$/i.test(filePath)) return 'cpp';
@@ -64,7 +64,7 @@ export function languageOf(filePath: string, text?: string): SourceLanguage {
 }
 
 const CPP_HEADER =
-  /^[ \t]*(?:(?:public|private|protected)[ \t]*:|virtual[ \t]|template[ \t]*<|namespace[ \t]+\w+[ \t]*(?:\{|$)|class[ \t]+\w+[^;\n]*(?::[ \t]*(?:public|private|protected)[ \t]|\{|$)|extern[ \t]+"C\+\+")/m;
+  /^[ \t]*(?:(?:public|private|protected)[ \t]*:|virtual[ \t]|template[ \t]*<|namespace[ \t]+\w+[ \t]*(?:\{|$)|class[ \t]+\w+[^;\n]*(?::[ \t]*(?:public|private|protected)[ \t]|\{|$)|extern[ \t]+"C\+\+"|[A-Za-z_][\w \t*&]*\boperator[ \t]*(?:new|delete)(?:[ \t]*\[[ \t]*\])?[ \t]*\()/m;
 
 export interface ParsedSource {
   readonly filePath: string;
