@@ -112,4 +112,61 @@ VOID BddDpc(_In_ PDEVICE_CONTEXT Ctx)
     ]);
     expect(r.stdout).not.toContain('Parsing error');
   });
+
+  it('follow calls between the methods of a class, as C++ looks the names up', async () => {
+    const dir = project({
+      'pin.cpp': `#include <ntddk.h>
+
+class CPin {
+public:
+    VOID Stop(_In_ PDEVICE_CONTEXT Ctx)
+    {
+        KIRQL old;
+        KeAcquireSpinLock(&Ctx->Lock, &old);
+        Flush(Ctx);
+        this->Reset(Ctx);
+        KeReleaseSpinLock(&Ctx->Lock, old);
+    }
+    VOID Reset(_In_ PDEVICE_CONTEXT Ctx)
+    {
+        PAGED_CODE();
+        Ctx->Count = 0;
+    }
+    static VOID Drain(_In_ PDEVICE_CONTEXT Ctx)
+    {
+        PAGED_CODE();
+        Ctx->Queued = 0;
+    }
+    VOID Flush(_In_ PDEVICE_CONTEXT Ctx);
+};
+
+VOID CPin::Flush(_In_ PDEVICE_CONTEXT Ctx)
+{
+    PAGED_CODE();
+    Ctx->Pending = 0;
+}
+
+// A free function of the same name: not the one CPin::Stop calls.
+VOID Flush(_In_ PDEVICE_CONTEXT Ctx)
+{
+    PAGED_CODE();
+    Ctx->Pending = 0;
+}
+
+VOID PinDpc(_In_ PDEVICE_CONTEXT Ctx)
+{
+    KIRQL old;
+    KeAcquireSpinLock(&Ctx->Lock, &old);
+    CPin::Drain(Ctx);
+    KeReleaseSpinLock(&Ctx->Lock, old);
+}
+`,
+    });
+    const r = await run(['-f', 'json', '.'], dir);
+    // Before, Stop's Flush(Ctx) reached the free Flush, and this->Reset(Ctx) and CPin::Drain(Ctx) reached nothing.
+    expect(findings(r.stdout)).toEqual(['pin.cpp:15 wdm/IrqlPagedCode 2', 'pin.cpp:20 wdm/IrqlPagedCode 2', 'pin.cpp:28 wdm/IrqlPagedCode 2']);
+    const [result] = JSON.parse(r.stdout) as { messages: { line: number; trace: { message: string }[] }[] }[];
+    const callers = result!.messages.map((m) => m.trace.at(-1)!.message);
+    expect(callers).toEqual(['Stop calls Reset at DISPATCH_LEVEL', 'PinDpc calls Drain at DISPATCH_LEVEL', 'Stop calls CPin::Flush at DISPATCH_LEVEL']);
+  });
 });

@@ -42,6 +42,11 @@ export interface FunctionDefinition extends FunctionDeclaration {
   readonly pagedCode?: SyntaxNode;
   /** Parameter names, in order. */
   readonly params: readonly string[];
+  /**
+   * C++: the class a method belongs to (the class whose body defines it, or `Class::` in its name), without its
+   * namespaces or template arguments: calls of a member from another member resolve through it.
+   */
+  readonly className?: string;
   /** Names declared inside the body (locals), for telling them from parameters and globals. */
   readonly locals: ReadonlySet<string>;
   readonly cfg: Cfg;
@@ -224,7 +229,7 @@ export function buildFileModel(source: ParsedSource, options: FileModelOptions =
           const body = node.childForFieldName('body');
           if (nameNode && body) {
             const own = annotationsIn(previousEnd, body.startIndex);
-            definitions.push(makeDefinition(source, node, nameNode, body, own, undefined, lookup));
+            definitions.push(makeDefinition(source, node, nameNode, body, own, undefined, lookup, scope));
             if (codeSegment && !pagedSections.has(nameNode.text)) pagedSections.set(nameNode.text, codeSegment);
           }
           break;
@@ -413,6 +418,18 @@ function registeredField(target: SyntaxNode | null | undefined): string | undefi
   return undefined;
 }
 
+/** `Ns::Queue<T>` → `Queue`. */
+function bareClassName(scope: string): string {
+  const last = scope.replace(/<[^<>]*>/g, '').split('::').pop() ?? scope;
+  return last.replace(/\s+/g, '');
+}
+
+/** `Ns::Queue::Push` → `Queue`; undefined for a name without a class. */
+export function classOfQualified(name: string): string | undefined {
+  const parts = name.replace(/<[^<>]*>/g, '').replace(/\s+/g, '').split('::');
+  return parts.length > 1 && parts[parts.length - 2] ? parts[parts.length - 2] : undefined;
+}
+
 function makeDefinition(
   source: ParsedSource,
   node: SyntaxNode,
@@ -421,11 +438,13 @@ function makeDefinition(
   annotations: readonly Annotation[],
   macro?: SyntaxNode,
   defines?: DefineLookup,
+  scope?: string,
 ): FunctionDefinition {
   let cfg: Cfg | undefined;
   let cfgDefines: readonly string[] | undefined;
   let locals: Set<string> | undefined;
   const pagedCode = findPagedCode(body);
+  const className = scope !== undefined ? bareClassName(scope) : nameNode.type === 'qualified_identifier' ? classOfQualified(nameNode.text) : undefined;
   const declarator = node.childForFieldName('declarator');
   let fnDeclarator: SyntaxNode | null = declarator;
   while (fnDeclarator && fnDeclarator.type !== 'function_declarator') fnDeclarator = fnDeclarator.childForFieldName('declarator');
@@ -448,6 +467,7 @@ function makeDefinition(
     pagedCode,
     params,
     ...(macro ? { macro } : {}),
+    ...(className ? { className } : {}),
     get locals() {
       if (!locals) {
         const found = new Set<string>();

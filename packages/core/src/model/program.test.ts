@@ -1250,3 +1250,41 @@ VOID Configure(PDEVICE_EXTENSION Ext, BOOLEAN Trace, BOOLEAN Verify, BOOLEAN Ret
     expect(w.program.irqlOf(configure).releaseIssues).toEqual([]);
   });
 });
+
+describe('C++ method calls', () => {
+  const source = `
+class CQueue {
+public:
+    VOID Stop() { Flush(); this->Reset(); Other->Reset(); ::Flush(); }
+    VOID Reset() { }
+    static VOID Drain() { }
+    VOID Flush();
+};
+namespace echo { VOID CQueue::Flush() { Drain(); } }
+VOID Flush() { }
+VOID Reset() { }
+VOID Timer() { CQueue::Drain(); Flush(); Reset(); }
+`;
+
+  it('resolve a member called from a member (unqualified or through this) and a qualified call; not other objects', () => {
+    const w = world(['queue.cpp', source]);
+    const file = w.program.fileModel('queue.cpp')!;
+    const callees = w.sources[0]!.root.descendantsOfType('call_expression').map((c) => {
+      const caller = w.program.functionContaining(c)!.name;
+      const callee = w.program.resolveCall(file, c);
+      return `${caller}: ${c.text} -> ${callee ? `${callee.className ?? '(free)'} ${callee.name}` : '-'}`;
+    });
+    expect(callees).toEqual([
+      'Stop: Flush() -> CQueue CQueue::Flush',
+      'Stop: this->Reset() -> CQueue Reset',
+      'Stop: Other->Reset() -> -',
+      'Stop: ::Flush() -> (free) Flush',
+      'CQueue::Flush: Drain() -> CQueue Drain',
+      'Timer: CQueue::Drain() -> CQueue Drain',
+      'Timer: Flush() -> (free) Flush',
+      'Timer: Reset() -> (free) Reset',
+    ]);
+    const members = w.program.definitions().filter((d) => d.className === 'CQueue').map((d) => d.name);
+    expect(members).toEqual(['Stop', 'Reset', 'Drain', 'CQueue::Flush']);
+  });
+});

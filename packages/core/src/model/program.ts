@@ -27,6 +27,7 @@ import {
   type FunctionDefinition,
   bodyText,
   buildFileModel,
+  classOfQualified,
   driverModelFromIncludes,
 } from './file-model.js';
 import { type Interval, Level, formatInterval, hull, interval, levelFromNumber, meet, parseLevel } from './irql.js';
@@ -84,6 +85,8 @@ export class Program {
   private readonly byPath = new Map<string, FileModel>();
   private readonly byTree = new Map<unknown, FileModel>();
   private readonly definitionsByName = new Map<string, FunctionDefinition[]>();
+  /** C++ methods by `Class::Method` (the class without namespaces or template arguments). */
+  private readonly methodsByName = new Map<string, FunctionDefinition[]>();
   private readonly declarationsByName = new Map<string, FunctionDeclaration[]>();
   private readonly definitionByNode = new Map<number, FunctionDefinition>();
   private readonly callSites = new Map<FunctionDefinition, CallSite[]>();
@@ -127,6 +130,7 @@ export class Program {
       this.byTree.set(f.source.tree, f);
       for (const d of f.definitions) {
         push(this.definitionsByName, d.name, d);
+        if (d.className) push(this.methodsByName, `${d.className}::${memberName(d.name)}`, d);
         this.definitionByNode.set(d.node.id, d);
         if (d.macro) this.macroByTree.set(d.source.tree, d);
       }
@@ -226,8 +230,33 @@ export class Program {
 
   /** The project function a call goes to: a definition in the same file first, then a non-static one anywhere. */
   resolveCall(file: FileModel, call: SyntaxNode): FunctionDefinition | undefined {
+    const method = this.methodsByName.size ? this.resolveMethodCall(file, call) : undefined;
+    if (method) return method;
     const name = plainCallee(call);
     return name ? this.definitionNamed(name, file) : undefined;
+  }
+
+  /**
+   * C++: a call of a method. From a method, `Release(ctx)` and `this->Release(ctx)` call its own class's `Release`
+   * first, as C++'s name lookup does; `Queue::Release(ctx)` names it anywhere. Calls through other objects are not
+   * resolved: their class is not known without types.
+   */
+  private resolveMethodCall(file: FileModel, call: SyntaxNode): FunctionDefinition | undefined {
+    const f = call.type === 'call_expression' ? call.childForFieldName('function') : null;
+    if (!f) return undefined;
+    let key: string | undefined;
+    if (f.type === 'qualified_identifier' && f.childForFieldName('scope')) {
+      const className = classOfQualified(f.text);
+      key = className ? `${className}::${memberName(f.text)}` : undefined;
+    } else {
+      const member =
+        f.type === 'identifier' ? f.text : f.type === 'field_expression' && f.childForFieldName('argument')?.type === 'this' ? f.childForFieldName('field')?.text : undefined;
+      const className = member ? this.functionContaining(call)?.className : undefined;
+      key = className ? `${className}::${member}` : undefined;
+    }
+    const candidates = key ? this.methodsByName.get(key) : undefined;
+    if (!candidates) return undefined;
+    return candidates.find((d) => d.source === file.source) ?? this.nearest(file, candidates, (d) => this.byPath.get(d.source.filePath)!)[0];
   }
 
   /** Per file asking (undefined: none), the answers of `definitionNamed`: asked at every call the analyses and rules resolve. */
@@ -242,8 +271,11 @@ export class Program {
   }
 
   private findDefinitionNamed(name: string, from?: FileModel): FunctionDefinition | undefined {
-    const defs = this.definitionsByName.get(name);
-    if (!defs) return undefined;
+    const named = this.definitionsByName.get(name);
+    if (!named) return undefined;
+    // A method defined in its class goes by its bare name (`Reset`) too; a free function of that name is the one a
+    // plain call reaches (a call from within the class is resolved as a method first: `resolveMethodCall`).
+    const defs = named.length > 1 && named.some((d) => d.className) && named.some((d) => !d.className) ? named.filter((d) => !d.className) : named;
     if (from) for (const d of defs) if (d.source === from.source) return d;
     if (defs.length === 1) return defs[0]!.isStatic ? undefined : defs[0];
     const visible = defs.filter((d) => !d.isStatic);
@@ -1248,4 +1280,10 @@ export function stronglyConnected<T>(nodes: readonly T[], edges: (n: T) => Itera
     }
   }
   return out;
+}
+
+/** `Ns::Queue::Release` → `Release`. */
+function memberName(name: string): string {
+  const at = name.lastIndexOf('::');
+  return (at >= 0 ? name.slice(at + 2) : name).trim();
 }
