@@ -165,6 +165,8 @@ export function functionReference(expr: SyntaxNode | null | undefined): string |
   let e = expr ? unwrapParens(expr) : undefined;
   while (e) {
     if (e.type === 'identifier') return e.text;
+    // C++: a method by its qualified name (`queueConfig.EvtIoDeviceControl = CQueue::OnIoDeviceControl`).
+    if (e.type === 'qualified_identifier') return e.text.replace(/\s+/g, '');
     if (e.type === 'cast_expression') e = e.childForFieldName('value') ?? undefined;
     else if (e.type === 'pointer_expression' && e.child(0)?.type === '&') e = e.childForFieldName('argument') ?? undefined;
     else if (e.type === 'parenthesized_expression') e = unwrapParens(e);
@@ -230,7 +232,8 @@ export function buildFileModel(source: ParsedSource, options: FileModelOptions =
           if (nameNode && body) {
             const own = annotationsIn(previousEnd, body.startIndex);
             definitions.push(makeDefinition(source, node, nameNode, body, own, undefined, lookup, scope));
-            if (codeSegment && !pagedSections.has(nameNode.text)) pagedSections.set(nameNode.text, codeSegment);
+            const name = declaredName(nameNode);
+            if (codeSegment && !pagedSections.has(name)) pagedSections.set(name, codeSegment);
           }
           break;
         }
@@ -418,6 +421,11 @@ function registeredField(target: SyntaxNode | null | undefined): string | undefi
   return undefined;
 }
 
+/** A function's name as declared: a qualified name without the line breaks and spaces it may be written with (`CDevice::\n    Initialize`). */
+function declaredName(nameNode: SyntaxNode): string {
+  return nameNode.type === 'qualified_identifier' ? nameNode.text.replace(/\s+/g, '') : nameNode.text;
+}
+
 /** `Ns::Queue<T>` → `Queue`. */
 function bareClassName(scope: string): string {
   const last = scope.replace(/<[^<>]*>/g, '').split('::').pop() ?? scope;
@@ -456,14 +464,15 @@ function makeDefinition(
     if (id) params.push(id);
   }
   return {
-    name: nameNode.text,
+    name: declaredName(nameNode),
     source,
     node,
     nameNode,
     body,
     annotations,
     roleType: roleFromAnnotations(annotations),
-    isStatic: hasStorageClass(node, 'static'),
+    // `static` on a method defined in its class is class scope, not file scope: other files may register it.
+    isStatic: scope === undefined && hasStorageClass(node, 'static'),
     pagedCode,
     params,
     ...(macro ? { macro } : {}),
@@ -544,7 +553,7 @@ function collectDeclarations(
   for (const d of node.childrenForFieldName('declarator')) {
     const fnName = functionNameNode(d);
     if (fnName) {
-      out.push({ name: fnName.text, source, node, nameNode: fnName, annotations, roleType: roleFromAnnotations(annotations), isStatic });
+      out.push({ name: declaredName(fnName), source, node, nameNode: fnName, annotations, roleType: roleFromAnnotations(annotations), isStatic });
     } else if (role && d.type === 'identifier') {
       // `DRIVER_DISPATCH DispatchRead;` declares DispatchRead as a function of that role.
       out.push({ name: d.text, source, node, nameNode: d, annotations, roleType: role, isStatic });

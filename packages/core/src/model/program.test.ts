@@ -1288,3 +1288,58 @@ VOID Timer() { CQueue::Drain(); Flush(); Reset(); }
     expect(members).toEqual(['Stop', 'Reset', 'Drain', 'CQueue::Flush']);
   });
 });
+
+describe('C++ methods by their qualified names', () => {
+  it('match a definition whose qualified name spans lines with its declaration in the class', () => {
+    const w = world([
+      'device.cpp',
+      `class CDevice {
+public:
+    _IRQL_requires_max_(PASSIVE_LEVEL)
+    NTSTATUS Initialize();
+};
+
+_Use_decl_annotations_
+NTSTATUS
+CDevice::
+    Initialize()
+{
+    return STATUS_SUCCESS;
+}
+`,
+    ]);
+    const def = w.program.definitions().find((d) => d.name === 'CDevice::Initialize')!;
+    expect(def.className).toBe('CDevice');
+    expect(formatInterval(w.program.annotatedBounds(def)!.interval)).toBe('PASSIVE_LEVEL');
+  });
+
+  it('take a registration by qualified name as the method\'s, defined in its class or outside it', () => {
+    const w = world(
+      [
+        'queue.h',
+        `class CQueue {
+public:
+    static VOID OnIoDeviceControl(WDFQUEUE Queue, WDFREQUEST Request, size_t Out, size_t In, ULONG Code) { UNREFERENCED_PARAMETER(Queue); }
+    static VOID OnRead(WDFQUEUE Queue, WDFREQUEST Request, size_t Length);
+};
+`,
+      ],
+      [
+        'queue.cpp',
+        `#include "queue.h"
+VOID CQueue::OnRead(WDFQUEUE Queue, WDFREQUEST Request, size_t Length) { UNREFERENCED_PARAMETER(Queue); }
+NTSTATUS CQueue_Create(WDFDEVICE Device)
+{
+    WDF_IO_QUEUE_CONFIG queueConfig;
+    queueConfig.EvtIoDeviceControl = CQueue::OnIoDeviceControl;
+    queueConfig.EvtIoRead = CQueue::OnRead;
+    return WdfIoQueueCreate(Device, &queueConfig, WDF_NO_OBJECT_ATTRIBUTES, NULL);
+}
+`,
+      ],
+    );
+    const roles = (name: string) => w.program.rolesOf(w.program.definitions().find((d) => d.name === name)!).map((r) => `${r.roleType} ${r.how}`);
+    expect(roles('OnIoDeviceControl')).toEqual(['EVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL registered']);
+    expect(roles('CQueue::OnRead')).toEqual(['EVT_WDF_IO_QUEUE_IO_READ registered']);
+  });
+});

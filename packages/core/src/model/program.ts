@@ -136,7 +136,13 @@ export class Program {
       }
       this.realDefinitions.set(f, f.definitions.filter((d) => !d.macro));
       for (const d of f.declarations) push(this.declarationsByName, d.name, d);
-      for (const r of f.registrations) push(this.registrationsByName, r.functionName, { file: f, registration: r });
+      for (const r of f.registrations) {
+        push(this.registrationsByName, r.functionName, { file: f, registration: r });
+        // `Ns::CQueue::OnRead` also as `CQueue::OnRead`, the key a method is known by (see `registrationsOf`).
+        const className = r.functionName.includes('::') ? classOfQualified(r.functionName) : undefined;
+        const short = className ? `${className}::${memberName(r.functionName)}` : undefined;
+        if (short && short !== r.functionName) push(this.registrationsByName, short, { file: f, registration: r });
+      }
       for (const name of f.addressTaken) push(this.addressTakenIn, name, f);
       const norm = f.source.filePath.replace(/\\/g, '/').toLowerCase();
       this.normalizedPath.set(f, norm);
@@ -355,7 +361,12 @@ export class Program {
 
   /** Registrations of a function (by name) anywhere in the run. */
   registrationsOf(def: FunctionDefinition): { file: FileModel; registration: FileModel['registrations'][number] }[] {
-    const visible = (this.registrationsByName.get(def.name) ?? []).filter((r) => !def.isStatic || r.file.source === def.source);
+    // A method is registered by its qualified name (`CQueue::OnRead`), whether it is defined in its class (named
+    // `OnRead` there) or outside it (`Ns::CQueue::OnRead`).
+    const methodKey = def.className ? `${def.className}::${memberName(def.name)}` : undefined;
+    const byName = this.registrationsByName.get(def.name) ?? [];
+    const byMethod = methodKey && methodKey !== def.name ? (this.registrationsByName.get(methodKey) ?? []).filter((r) => !byName.includes(r)) : [];
+    const visible = (byMethod.length ? [...byName, ...byMethod] : byName).filter((r) => !def.isStatic || r.file.source === def.source);
     const home = this.byPath.get(def.source.filePath)!;
     return this.nearest(home, visible, (r) => r.file);
   }
