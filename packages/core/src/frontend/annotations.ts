@@ -265,21 +265,12 @@ export function blankAnnotations(source: string, options: BlankOptions = {}): Bl
       if (source[next] === seh.before && (!seh.afterBrace || previousNonSpace(source, at) === '}')) blanks.push([at, at + token.length, seh.as]);
       continue;
     }
-    if (options.cpp && braceDepth > 0 && token === 'new') {
-      const stars = pointerArrayStars(source, at + token.length);
-      if (stars) {
-        // The placement and the type before the stars hold nothing to blank: the scan goes on after them.
-        blanks.push(stars);
-        TOKENS.lastIndex = stars[1];
-      }
-      continue;
-    }
-    if (options.cpp && braceDepth > 0 && token === 'delete') {
-      const open = skipSpace(source, at + token.length);
-      const close = source[open] === '[' ? skipSpace(source, open + 1) : -1;
-      if (close > 0 && source[close] === ']' && source[skipSpace(source, close + 1)] === '(') {
-        blanks.push([open, close + 1]);
-        TOKENS.lastIndex = close + 1;
+    if (options.cpp && braceDepth > 0 && (token === 'new' || token === 'delete')) {
+      const range = token === 'new' ? pointerArrayStars(source, at + token.length) : arrayDeleteBrackets(source, at + token.length);
+      if (range) {
+        // What lies before the range (a placement, a type) holds nothing to blank: the scan goes on after it.
+        blanks.push(range);
+        TOKENS.lastIndex = range[1];
       }
       continue;
     }
@@ -360,6 +351,13 @@ function pointerArrayStars(source: string, from: number): [number, number] | und
   let end = start;
   while (source[end] === '*') end = skipSpace(source, end + 1);
   return end > start && source[end] === '[' ? [start, end] : undefined;
+}
+
+/** In `delete [] (p)`, from just after `delete`: the range of the `[]`, if a `(` follows it. */
+function arrayDeleteBrackets(source: string, from: number): [number, number] | undefined {
+  const open = skipSpace(source, from);
+  const close = source[open] === '[' ? skipSpace(source, open + 1) : -1;
+  return close > 0 && source[close] === ']' && source[skipSpace(source, close + 1)] === '(' ? [open, close + 1] : undefined;
 }
 
 /** A macro use's arguments, split at top-level commas. */

@@ -165,8 +165,9 @@ export function functionReference(expr: SyntaxNode | null | undefined): string |
   let e = expr ? unwrapParens(expr) : undefined;
   while (e) {
     if (e.type === 'identifier') return e.text;
-    // C++: a method by its qualified name (`queueConfig.EvtIoDeviceControl = CQueue::OnIoDeviceControl`).
-    if (e.type === 'qualified_identifier') return e.text.replace(/\s+/g, '');
+    // C++: a method by its qualified name (`queueConfig.EvtIoDeviceControl = CQueue::OnIoDeviceControl`), a function
+    // by its global one (`::EvtDriverUnload`).
+    if (e.type === 'qualified_identifier') return e.childForFieldName('scope') ? e.text.replace(/\s+/g, '') : e.childForFieldName('name')?.text;
     if (e.type === 'cast_expression') e = e.childForFieldName('value') ?? undefined;
     else if (e.type === 'pointer_expression' && e.child(0)?.type === '&') e = e.childForFieldName('argument') ?? undefined;
     else if (e.type === 'parenthesized_expression') e = unwrapParens(e);
@@ -426,16 +427,24 @@ function declaredName(nameNode: SyntaxNode): string {
   return nameNode.type === 'qualified_identifier' ? nameNode.text.replace(/\s+/g, '') : nameNode.text;
 }
 
-/** `Ns::Queue<T>` → `Queue`. */
-function bareClassName(scope: string): string {
-  const last = scope.replace(/<[^<>]*>/g, '').split('::').pop() ?? scope;
-  return last.replace(/\s+/g, '');
+/** A C++ name's segments, without template arguments or spaces: `Ns::Queue<T>::Push` → `Ns`, `Queue`, `Push`. */
+function qualifiedParts(name: string): string[] {
+  return name.replace(/<[^<>]*>/g, '').replace(/\s+/g, '').split('::');
 }
 
-/** `Ns::Queue::Push` → `Queue`; undefined for a name without a class. */
-export function classOfQualified(name: string): string | undefined {
-  const parts = name.replace(/<[^<>]*>/g, '').replace(/\s+/g, '').split('::');
-  return parts.length > 1 && parts[parts.length - 2] ? parts[parts.length - 2] : undefined;
+/**
+ * The key a C++ method is known by, `Class::Method` (no namespaces, no template arguments), from a qualified name
+ * (`Ns::Queue::Push` → `Queue::Push`); undefined for a name without a class.
+ */
+export function methodKeyOf(qualifiedName: string): string | undefined {
+  const parts = qualifiedParts(qualifiedName);
+  const className = parts.length > 1 ? parts[parts.length - 2] : undefined;
+  return className ? `${className}::${parts[parts.length - 1]}` : undefined;
+}
+
+/** A method's key (`methodKeyOf`), from its class and its name as defined (bare in its class, qualified outside). */
+export function methodKey(def: { readonly className?: string; readonly name: string }): string | undefined {
+  return def.className ? `${def.className}::${qualifiedParts(def.name).pop()}` : undefined;
 }
 
 function makeDefinition(
@@ -452,7 +461,7 @@ function makeDefinition(
   let cfgDefines: readonly string[] | undefined;
   let locals: Set<string> | undefined;
   const pagedCode = findPagedCode(body);
-  const className = scope !== undefined ? bareClassName(scope) : nameNode.type === 'qualified_identifier' ? classOfQualified(nameNode.text) : undefined;
+  const className = scope !== undefined ? qualifiedParts(scope).pop() : nameNode.type === 'qualified_identifier' ? methodKeyOf(nameNode.text)?.split('::')[0] : undefined;
   const declarator = node.childForFieldName('declarator');
   let fnDeclarator: SyntaxNode | null = declarator;
   while (fnDeclarator && fnDeclarator.type !== 'function_declarator') fnDeclarator = fnDeclarator.childForFieldName('declarator');

@@ -1313,7 +1313,7 @@ CDevice::
     expect(formatInterval(w.program.annotatedBounds(def)!.interval)).toBe('PASSIVE_LEVEL');
   });
 
-  it('take a registration by qualified name as the method\'s, defined in its class or outside it', () => {
+  it('take a registration by qualified name as the method\'s, defined in its class or outside it (and `::Name` as the function\'s)', () => {
     const w = world(
       [
         'queue.h',
@@ -1328,11 +1328,13 @@ public:
         'queue.cpp',
         `#include "queue.h"
 VOID CQueue::OnRead(WDFQUEUE Queue, WDFREQUEST Request, size_t Length) { UNREFERENCED_PARAMETER(Queue); }
+VOID QueueIoWrite(WDFQUEUE Queue, WDFREQUEST Request, size_t Length) { UNREFERENCED_PARAMETER(Queue); }
 NTSTATUS CQueue_Create(WDFDEVICE Device)
 {
     WDF_IO_QUEUE_CONFIG queueConfig;
     queueConfig.EvtIoDeviceControl = CQueue::OnIoDeviceControl;
     queueConfig.EvtIoRead = CQueue::OnRead;
+    queueConfig.EvtIoWrite = ::QueueIoWrite;
     return WdfIoQueueCreate(Device, &queueConfig, WDF_NO_OBJECT_ATTRIBUTES, NULL);
 }
 `,
@@ -1341,5 +1343,6 @@ NTSTATUS CQueue_Create(WDFDEVICE Device)
     const roles = (name: string) => w.program.rolesOf(w.program.definitions().find((d) => d.name === name)!).map((r) => `${r.roleType} ${r.how}`);
     expect(roles('OnIoDeviceControl')).toEqual(['EVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL registered']);
     expect(roles('CQueue::OnRead')).toEqual(['EVT_WDF_IO_QUEUE_IO_READ registered']);
+    expect(roles('QueueIoWrite')).toEqual(['EVT_WDF_IO_QUEUE_IO_WRITE registered']);
   });
 });

@@ -27,8 +27,9 @@ import {
   type FunctionDefinition,
   bodyText,
   buildFileModel,
-  classOfQualified,
   driverModelFromIncludes,
+  methodKey,
+  methodKeyOf,
 } from './file-model.js';
 import { type Interval, Level, formatInterval, hull, interval, levelFromNumber, meet, parseLevel } from './irql.js';
 import { type AnalysisContext, type CalleeSummary, type FunctionIrql, analyzeFunction, parameterFactsOf, step } from './irql-analysis.js';
@@ -130,19 +131,15 @@ export class Program {
       this.byTree.set(f.source.tree, f);
       for (const d of f.definitions) {
         push(this.definitionsByName, d.name, d);
-        if (d.className) push(this.methodsByName, `${d.className}::${memberName(d.name)}`, d);
+        const key = methodKey(d);
+        if (key) push(this.methodsByName, key, d);
         this.definitionByNode.set(d.node.id, d);
         if (d.macro) this.macroByTree.set(d.source.tree, d);
       }
       this.realDefinitions.set(f, f.definitions.filter((d) => !d.macro));
       for (const d of f.declarations) push(this.declarationsByName, d.name, d);
-      for (const r of f.registrations) {
-        push(this.registrationsByName, r.functionName, { file: f, registration: r });
-        // `Ns::CQueue::OnRead` also as `CQueue::OnRead`, the key a method is known by (see `registrationsOf`).
-        const className = r.functionName.includes('::') ? classOfQualified(r.functionName) : undefined;
-        const short = className ? `${className}::${memberName(r.functionName)}` : undefined;
-        if (short && short !== r.functionName) push(this.registrationsByName, short, { file: f, registration: r });
-      }
+      // A method registered by its qualified name (`CQueue::OnRead`, `Ns::CQueue::OnRead`) under its method key.
+      for (const r of f.registrations) push(this.registrationsByName, methodKeyOf(r.functionName) ?? r.functionName, { file: f, registration: r });
       for (const name of f.addressTaken) push(this.addressTakenIn, name, f);
       const norm = f.source.filePath.replace(/\\/g, '/').toLowerCase();
       this.normalizedPath.set(f, norm);
@@ -236,7 +233,7 @@ export class Program {
 
   /** The project function a call goes to: a definition in the same file first, then a non-static one anywhere. */
   resolveCall(file: FileModel, call: SyntaxNode): FunctionDefinition | undefined {
-    const method = this.methodsByName.size ? this.resolveMethodCall(file, call) : undefined;
+    const method = this.methodsByName.size && file.source.language === 'cpp' ? this.resolveMethodCall(file, call) : undefined;
     if (method) return method;
     const name = plainCallee(call);
     return name ? this.definitionNamed(name, file) : undefined;
@@ -251,14 +248,11 @@ export class Program {
     const f = call.type === 'call_expression' ? call.childForFieldName('function') : null;
     if (!f) return undefined;
     let key: string | undefined;
-    if (f.type === 'qualified_identifier' && f.childForFieldName('scope')) {
-      const className = classOfQualified(f.text);
-      key = className ? `${className}::${memberName(f.text)}` : undefined;
-    } else {
+    if (f.type === 'qualified_identifier' && f.childForFieldName('scope')) key = methodKeyOf(f.text);
+    else {
       const member =
         f.type === 'identifier' ? f.text : f.type === 'field_expression' && f.childForFieldName('argument')?.type === 'this' ? f.childForFieldName('field')?.text : undefined;
-      const className = member ? this.functionContaining(call)?.className : undefined;
-      key = className ? `${className}::${member}` : undefined;
+      key = member ? methodKey({ className: this.functionContaining(call)?.className, name: member }) : undefined;
     }
     const candidates = key ? this.methodsByName.get(key) : undefined;
     if (!candidates) return undefined;
@@ -361,12 +355,13 @@ export class Program {
 
   /** Registrations of a function (by name) anywhere in the run. */
   registrationsOf(def: FunctionDefinition): { file: FileModel; registration: FileModel['registrations'][number] }[] {
-    // A method is registered by its qualified name (`CQueue::OnRead`), whether it is defined in its class (named
-    // `OnRead` there) or outside it (`Ns::CQueue::OnRead`).
-    const methodKey = def.className ? `${def.className}::${memberName(def.name)}` : undefined;
-    const byName = this.registrationsByName.get(def.name) ?? [];
-    const byMethod = methodKey && methodKey !== def.name ? (this.registrationsByName.get(methodKey) ?? []).filter((r) => !byName.includes(r)) : [];
-    const visible = (byMethod.length ? [...byName, ...byMethod] : byName).filter((r) => !def.isStatic || r.file.source === def.source);
+    // A method is registered by its qualified name (indexed by its method key), whether it is defined in its class
+    // (named `OnRead` there) or outside it (`Ns::CQueue::OnRead`); one defined in its class also by its bare name,
+    // from inside the class (`= OnRead`).
+    const byName = def.name.includes('::') ? [] : this.registrationsByName.get(def.name) ?? [];
+    const key = methodKey(def);
+    const byKey = key ? this.registrationsByName.get(key) ?? [] : [];
+    const visible = (byKey.length ? [...byName, ...byKey] : byName).filter((r) => !def.isStatic || r.file.source === def.source);
     const home = this.byPath.get(def.source.filePath)!;
     return this.nearest(home, visible, (r) => r.file);
   }
@@ -1291,10 +1286,4 @@ export function stronglyConnected<T>(nodes: readonly T[], edges: (n: T) => Itera
     }
   }
   return out;
-}
-
-/** `Ns::Queue::Release` → `Release`. */
-function memberName(name: string): string {
-  const at = name.lastIndexOf('::');
-  return (at >= 0 ? name.slice(at + 2) : name).trim();
 }
